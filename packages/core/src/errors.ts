@@ -1,0 +1,93 @@
+import type { ValueError } from '@sinclair/typebox/errors'
+
+/**
+ * The library's own `ErrorCode` values, with the HTTP status each refusal is answered with.
+ * docs/responses.md is generated from this table.
+ */
+export const errorCodes = {
+  EMPTY_BODY: { code: 40001, status: 400, meaning: 'The request has no body.' },
+  INVALID_JSON: { code: 40002, status: 400, meaning: 'The body is not valid UTF-8 JSON.' },
+  NOT_AN_OBJECT: { code: 40003, status: 400, meaning: 'The body is JSON, but not an object.' },
+  MISSING_COMMAND: { code: 40004, status: 400, meaning: 'Neither the query string nor the body names a CallbackCommand.' },
+  COMMAND_MISMATCH: { code: 40005, status: 400, meaning: 'The query string and the body name different commands.' },
+  INVALID_PAYLOAD: { code: 40006, status: 400, meaning: "The body does not match the command's schema; ErrorInfo names the first failing field." },
+  BODY_UNAVAILABLE: { code: 40007, status: 400, meaning: 'Another middleware consumed the body stream and left no body behind.' },
+  INCOMPLETE_BODY: { code: 40008, status: 400, meaning: 'The client closed the connection before the body was complete.' },
+  MISSING_SIGN: { code: 40101, status: 401, meaning: 'A token is configured and the query string has no Sign.' },
+  MISSING_REQUEST_TIME: { code: 40102, status: 401, meaning: 'A token is configured and the query string has no RequestTime.' },
+  INVALID_REQUEST_TIME: { code: 40103, status: 401, meaning: 'RequestTime is not a whole number of Unix seconds.' },
+  STALE_REQUEST_TIME: { code: 40104, status: 401, meaning: "RequestTime is further from the receiver's clock than the window allows." },
+  MALFORMED_SIGN: { code: 40105, status: 401, meaning: 'Sign is not 64 hexadecimal characters.' },
+  SIGN_MISMATCH: { code: 40106, status: 401, meaning: 'Sign does not match any configured token.' },
+  MISSING_SDKAPPID: { code: 40301, status: 403, meaning: 'The query string has no SdkAppid.' },
+  UNKNOWN_SDKAPPID: { code: 40302, status: 403, meaning: 'SdkAppid is not one this receiver accepts.' },
+  NOT_FOUND: { code: 40401, status: 404, meaning: 'The request path is not the callback path (node:http handler only).' },
+  METHOD_NOT_ALLOWED: { code: 40501, status: 405, meaning: 'Callbacks are POST requests.' },
+  BODY_TIMEOUT: { code: 40801, status: 408, meaning: 'The body did not arrive within the read timeout.' },
+  BODY_TOO_LARGE: { code: 41301, status: 413, meaning: 'The body is larger than the configured limit.' },
+  UNSUPPORTED_ENCODING: { code: 41501, status: 415, meaning: 'The body is compressed (Content-Encoding); callbacks are plain JSON.' },
+  HANDLER_FAILED: { code: 50001, status: 500, meaning: 'A handler threw or rejected; details go to onError, never to the caller.' },
+} as const
+
+/** Why a callback was refused or failed: a key of {@link errorCodes}. */
+export type ErrorReason = keyof typeof errorCodes
+
+const PREFIX = '[@roomhooks/core] '
+
+/**
+ * The one error class of roomhooks. `status` is the HTTP status to answer, `code` the envelope's `ErrorCode`,
+ * `info` the text that is safe to send back as `ErrorInfo`.
+ */
+export class RoomhooksError extends Error {
+  override readonly name: string = 'RoomhooksError'
+  readonly reason: ErrorReason
+  readonly status: number
+  readonly code: number
+  readonly info: string
+
+  constructor(reason: ErrorReason, info: string, options?: { cause?: unknown }) {
+    super(PREFIX + info, options)
+    this.reason = reason
+    this.status = errorCodes[reason].status
+    this.code = errorCodes[reason].code
+    this.info = info
+  }
+}
+
+/** The body does not match the command's schema: the message names the first issue, `errors` holds them all. */
+export class ValidationError extends RoomhooksError {
+  override readonly name = 'ValidationError'
+  readonly command: string
+  readonly errors: readonly ValueError[]
+
+  constructor(command: string, errors: readonly ValueError[]) {
+    const first = errors[0]
+    super('INVALID_PAYLOAD', `${command} payload is invalid at ${first?.path || '/'}: ${first?.message ?? 'unknown error'}`)
+    this.command = command
+    this.errors = errors
+  }
+}
+
+/**
+ * One or more handlers failed. The caller only ever sees a generic text; `errors` holds what the handlers threw,
+ * `event` the event they were handling, and `late` tells whether the answer had already gone at the deadline.
+ */
+export class HandlerError extends RoomhooksError {
+  override readonly name = 'HandlerError'
+  readonly errors: readonly unknown[]
+  readonly event: unknown
+  readonly late: boolean
+
+  constructor(event: { readonly command: string }, errors: readonly unknown[], late: boolean) {
+    super('HANDLER_FAILED', `A handler for ${event.command} failed`, { cause: errors[0] })
+    this.errors = errors
+    this.event = event
+    this.late = late
+  }
+}
+
+/** Reads any thrown value as a RoomhooksError: unexpected errors become a generic 500 that leaks nothing. */
+export function toRoomhooksError(error: unknown): RoomhooksError {
+  if (error instanceof RoomhooksError) return error
+  return new RoomhooksError('HANDLER_FAILED', 'The callback could not be processed', { cause: error })
+}

@@ -1,0 +1,34 @@
+export { createRoomWebhooks, RoomWebhooks } from './webhooks.js'
+export type { BodyReader, CallbackRequest, RoomWebhooksOptions, SdkAppIdInput } from './webhooks.js'
+export { createNodeHandler } from './node-handler.js'
+export type { NodeHandler } from './node-handler.js'
+export { createNodeReceiver, sendNodeResponse } from './node-receiver.js'
+export type { NodeReceiver, NodeReceiverOptions, PreReadBody } from './node-receiver.js'
+export { commandDefinitions, findDefinition } from './catalog.js'
+export type { AnyCommandDefinition, CallbackKind, CommandDefinition } from './catalog.js'
+export { errorCodes, HandlerError, RoomhooksError, ValidationError } from './errors.js'
+export type { ErrorReason } from './errors.js'
+export { okResponse, serializeEnvelope } from './envelope.js'
+export type { CallbackEnvelope, CallbackResponse } from './envelope.js'
+export { signCallback } from './sign.js'
+export { verifyCallback } from './verify.js'
+export type { VerificationSettings } from './verify.js'
+export { readCallbackQuery } from './query.js'
+export type { CallbackQuery, QueryInput } from './query.js'
+export type { BodyInput } from './parse-body.js'
+export type { Logger } from './logger.js'
+export type {
+  AnyCallbackEvent,
+  CallbackContext,
+  CallbackHandler,
+  CommandAlias,
+  CommandName,
+  ErrorHandler,
+  EventFor,
+  EventName,
+  EventNameOf,
+  ListenableName,
+  PayloadOf,
+  RoomCallbackEvent,
+  UnknownCallbackEvent,
+} from './types.js'

@@ -1,0 +1,26 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { errorResponse } from './envelope.js'
+import { RoomhooksError } from './errors.js'
+import { createNodeReceiver, sendNodeResponse, type NodeReceiverOptions } from './node-receiver.js'
+import type { RoomWebhooks } from './webhooks.js'
+
+/** A node:http request listener that also works as Connect-style middleware. */
+export type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: () => void) => void
+
+/**
+ * A plain node:http handler for callbacks. With a `path`, other requests go to `next` when given, or get 404.
+ *
+ * @example
+ * http.createServer(createNodeHandler(hooks, { path: '/tencent/callback' })).listen(3000)
+ */
+export function createNodeHandler(hooks: RoomWebhooks, options: NodeReceiverOptions = {}): NodeHandler {
+  const receiver = createNodeReceiver(hooks, options)
+  return (request, response, next) => {
+    if (!receiver.matches(request)) {
+      if (next) next()
+      else sendNodeResponse(response, errorResponse(new RoomhooksError('NOT_FOUND', 'Not the callback path')))
+      return
+    }
+    void receiver.receive(request).then((answer) => sendNodeResponse(response, answer))
+  }
+}

@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { errorResponse, serializeEnvelope, type CallbackResponse } from './envelope.js'
+import { RoomhooksError } from './errors.js'
+import { bodyTooLarge, type BodyInput } from './parse-body.js'
+import { readRequestBody } from './read-body.js'
+import type { BodyReader, RoomWebhooks } from './webhooks.js'
+
+/** Options shared by the node:http handler and the framework adapters. */
+export interface NodeReceiverOptions {
+  /** Only requests to this path are callbacks; others pass to the next middleware (or get 404 on plain node:http). */
+  readonly path?: string
+  /** How long the body may take to arrive, in ms. Default 5000. */
+  readonly readTimeout?: number
+}
+
+/** What a framework may already have done with the body. */
+export interface PreReadBody {
+  /** The raw text or bytes some middlewares keep (`req.rawBody`, `ctx.request.rawBody`). */
+  readonly rawBody?: unknown
+  /** What a body parser made (`req.body`, `ctx.request.body`). */
+  readonly parsedBody?: unknown
+}
+
+/** Turns node:http requests into callback answers; the adapters only translate to and from their framework. */
+export interface NodeReceiver {
+  /** Whether the request is for the callback path (always, without a `path` option). */
+  matches(request: IncomingMessage): boolean
+  /** Reads, checks and handles one request; never rejects. */
+  receive(request: IncomingMessage, preRead?: PreReadBody): Promise<CallbackResponse>
+}
+
+const methodNotAllowed = (): CallbackResponse => ({
+  ...errorResponse(new RoomhooksError('METHOD_NOT_ALLOWED', 'Callbacks must be sent with POST')),
+  headers: { allow: 'POST' },
+})
+
+/**
+ * Builds the Node.js receiving logic the adapters share: path matching, choosing where the body comes from
+ * (the unread stream, a raw body a middleware kept, or the parsed body, in that order, so big user IDs stay
+ * exact whenever the raw text can be had), and closing the connection when a refused body was left unread.
+ */
+export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOptions = {}): NodeReceiver {
+  const { path } = options
+  const readTimeout = options.readTimeout ?? 5000
+  if (!(readTimeout > 0)) throw new TypeError('[@roomhooks/core] readTimeout must be a positive number of ms')
+
+  return {
+    matches(request) {
+      if (path === undefined) return true
+      const url = request.url ?? '/'
+      const end = url.indexOf('?')
+      return (end === -1 ? url : url.slice(0, end)) === path
+    },
+
+    async receive(request, preRead = {}) {
+      if (request.method !== 'POST') return methodNotAllowed()
+      const url = request.url ?? ''
+      const start = url.indexOf('?')
+      const response = await hooks.receive({
+        query: start === -1 ? '' : url.slice(start + 1),
+        body: chooseBody(request, preRead, readTimeout),
+      })
+      if (request.complete) return response
+      // The body was refused before it was read (or while it was): close rather than drain it.
+      return { ...response, headers: { ...response.headers, connection: 'close' } }
+    },
+  }
+}
+
+function chooseBody(request: IncomingMessage, { rawBody, parsedBody }: PreReadBody, readTimeout: number): BodyReader {
+  return async (limit) => {
+    if (!request.readableDidRead && !request.readableEnded) return readRequestBody(request, limit, readTimeout)
+    // A middleware read the body first; its declared size still counts against the limit.
+    if (Number(request.headers['content-length']) > limit) throw bodyTooLarge(limit)
+    if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody
+    if (parsedBody !== undefined) return parsedBody as BodyInput
+    throw new RoomhooksError('BODY_UNAVAILABLE', 'The body was consumed by another middleware that left no body behind')
+  }
+}
+
+/** Writes an answer to a node:http (or Express) response, unless one was already sent. */
+export function sendNodeResponse(response: ServerResponse, answer: CallbackResponse): void {
+  if (response.headersSent || response.writableEnded) return
+  const json = serializeEnvelope(answer.body)
+  response.writeHead(answer.status, {
+    ...answer.headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  })
+  response.end(json)
+}

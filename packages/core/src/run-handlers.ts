@@ -1,0 +1,58 @@
+/** How the handlers of one callback ended: all within the deadline, or not all of them. */
+export type HandlersOutcome =
+  | { readonly late: false; readonly results: readonly PromiseSettledResult<unknown>[] }
+  | { readonly late: true; readonly settled: Promise<readonly PromiseSettledResult<unknown>[]> }
+
+const LATE = Symbol('late')
+
+/**
+ * Calls every handler with the event at once and waits for all of them, up to `deadline` ms. A thrown error is
+ * collected like a rejection. When every handler returns synchronously no timer is made at all.
+ */
+export async function runHandlers<Event>(
+  handlers: readonly ((event: Event) => unknown)[],
+  event: Event,
+  deadline: number,
+): Promise<HandlersOutcome> {
+  const calls = handlers.map((handler) => call(handler, event))
+  if (!calls.some((result) => result instanceof Promise)) {
+    return { late: false, results: calls as PromiseSettledResult<unknown>[] }
+  }
+  const settled = Promise.all(calls)
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<typeof LATE>((resolve) => {
+    timer = setTimeout(resolve, deadline, LATE)
+  })
+  const first = await Promise.race([settled, timeout])
+  clearTimeout(timer)
+  return first === LATE ? { late: true, settled } : { late: false, results: first }
+}
+
+function call<Event>(
+  handler: (event: Event) => unknown,
+  event: Event,
+): PromiseSettledResult<unknown> | Promise<PromiseSettledResult<unknown>> {
+  try {
+    const value = handler(event)
+    if (!isThenable(value)) return { status: 'fulfilled', value }
+    return Promise.resolve(value).then(
+      (result): PromiseSettledResult<unknown> => ({ status: 'fulfilled', value: result }),
+      (reason: unknown): PromiseSettledResult<unknown> => ({ status: 'rejected', reason }),
+    )
+  } catch (reason) {
+    return { status: 'rejected', reason }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+/** The reasons of the handlers that failed. */
+export function failuresOf(results: readonly PromiseSettledResult<unknown>[]): unknown[] {
+  return results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []))
+}

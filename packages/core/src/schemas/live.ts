@@ -1,0 +1,55 @@
+import { Type } from '@sinclair/typebox'
+import { Account, EventTime, Flag, OperatorAccount, Seconds } from './common.js'
+
+// Field names and types: TUILiveKit server callbacks ("Live" product) in Tencent Cloud's documentation.
+
+const liveRoomFields = {
+  RoomName: Type.Optional(Type.String({ description: 'Room name' })),
+  RoomType: Type.Optional(Type.String({ description: '`Live`' })),
+  Owner_Account: Type.Optional(Account('Room owner')),
+  MaxMemberCount: Type.Optional(Type.Integer({ description: 'Member limit' })),
+  IsMessageDisabled: Flag('Messages are disabled for all members'),
+  CustomInfo: Type.Optional(Type.String({ description: 'Custom room data' })),
+  IsSeatEnabled: Flag('Seat control is on'),
+  TakeSeatMode: Type.Optional(Type.String({ description: '`FreeToTake` or `ApplyToTake`' })),
+  MaxSeatCount: Type.Optional(Type.Integer({ description: 'Seat limit' })),
+  CreateTime: Type.Optional(Seconds('Creation time')),
+  IsPublicVisible: Flag('The room is listed publicly'),
+  CoverURL: Type.Optional(Type.String({ description: 'Cover image URL' })),
+  BackgroundURL: Type.Optional(Type.String({ description: 'Background image URL' })),
+  Category: Type.Optional(Type.Array(Type.Integer(), { description: 'Category IDs' })),
+  ActivityStatus: Type.Optional(Type.Integer({ description: 'Custom activity status' })),
+  ViewCount: Type.Optional(Type.Integer({ description: 'Viewers so far' })),
+  IsUnlimitedRoomEnabled: Flag('The room has no member limit'),
+}
+
+const LiveRoomInfo = Type.Object(
+  { RoomId: Type.String({ description: 'Room ID' }), ...liveRoomFields },
+  { description: 'Room settings; an update carries only the changed ones' },
+)
+
+export const LiveUpdatedFields = {
+  Operator_Account: OperatorAccount,
+  RoomInfo: LiveRoomInfo,
+  EventTime,
+}
+
+export const LiveDestroyedFields = {
+  Operator_Account: Type.Optional(Account('Who destroyed the room; `@TIM#SYSTEM` when the system did')),
+  RoomId: Type.String({ description: 'Room ID' }),
+  EventType: Type.Optional(Type.String({ description: '`DestroyByUser` or `DestroyBySystem`' })),
+  RoomInfo: Type.Optional(Type.Object(liveRoomFields, { description: 'The room as it was' })),
+  Statistic: Type.Optional(
+    Type.Object(
+      {
+        TotalViewers: Type.Optional(Type.Integer({ description: 'Viewers over the whole live' })),
+        TotalGiftsSent: Type.Optional(Type.Integer({ description: 'Gifts sent' })),
+        TotalGiftCoins: Type.Optional(Type.Integer({ description: 'Coins spent on gifts' })),
+        TotalUniqueGiftSenders: Type.Optional(Type.Integer({ description: 'Distinct gift senders' })),
+        TotalLikesReceived: Type.Optional(Type.Integer({ description: 'Likes received' })),
+      },
+      { description: 'Totals of the live (newer servers only)' },
+    ),
+  ),
+  EventTime,
+}

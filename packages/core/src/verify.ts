@@ -1,0 +1,75 @@
+import { timingSafeEqual } from 'node:crypto'
+import { RoomhooksError } from './errors.js'
+import type { CallbackQuery } from './query.js'
+import { signCallback } from './sign.js'
+
+/** What a callback is verified against. */
+export interface VerificationSettings {
+  /** SDKAppIDs the receiver accepts. */
+  readonly sdkAppIds: ReadonlySet<number>
+  /** Tokens; empty when authentication is off. Several while a token is being rotated. */
+  readonly tokens: readonly string[]
+  /** How far `RequestTime` may be from the receiver's clock, in seconds, either way. */
+  readonly requestTimeWindow: number
+}
+
+const DIGITS = /^\d{1,16}$/
+const SIGN = /^[0-9a-fA-F]{64}$/
+
+/**
+ * Checks the query string of a callback: `SdkAppid` first, then `Sign` and `RequestTime` when a token is
+ * configured. Returns the SDKAppID; throws a {@link RoomhooksError} (403 or 401) saying what failed.
+ */
+export function verifyCallback(query: CallbackQuery, settings: VerificationSettings, now = Date.now()): number {
+  const sdkAppId = verifyAppId(query.sdkAppId, settings.sdkAppIds)
+  if (settings.tokens.length > 0) verifySign(query, settings, now)
+  return sdkAppId
+}
+
+/** Reads an SDKAppID written as digits (leading zeros allowed), or undefined when it is not one. */
+export function parseSdkAppId(value: string | number): number | undefined {
+  const text = String(value)
+  if (!DIGITS.test(text)) return undefined
+  const id = Number(text)
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined
+}
+
+function verifyAppId(value: string | undefined, accepted: ReadonlySet<number>): number {
+  if (value === undefined || value === '') {
+    throw new RoomhooksError('MISSING_SDKAPPID', 'SdkAppid is missing from the query string')
+  }
+  const id = parseSdkAppId(value)
+  if (id === undefined || !accepted.has(id)) {
+    throw new RoomhooksError('UNKNOWN_SDKAPPID', `SdkAppid ${quote(value)} is not accepted by this receiver`)
+  }
+  return id
+}
+
+function verifySign(query: CallbackQuery, settings: VerificationSettings, now: number): void {
+  const { sign, requestTime } = query
+  if (sign === undefined || sign === '') throw new RoomhooksError('MISSING_SIGN', 'Sign is missing from the query string')
+  if (requestTime === undefined || requestTime === '') {
+    throw new RoomhooksError('MISSING_REQUEST_TIME', 'RequestTime is missing from the query string')
+  }
+  if (!DIGITS.test(requestTime)) {
+    throw new RoomhooksError('INVALID_REQUEST_TIME', `RequestTime ${quote(requestTime)} is not Unix seconds`)
+  }
+  const skew = Math.abs(now / 1000 - Number(requestTime))
+  if (skew > settings.requestTimeWindow) {
+    throw new RoomhooksError(
+      'STALE_REQUEST_TIME',
+      `RequestTime is ${Math.round(skew)} s away from the receiver's clock; at most ${settings.requestTimeWindow} s is accepted`,
+    )
+  }
+  if (!SIGN.test(sign)) throw new RoomhooksError('MALFORMED_SIGN', 'Sign is not 64 hexadecimal characters')
+  const received = Buffer.from(sign.toLowerCase(), 'latin1')
+  const matches = settings.tokens.some((token) =>
+    timingSafeEqual(Buffer.from(signCallback(token, requestTime), 'latin1'), received),
+  )
+  if (!matches) throw new RoomhooksError('SIGN_MISMATCH', 'Sign does not match the configured token')
+}
+
+/** Echoes a client-sent value in an error text, cut short so the answer stays small. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > 32 ? `${value.slice(0, 32)}…` : value)
+}

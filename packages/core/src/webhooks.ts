@@ -1,0 +1,311 @@
+import { commandDefinitions, findCommand, findDefinition } from './catalog.js'
+import { errorResponse, okResponse, type CallbackResponse } from './envelope.js'
+import { HandlerError, RoomhooksError, toRoomhooksError } from './errors.js'
+import { createLogger, type Logger } from './logger.js'
+import { type BodyInput, parseCallbackBody } from './parse-body.js'
+import { type QueryInput, readCallbackQuery } from './query.js'
+import { failuresOf, runHandlers, type HandlersOutcome } from './run-handlers.js'
+import type {
+  AnyCallbackEvent,
+  CallbackHandler,
+  ErrorHandler,
+  EventFor,
+  EventName,
+  ListenableName,
+} from './types.js'
+import { compileSchema, validatePayload } from './validate.js'
+import { parseSdkAppId, verifyCallback, type VerificationSettings } from './verify.js'
+
+/** An SDKAppID, as a number or a string of digits. */
+export type SdkAppIdInput = number | string
+
+/** Options of {@link createRoomWebhooks}. */
+export interface RoomWebhooksOptions {
+  /** The app's SDKAppID, or several; callbacks for any other app are refused with 403. */
+  readonly sdkAppId: SdkAppIdInput | readonly SdkAppIdInput[]
+  /** The callback token set in the console or with `set_callback_token`; several while rotating. When set, every callback must carry a valid `Sign`. */
+  readonly token?: string | readonly string[] | undefined
+  /** How far `RequestTime` may be from this server's clock, in seconds, either way. Default 60. */
+  readonly requestTimeWindow?: number
+  /** How long handlers may take before the platform is answered anyway, in ms. Default 1500 (the platform waits about 2 s). */
+  readonly handlerTimeout?: number
+  /** The largest body accepted, in bytes. Default 1 MiB. */
+  readonly bodyLimit?: number
+  /** Where to write what callers are not told. Defaults to the console for warnings and errors. */
+  readonly log?: Partial<Logger>
+}
+
+/**
+ * A body reader, for runtimes that stream: called with the size limit only once the query string has passed
+ * verification, so a refused request is never read.
+ */
+export type BodyReader = (limit: number) => Promise<BodyInput>
+
+/** One callback as the transport received it. */
+export interface CallbackRequest {
+  /** The query string of the callback URL: raw text, URLSearchParams, or a parsed record. */
+  readonly query: QueryInput
+  /** The body: raw text or bytes, an object a body parser made, or a reader. */
+  readonly body: BodyInput | BodyReader
+}
+
+type AnyHandler = CallbackHandler<never>
+
+const DEFAULTS = { requestTimeWindow: 60, handlerTimeout: 1500, bodyLimit: 1024 * 1024 }
+
+/**
+ * Receives Tencent Cloud Room and Live callbacks: verifies, parses, validates, dispatches typed events to the
+ * handlers, and answers with the envelope the platform expects. Create it with {@link createRoomWebhooks}.
+ */
+export class RoomWebhooks {
+  readonly #verification: VerificationSettings
+  readonly #handlerTimeout: number
+  readonly #bodyLimit: number
+  readonly #log: Logger
+  // Handler lists are replaced, never mutated, so a dispatch in progress keeps the list it started with.
+  readonly #handlers = new Map<EventName, readonly AnyHandler[]>()
+  #anyHandlers: readonly AnyHandler[] = []
+  #errorHandlers: readonly ErrorHandler[] = []
+
+  constructor(options: RoomWebhooksOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError('[@roomhooks/core] createRoomWebhooks() needs options: { sdkAppId, token? }')
+    }
+    this.#verification = {
+      sdkAppIds: readSdkAppIds(options.sdkAppId),
+      tokens: readTokens(options.token),
+      requestTimeWindow: positive('requestTimeWindow', options.requestTimeWindow, DEFAULTS.requestTimeWindow),
+    }
+    this.#handlerTimeout = positive('handlerTimeout', options.handlerTimeout, DEFAULTS.handlerTimeout)
+    this.#bodyLimit = positive('bodyLimit', options.bodyLimit, DEFAULTS.bodyLimit)
+    this.#log = createLogger(options.log)
+    // Compile every schema now, so the first callback of each kind pays nothing extra.
+    for (const definition of commandDefinitions) compileSchema(definition)
+  }
+
+  /**
+   * Adds a handler for an event, by event name (`'member.enter'`), Tencent command
+   * (`'Room.CallbackAfterMemberEnter'`), or several of them. The event's payload is typed for the names given.
+   *
+   * @example
+   * hooks.on('room.created', (event) => console.log(event.payload.RoomInfo.RoomId))
+   */
+  on<N extends ListenableName>(names: N | readonly N[], handler: CallbackHandler<EventFor<N>>): this {
+    assertHandler(handler)
+    for (const event of eventNames(names)) {
+      this.#handlers.set(event, [...(this.#handlers.get(event) ?? []), handler as AnyHandler])
+    }
+    return this
+  }
+
+  /** Adds a handler for every verified callback, including commands not in the catalog (`event.name` is null). */
+  onAny(handler: CallbackHandler<AnyCallbackEvent>): this {
+    assertHandler(handler)
+    this.#anyHandlers = [...this.#anyHandlers, handler as AnyHandler]
+    return this
+  }
+
+  /** Adds a handler told of every failed handler, refused request and invalid payload. */
+  onError(handler: ErrorHandler): this {
+    assertHandler(handler)
+    this.#errorHandlers = [...this.#errorHandlers, handler]
+    return this
+  }
+
+  /** Removes a handler added with {@link on} for the same names. */
+  removeListener<N extends ListenableName>(names: N | readonly N[], handler: CallbackHandler<EventFor<N>>): this {
+    for (const event of eventNames(names)) {
+      const remaining = (this.#handlers.get(event) ?? []).filter((existing) => existing !== handler)
+      if (remaining.length > 0) this.#handlers.set(event, remaining)
+      else this.#handlers.delete(event)
+    }
+    return this
+  }
+
+  /**
+   * Handles one callback, whatever the transport: checks, parses, validates, runs the handlers and returns the
+   * HTTP status and envelope to answer. Never rejects; every failure is an answer and goes to `onError`.
+   *
+   * @example
+   * const { status, body } = await hooks.receive({ query: req.url.split('?')[1], body: rawText })
+   */
+  async receive(request: CallbackRequest): Promise<CallbackResponse> {
+    const receivedAt = Date.now()
+    let event: AnyCallbackEvent
+    try {
+      const query = readCallbackQuery(request.query ?? '')
+      const sdkAppId = verifyCallback(query, this.#verification, receivedAt)
+      const source = request.body
+      const body = typeof source === 'function' ? await source(this.#bodyLimit) : source
+      const payload = parseCallbackBody(body, this.#bodyLimit)
+      const command = resolveCommand(query.command, payload['CallbackCommand'])
+      const definition = findCommand(command)
+      if (definition !== undefined) {
+        validatePayload(definition, payload, (path) => this.#warnUnsafeNumber(command, path))
+      }
+      event = {
+        name: definition?.event ?? null,
+        command: definition?.command ?? command,
+        payload,
+        sdkAppId,
+        clientIp: query.clientIp,
+        platform: query.platform,
+        eventTime: readEventTime(payload['EventTime']),
+        receivedAt,
+      } as AnyCallbackEvent
+    } catch (error) {
+      const refusal = toRoomhooksError(error)
+      this.#report(refusal)
+      return errorResponse(refusal)
+    }
+    return this.#dispatch(event)
+  }
+
+  async #dispatch(event: AnyCallbackEvent): Promise<CallbackResponse> {
+    const handlers = event.name === null ? this.#anyHandlers : this.#handlersFor(event.name)
+    if (handlers.length === 0) return okResponse
+    let outcome: HandlersOutcome
+    try {
+      outcome = await runHandlers(handlers, event as never, this.#handlerTimeout)
+    } catch (error) {
+      const failure = new HandlerError(event, [error], false)
+      this.#report(failure)
+      return errorResponse(failure)
+    }
+    if (outcome.late) {
+      this.#log.warn(
+        `[@roomhooks/core] Handlers for ${event.command} took longer than ${this.#handlerTimeout} ms; answered OK and let them finish`,
+      )
+      void outcome.settled.then((results) => {
+        const failures = failuresOf(results)
+        if (failures.length > 0) this.#report(new HandlerError(event, failures, true))
+      })
+      return okResponse
+    }
+    const failures = failuresOf(outcome.results)
+    if (failures.length === 0) return okResponse
+    const failure = new HandlerError(event, failures, false)
+    this.#report(failure)
+    return errorResponse(failure)
+  }
+
+  #handlersFor(name: EventName): readonly AnyHandler[] {
+    const own = this.#handlers.get(name)
+    if (own === undefined) return this.#anyHandlers
+    return this.#anyHandlers.length === 0 ? own : [...own, ...this.#anyHandlers]
+  }
+
+  #report(error: RoomhooksError): void {
+    if (this.#errorHandlers.length === 0) {
+      if (error instanceof HandlerError) this.#log.error(error.message, ...error.errors)
+      else this.#log.warn(error.message)
+      return
+    }
+    for (const handler of this.#errorHandlers) {
+      try {
+        const result = handler(error)
+        if (result instanceof Promise) result.catch((failure: unknown) => this.#logErrorHandlerFailure(failure))
+      } catch (failure) {
+        this.#logErrorHandlerFailure(failure)
+      }
+    }
+  }
+
+  #logErrorHandlerFailure(failure: unknown): void {
+    this.#log.error('[@roomhooks/core] An onError handler failed', failure)
+  }
+
+  #warnUnsafeNumber(command: string, path: string): void {
+    this.#log.warn(
+      `[@roomhooks/core] ${command} ${path} arrived as a number above 2^53 in a body parsed before roomhooks, so its digits may be wrong. Let roomhooks read the raw body (mount it before any JSON body parser) to keep user IDs exact.`,
+    )
+  }
+}
+
+/**
+ * Creates a receiver for Tencent Cloud Room and Live callbacks.
+ *
+ * @example
+ * const hooks = createRoomWebhooks({ sdkAppId: 1400000000, token: process.env.CALLBACK_TOKEN })
+ * hooks.on('member.enter', (event) => console.log(event.payload.MemberList_Account))
+ */
+export function createRoomWebhooks(options: RoomWebhooksOptions): RoomWebhooks {
+  return new RoomWebhooks(options)
+}
+
+function resolveCommand(fromQuery: string | undefined, fromBody: unknown): string {
+  const bodyCommand = typeof fromBody === 'string' && fromBody !== '' ? fromBody : undefined
+  const command = fromQuery || bodyCommand
+  if (command === undefined) {
+    throw new RoomhooksError('MISSING_COMMAND', 'CallbackCommand is missing from both the query string and the body')
+  }
+  if (bodyCommand !== undefined && bodyCommand !== command) {
+    const a = findCommand(command)
+    if (a === undefined || a !== findCommand(bodyCommand)) {
+      throw new RoomhooksError(
+        'COMMAND_MISMATCH',
+        `CallbackCommand differs between the query string (${command}) and the body (${bodyCommand.slice(0, 64)})`,
+      )
+    }
+  }
+  return command
+}
+
+function readEventTime(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value
+  if (typeof value === 'string' && /^\d{1,16}$/.test(value)) return Number(value)
+  return undefined
+}
+
+function eventNames(names: string | readonly string[]): EventName[] {
+  const list = typeof names === 'string' ? [names] : names
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new TypeError('[@roomhooks/core] on() needs an event name, a command, or a non-empty array of them')
+  }
+  return list.map((name) => {
+    const definition = typeof name === 'string' ? findDefinition(name) : undefined
+    if (definition === undefined) {
+      const known = commandDefinitions.map((entry) => entry.event).join(', ')
+      throw new TypeError(`[@roomhooks/core] Unknown event ${JSON.stringify(name)}. Known events: ${known}`)
+    }
+    return definition.event
+  })
+}
+
+function assertHandler(handler: unknown): void {
+  if (typeof handler !== 'function') throw new TypeError('[@roomhooks/core] A handler must be a function')
+}
+
+function readSdkAppIds(input: RoomWebhooksOptions['sdkAppId']): Set<number> {
+  const list: readonly unknown[] = Array.isArray(input) ? input : [input]
+  const ids = new Set<number>()
+  for (const value of list) {
+    const id = typeof value === 'number' || typeof value === 'string' ? parseSdkAppId(value) : undefined
+    if (id === undefined) {
+      throw new TypeError(`[@roomhooks/core] sdkAppId must be your app's SDKAppID (a positive integer), got ${String(value)}`)
+    }
+    ids.add(id)
+  }
+  if (ids.size === 0) throw new TypeError('[@roomhooks/core] sdkAppId needs at least one SDKAppID')
+  return ids
+}
+
+function readTokens(input: RoomWebhooksOptions['token']): string[] {
+  if (input === undefined) return []
+  const list: readonly unknown[] = Array.isArray(input) ? input : [input]
+  for (const token of list) {
+    if (typeof token !== 'string' || token === '') {
+      throw new TypeError('[@roomhooks/core] token must be a non-empty string (or leave it out to turn Sign checks off)')
+    }
+  }
+  if (list.length === 0) throw new TypeError('[@roomhooks/core] token needs at least one token (or leave it out)')
+  return list as string[]
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new TypeError(`[@roomhooks/core] ${name} must be a positive number, got ${String(value)}`)
+  }
+  return value
+}
