@@ -1,0 +1,123 @@
+import { expect } from 'chai'
+import { RoomhooksError, signCallback, verifyCallback, type CallbackQuery, type VerificationSettings } from '@roomhooks/core'
+
+const NOW = 1_700_000_000_000
+const TIME = String(NOW / 1000)
+const open: VerificationSettings = { sdkAppIds: new Set([1400000000]), tokens: [], requestTimeWindow: 60 }
+const signed: VerificationSettings = { ...open, tokens: ['token-a'] }
+
+function reasonOf(query: CallbackQuery, settings: VerificationSettings): string | undefined {
+  try {
+    verifyCallback(query, settings, NOW)
+    return undefined
+  } catch (error) {
+    expect(error).to.be.instanceOf(RoomhooksError)
+    return (error as RoomhooksError).reason
+  }
+}
+
+describe('verifyCallback()', () => {
+  describe('SdkAppid', () => {
+    it('returns the SDKAppID when it is accepted', () => {
+      expect(verifyCallback({ sdkAppId: '1400000000' }, open, NOW)).to.equal(1400000000)
+    })
+
+    it('accepts leading zeros', () => {
+      expect(verifyCallback({ sdkAppId: '01400000000' }, open, NOW)).to.equal(1400000000)
+    })
+
+    it('accepts any of several apps', () => {
+      const settings = { ...open, sdkAppIds: new Set([1400000000, 1600000000]) }
+      expect(verifyCallback({ sdkAppId: '1600000000' }, settings, NOW)).to.equal(1600000000)
+    })
+
+    it('refuses a missing SdkAppid', () => {
+      expect(reasonOf({}, open)).to.equal('MISSING_SDKAPPID')
+    })
+
+    it('refuses another app', () => {
+      expect(reasonOf({ sdkAppId: '1400000001' }, open)).to.equal('UNKNOWN_SDKAPPID')
+    })
+
+    it('refuses a value that is not digits', () => {
+      expect(reasonOf({ sdkAppId: '1400000000abc' }, open)).to.equal('UNKNOWN_SDKAPPID')
+      expect(reasonOf({ sdkAppId: '-1400000000' }, open)).to.equal('UNKNOWN_SDKAPPID')
+    })
+
+    it('checks SdkAppid before Sign', () => {
+      expect(reasonOf({ sdkAppId: '1' }, signed)).to.equal('UNKNOWN_SDKAPPID')
+    })
+  })
+
+  describe('Sign', () => {
+    const valid = { sdkAppId: '1400000000', requestTime: TIME, sign: signCallback('token-a', TIME) }
+
+    it('accepts a valid Sign', () => {
+      expect(reasonOf(valid, signed)).to.equal(undefined)
+    })
+
+    it('accepts upper-case hex', () => {
+      expect(reasonOf({ ...valid, sign: valid.sign.toUpperCase() }, signed)).to.equal(undefined)
+    })
+
+    it('accepts any token while rotating', () => {
+      const rotating = { ...signed, tokens: ['token-old', 'token-a'] }
+      expect(reasonOf(valid, rotating)).to.equal(undefined)
+    })
+
+    it('is not checked when no token is configured', () => {
+      expect(reasonOf({ sdkAppId: '1400000000', sign: 'nonsense' }, open)).to.equal(undefined)
+    })
+
+    it('refuses a missing Sign', () => {
+      expect(reasonOf({ ...valid, sign: undefined as never }, signed)).to.equal('MISSING_SIGN')
+    })
+
+    it('refuses an empty Sign', () => {
+      expect(reasonOf({ ...valid, sign: '' }, signed)).to.equal('MISSING_SIGN')
+    })
+
+    it('refuses a missing RequestTime', () => {
+      const { requestTime: _, ...query } = valid
+      expect(reasonOf(query, signed)).to.equal('MISSING_REQUEST_TIME')
+    })
+
+    it('refuses a RequestTime that is not a number', () => {
+      expect(reasonOf({ ...valid, requestTime: 'soon' }, signed)).to.equal('INVALID_REQUEST_TIME')
+    })
+
+    it('refuses a negative RequestTime', () => {
+      expect(reasonOf({ ...valid, requestTime: '-1' }, signed)).to.equal('INVALID_REQUEST_TIME')
+    })
+
+    it('refuses a RequestTime older than the window', () => {
+      const old = String(NOW / 1000 - 61)
+      expect(reasonOf({ ...valid, requestTime: old, sign: signCallback('token-a', old) }, signed)).to.equal('STALE_REQUEST_TIME')
+    })
+
+    it('refuses a RequestTime further in the future than the window', () => {
+      const later = String(NOW / 1000 + 61)
+      expect(reasonOf({ ...valid, requestTime: later, sign: signCallback('token-a', later) }, signed)).to.equal(
+        'STALE_REQUEST_TIME',
+      )
+    })
+
+    it('accepts a RequestTime at the edge of the window', () => {
+      const edge = String(NOW / 1000 - 60)
+      expect(reasonOf({ ...valid, requestTime: edge, sign: signCallback('token-a', edge) }, signed)).to.equal(undefined)
+    })
+
+    it('refuses a Sign that is not 64 hex characters', () => {
+      expect(reasonOf({ ...valid, sign: valid.sign.slice(1) }, signed)).to.equal('MALFORMED_SIGN')
+      expect(reasonOf({ ...valid, sign: `${valid.sign.slice(1)}z` }, signed)).to.equal('MALFORMED_SIGN')
+    })
+
+    it('refuses a Sign made with another token', () => {
+      expect(reasonOf({ ...valid, sign: signCallback('token-b', TIME) }, signed)).to.equal('SIGN_MISMATCH')
+    })
+
+    it('refuses a Sign made for another RequestTime', () => {
+      expect(reasonOf({ ...valid, sign: signCallback('token-a', NOW / 1000 - 1) }, signed)).to.equal('SIGN_MISMATCH')
+    })
+  })
+})
