@@ -1,0 +1,30 @@
+import express from 'express'
+import { createRoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
+import { createExpressMiddleware } from '@roomhooks/express'
+
+export interface AppOptions extends Pick<RoomWebhooksOptions, 'sdkAppId' | 'token'> {
+  /** Where the app writes what it received. */
+  readonly print?: (line: string) => void
+}
+
+/** An Express app with a callback route; the rest of your app lives beside it. */
+export function createApp({ sdkAppId, token, print = console.log }: AppOptions): express.Express {
+  const hooks = createRoomWebhooks({ sdkAppId, token })
+
+  hooks.on('room.created', (event) => {
+    const { RoomId, Owner_Account } = event.payload.RoomInfo
+    print(`room ${RoomId} created by ${Owner_Account ?? 'unknown'}`)
+  })
+  hooks.on(['member.enter', 'member.leave'], (event) => {
+    print(`${event.payload.MemberList_Account.join(', ')} ${event.name === 'member.enter' ? 'entered' : 'left'} ${event.payload.RoomId}`)
+  })
+  hooks.onAny((event) => print(`${event.name ?? 'unknown event'} (${event.command}) ${JSON.stringify(event.payload)}`))
+  hooks.onError((error) => print(`refused or failed: ${error.message}`))
+
+  const app = express()
+  app.get('/health', (_req, res) => {
+    res.send('ok')
+  })
+  app.post('/tencent/callback', createExpressMiddleware(hooks))
+  return app
+}

@@ -1,0 +1,33 @@
+import Koa from 'koa'
+import Router from '@koa/router'
+import { createRoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
+import { createKoaMiddleware } from '@roomhooks/koa'
+
+export interface AppOptions extends Pick<RoomWebhooksOptions, 'sdkAppId' | 'token'> {
+  /** Where the app writes what it received. */
+  readonly print?: (line: string) => void
+}
+
+/** A Koa app whose router has a callback route beside the rest of your routes. */
+export function createApp({ sdkAppId, token, print = console.log }: AppOptions): Koa {
+  const hooks = createRoomWebhooks({ sdkAppId, token })
+    .on('live.destroyed', (event) => {
+      print(`live room ${event.payload.RoomId} destroyed (${event.payload.EventType ?? 'no reason given'})`)
+    })
+    .on('seat.changed', (event) => {
+      const taken = event.payload.SeatList.filter((seat) => seat.Member_Account)
+      print(`${event.payload.RoomId}: ${taken.map((seat) => `seat ${seat.Index} ${seat.Member_Account}`).join(', ')}`)
+    })
+    .onAny((event) => print(`${event.name ?? 'unknown event'} (${event.command}) ${JSON.stringify(event.payload)}`))
+    .onError((error) => print(`refused or failed: ${error.message}`))
+
+  const router = new Router()
+  router.get('/health', (ctx) => {
+    ctx.body = 'ok'
+  })
+  router.post('/tencent/callback', createKoaMiddleware(hooks))
+
+  const app = new Koa()
+  app.use(router.routes()).use(router.allowedMethods())
+  return app
+}
