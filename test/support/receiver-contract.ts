@@ -212,6 +212,16 @@ export function describeReceiverContract(start: StartApp, setup: AppSetup = {}):
       expect(answer.errors).to.deep.equal(['HANDLER_FAILED'])
     })
 
+    it('answers 200 OK with the decision when a before-callback handler rejects', async () => {
+      const command = 'Live.CallbackBeforeSendGift'
+      const answer = await send({}, (hooks) => hooks.on('gift.beforeSend', (event) => event.reject('Gift too large')), {
+        query: callbackQuery({ command }),
+        body: fixtureText(command),
+      })
+      expect(answer.status).to.equal(200)
+      expect(answer.envelope).to.deep.equal({ ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'Gift too large' })
+    })
+
     it('answers 500 when a handler rejects', async () => {
       const answer = await send({}, (hooks) => hooks.on('room.created', () => Promise.reject(new Error('boom'))), {
         query: callbackQuery({ command: created }),

@@ -1,6 +1,22 @@
 import { Type, type TLiteral, type TObject, type TProperties, type TUnion } from '@sinclair/typebox'
-import { LiveDestroyedFields, LiveUpdatedFields } from './schemas/live.js'
+import type { DecisionRules } from './decision.js'
+import { BattleCreatedFields, BattleEndedFields, BattleStartedFields } from './schemas/battle.js'
+import { FollowFields } from './schemas/follow.js'
+import { MessageFields, MessageSentFields } from './schemas/group.js'
+import {
+  AdminChangedFields,
+  GiftFields,
+  LiveCreatedFields,
+  LiveDestroyedFields,
+  LiveUpdatedFields,
+  MemberStateFields,
+  MetadataDeletedFields,
+  MetadataSetFields,
+  OwnerChangedFields,
+  QuotaThresholdFields,
+} from './schemas/live.js'
 import { SeatChangedFields } from './schemas/mic.js'
+import { RecordingFields } from './schemas/recording.js'
 import {
   MemberEnterFields,
   MemberLeaveFields,
@@ -19,6 +35,7 @@ export interface CommandDefinition<
   K extends CallbackKind = CallbackKind,
   A extends string = string,
   F extends TProperties = TProperties,
+  R extends DecisionRules | undefined = DecisionRules | undefined,
 > {
   readonly command: C
   readonly event: E
@@ -28,6 +45,8 @@ export interface CommandDefinition<
   /** When the platform sends it. */
   readonly summary: string
   readonly schema: TObject<{ CallbackCommand: TUnion<TLiteral<C | A>[]> } & F>
+  /** Before-callbacks only: how handlers' decisions become the answer. */
+  readonly decisions: R
 }
 
 function defineCommand<
@@ -36,17 +55,19 @@ function defineCommand<
   const K extends CallbackKind,
   F extends TProperties,
   const A extends string = never,
+  const R extends DecisionRules | undefined = undefined,
 >(
   command: C,
-  spec: { event: E; kind: K; summary: string; fields: F; aliases?: readonly A[] },
-): CommandDefinition<C, E, K, A, F> {
+  spec: { event: E; kind: K; summary: string; fields: F; aliases?: readonly A[]; decisions?: R },
+): CommandDefinition<C, E, K, A, F, R> {
   const aliases = spec.aliases ?? []
   const spellings = [command, ...aliases].map((name) => Type.Literal(name)) as TLiteral<C | A>[]
   const schema = Type.Object(
     { CallbackCommand: Type.Union(spellings, { description: 'The command, as the platform spelled it' }), ...spec.fields },
     { $id: command, title: spec.event, description: spec.summary },
   )
-  return { command, event: spec.event, kind: spec.kind, aliases, summary: spec.summary, schema }
+  const decisions = spec.decisions as R
+  return { command, event: spec.event, kind: spec.kind, aliases, summary: spec.summary, schema, decisions }
 }
 
 /**
@@ -91,6 +112,12 @@ export const commandDefinitions = [
     summary: "A room's seat list changed (Room and Live rooms).",
     fields: SeatChangedFields,
   }),
+  defineCommand('Live.CallbackAfterCreateRoom', {
+    event: 'live.created',
+    kind: 'after',
+    summary: 'A live room was created.',
+    fields: LiveCreatedFields,
+  }),
   defineCommand('Live.CallbackAfterDestroyRoom', {
     event: 'live.destroyed',
     kind: 'after',
@@ -100,8 +127,105 @@ export const commandDefinitions = [
   defineCommand('Live.CallbackAfterUpdateRoomInfo', {
     event: 'live.updated',
     kind: 'after',
-    summary: "A live room's settings changed.",
+    summary: "A live room's settings changed (the body carries the changed ones).",
     fields: LiveUpdatedFields,
+  }),
+  defineCommand('Live.CallbackAfterSetMetadata', {
+    event: 'live.metadata.set',
+    kind: 'after',
+    summary: 'Room metadata keys were set.',
+    fields: MetadataSetFields,
+  }),
+  defineCommand('Live.CallbackAfterDelMetadata', {
+    event: 'live.metadata.deleted',
+    kind: 'after',
+    summary: 'Room metadata keys were deleted.',
+    fields: MetadataDeletedFields,
+  }),
+  defineCommand('Live.CallbackAfterCreateRoomReachingThreshold', {
+    event: 'live.quota.threshold',
+    kind: 'after',
+    summary: "The number of live rooms reached 70% of the app's quota.",
+    fields: QuotaThresholdFields,
+  }),
+  defineCommand('Live.CallbackAfterMemberStateChanged', {
+    event: 'live.member.state',
+    kind: 'after',
+    summary: 'Members of a live room went online or offline.',
+    fields: MemberStateFields,
+    aliases: ['Live.CallbackMemberStateChanged'],
+  }),
+  defineCommand('Live.CallbackAfterChangeOwner', {
+    event: 'live.owner.changed',
+    kind: 'after',
+    summary: 'A live room got a new owner.',
+    fields: OwnerChangedFields,
+  }),
+  defineCommand('Live.CallbackAfterModifyAdmin', {
+    event: 'live.admin.changed',
+    kind: 'after',
+    summary: 'Users were made admins of a live room, or stopped being admins.',
+    fields: AdminChangedFields,
+  }),
+  defineCommand('Live.CallbackAfterCreateBattle', {
+    event: 'battle.created',
+    kind: 'after',
+    summary: 'A room asked other rooms for a PK battle.',
+    fields: BattleCreatedFields,
+  }),
+  defineCommand('Live.CallbackAfterStartBattle', {
+    event: 'battle.started',
+    kind: 'after',
+    summary: 'A PK battle started.',
+    fields: BattleStartedFields,
+  }),
+  defineCommand('Live.CallbackAfterEndBattle', {
+    event: 'battle.ended',
+    kind: 'after',
+    summary: 'A PK battle ended.',
+    fields: BattleEndedFields,
+  }),
+  defineCommand('Live.CallbackBeforeSendGift', {
+    event: 'gift.beforeSend',
+    kind: 'before',
+    summary: 'A gift is about to be sent; handlers allow or reject it.',
+    fields: GiftFields,
+    // Unanswered or failed, the platform blocks the gift (unless the app registered
+    // Live.CallbackBeforeCallBackNotBlock), so a failing handler rejects too.
+    decisions: { passThrough: [102100, 102200], drop: false, replaceMessage: false, onFailure: 'reject' },
+  }),
+  defineCommand('Group.CallbackBeforeSendMsg', {
+    event: 'message.beforeSend',
+    kind: 'before',
+    summary: 'A room message is about to be delivered; handlers allow, replace, reject or drop it.',
+    fields: MessageFields,
+    // On timeout the platform delivers the message, so a failing handler allows it too.
+    decisions: { passThrough: [120001, 130000], drop: true, replaceMessage: true, onFailure: 'allow' },
+  }),
+  defineCommand('Group.CallbackAfterSendMsg', {
+    event: 'message.sent',
+    kind: 'after',
+    summary: 'A room message was delivered.',
+    fields: MessageSentFields,
+  }),
+  defineCommand('Follow.CallbackAfterFollowAdd', {
+    event: 'follow.added',
+    kind: 'after',
+    summary: 'A user followed other users.',
+    fields: FollowFields,
+  }),
+  defineCommand('Follow.CallbackAfterFollowDelete', {
+    event: 'follow.removed',
+    kind: 'after',
+    summary: 'A user unfollowed other users.',
+    fields: FollowFields,
+  }),
+  defineCommand('Live.CallbackAfterCloudRecordingChanged', {
+    event: 'recording.changed',
+    kind: 'after',
+    summary: "A live room's cloud recording changed state.",
+    fields: RecordingFields,
+    aliases: ['Follow.CallbackAfterCloudRecordingChanged'],
   }),
 ] as const
 

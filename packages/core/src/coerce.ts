@@ -14,7 +14,7 @@ export function coercePayload(schema: TSchema, value: unknown, report: UnsafeNum
     case 'object': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
       const record = value as Record<string, unknown>
-      const properties = schema['properties'] as Record<string, TSchema>
+      const properties = (schema['properties'] ?? {}) as Record<string, TSchema>
       for (const name of Object.keys(properties)) {
         if (Object.hasOwn(record, name)) {
           record[name] = coercePayload(properties[name] as TSchema, record[name], report, `${path}/${name}`)

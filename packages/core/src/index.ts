@@ -10,6 +10,15 @@ export { errorCodes, HandlerError, RoomhooksError, ValidationError } from './err
 export type { ErrorReason } from './errors.js'
 export { okResponse, serializeEnvelope } from './envelope.js'
 export type { CallbackEnvelope, CallbackResponse } from './envelope.js'
+export { Decision } from './decision.js'
+export type {
+  AllowHelper,
+  AllowWithReplacementHelper,
+  DecisionHelpers,
+  DecisionRules,
+  DropHelper,
+  FailureDecision,
+} from './decision.js'
 export { signCallback } from './sign.js'
 export { verifyCallback } from './verify.js'
 export type { VerificationSettings } from './verify.js'
@@ -19,14 +28,17 @@ export type { BodyInput } from './parse-body.js'
 export type { Logger } from './logger.js'
 export type {
   AnyCallbackEvent,
+  BeforeEventName,
   CallbackContext,
   CallbackHandler,
   CommandAlias,
   CommandName,
+  DecisionHelpersOf,
   ErrorHandler,
   EventFor,
   EventName,
   EventNameOf,
+  HandlerResult,
   ListenableName,
   PayloadOf,
   RoomCallbackEvent,

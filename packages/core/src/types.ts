@@ -1,5 +1,13 @@
 import type { Static } from '@sinclair/typebox'
 import type { AnyCommandDefinition } from './catalog.js'
+import type {
+  AllowHelper,
+  AllowWithReplacementHelper,
+  Decision,
+  DecisionHelpers,
+  DecisionRules,
+  DropHelper,
+} from './decision.js'
 import type { RoomhooksError } from './errors.js'
 
 /** Every event name of the catalog, e.g. `'room.created'`. */
@@ -10,6 +18,9 @@ export type CommandName = AnyCommandDefinition['command']
 
 /** The other documented spellings of some commands, e.g. `'Room.CallbackUpdateRoomInfo'`. */
 export type CommandAlias = AnyCommandDefinition['aliases'][number]
+
+/** The before-callbacks, whose handlers decide what the platform does: `'gift.beforeSend' | 'message.beforeSend'`. */
+export type BeforeEventName = Extract<AnyCommandDefinition, { kind: 'before' }>['event']
 
 /** What `on()` accepts: an event name, a command, or a command's other spelling. */
 export type ListenableName = EventName | CommandName | CommandAlias
@@ -42,12 +53,23 @@ export interface CallbackContext {
   readonly receivedAt: number
 }
 
+type MessageBodyOf<E extends EventName> = PayloadOf<E> extends { MsgBody: infer Body } ? Body : never
+
+/** The `allow()`, `reject()` and `drop()` an event offers, from its command's decision rules (none for after-callbacks). */
+export type DecisionHelpersOf<E extends EventName> = DefinitionFor<E>['decisions'] extends infer R
+  ? R extends DecisionRules
+    ? DecisionHelpers<E> &
+        (R['replaceMessage'] extends true ? AllowWithReplacementHelper<E, MessageBodyOf<E>> : AllowHelper<E>) &
+        (R['drop'] extends true ? DropHelper<E> : unknown)
+    : unknown
+  : unknown
+
 /** A verified, validated callback of one catalog event. */
-export interface RoomCallbackEvent<E extends EventName = EventName> extends CallbackContext {
+export type RoomCallbackEvent<E extends EventName = EventName> = CallbackContext & {
   readonly name: E
   readonly command: DefinitionFor<E>['command']
   readonly payload: PayloadOf<E>
-}
+} & DecisionHelpersOf<E>
 
 /** A verified callback whose command is not in the catalog (a command Tencent added later): `onAny` only. */
 export interface UnknownCallbackEvent extends CallbackContext {
@@ -62,8 +84,15 @@ export type EventFor<N extends ListenableName> = { [E in EventNameOf<N>]: RoomCa
 /** Any event `onAny` may receive: switch on `event.name` to narrow it. */
 export type AnyCallbackEvent = EventFor<EventName> | UnknownCallbackEvent
 
-/** A handler; it may be async. Its result is awaited (up to the handler deadline). */
-export type CallbackHandler<Event> = (event: Event) => unknown
+/** What a handler may return: before-callback handlers a decision for their event (or nothing, which allows). */
+export type HandlerResult<Event> = Event extends { readonly name: infer E }
+  ? E extends BeforeEventName
+    ? Decision<E> | void | undefined
+    : unknown
+  : unknown
+
+/** A handler; it may be async. It is awaited, up to the handler deadline. */
+export type CallbackHandler<Event> = (event: Event) => HandlerResult<Event> | Promise<HandlerResult<Event>>
 
 /** Told of every failed handler and every refused request. Its own failures are logged, never thrown. */
 export type ErrorHandler = (error: RoomhooksError) => unknown

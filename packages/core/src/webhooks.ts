@@ -1,12 +1,21 @@
-import { commandDefinitions, findCommand, findDefinition } from './catalog.js'
+import { commandDefinitions, findCommand, findDefinition, type AnyCommandDefinition } from './catalog.js'
+import {
+  combineDecisions,
+  decisionHelpers,
+  decisionResponse,
+  failureDecision,
+  type DecisionRules,
+  type FailureDecision,
+} from './decision.js'
 import { errorResponse, okResponse, type CallbackResponse } from './envelope.js'
 import { HandlerError, RoomhooksError, toRoomhooksError } from './errors.js'
 import { createLogger, type Logger } from './logger.js'
 import { type BodyInput, parseCallbackBody } from './parse-body.js'
 import { type QueryInput, readCallbackQuery } from './query.js'
-import { failuresOf, runHandlers, type HandlersOutcome } from './run-handlers.js'
+import { failuresOf, runHandlers } from './run-handlers.js'
 import type {
   AnyCallbackEvent,
+  BeforeEventName,
   CallbackHandler,
   ErrorHandler,
   EventFor,
@@ -31,6 +40,11 @@ export interface RoomWebhooksOptions {
   readonly handlerTimeout?: number
   /** The largest body accepted, in bytes. Default 1 MiB. */
   readonly bodyLimit?: number
+  /**
+   * What a before-callback answers when its handlers fail or miss the deadline. Defaults follow what the platform
+   * does without an answer: `gift.beforeSend` rejects, `message.beforeSend` allows.
+   */
+  readonly failureDecisions?: { readonly [E in BeforeEventName]?: FailureDecision }
   /** Where to write what callers are not told. Defaults to the console for warnings and errors. */
   readonly log?: Partial<Logger>
 }
@@ -62,6 +76,7 @@ export class RoomWebhooks {
   readonly #handlerTimeout: number
   readonly #bodyLimit: number
   readonly #log: Logger
+  readonly #failureDecisions: ReadonlyMap<string, FailureDecision>
   // Handler lists are replaced, never mutated, so a dispatch in progress keeps the list it started with.
   readonly #handlers = new Map<EventName, readonly AnyHandler[]>()
   #anyHandlers: readonly AnyHandler[] = []
@@ -79,6 +94,7 @@ export class RoomWebhooks {
     this.#handlerTimeout = positive('handlerTimeout', options.handlerTimeout, DEFAULTS.handlerTimeout)
     this.#bodyLimit = positive('bodyLimit', options.bodyLimit, DEFAULTS.bodyLimit)
     this.#log = createLogger(options.log)
+    this.#failureDecisions = readFailureDecisions(options.failureDecisions)
     // Compile every schema now, so the first callback of each kind pays nothing extra.
     for (const definition of commandDefinitions) compileSchema(definition)
   }
@@ -152,6 +168,7 @@ export class RoomWebhooks {
         platform: query.platform,
         eventTime: readEventTime(payload['EventTime']),
         receivedAt,
+        ...(definition?.decisions && decisionHelpers(definition.event, definition.decisions)),
       } as AnyCallbackEvent
     } catch (error) {
       const refusal = toRoomhooksError(error)
@@ -163,30 +180,32 @@ export class RoomWebhooks {
 
   async #dispatch(event: AnyCallbackEvent): Promise<CallbackResponse> {
     const handlers = event.name === null ? this.#anyHandlers : this.#handlersFor(event.name)
+    const rules: DecisionRules | undefined = event.name === null ? undefined : findDefinition(event.name)?.decisions
     if (handlers.length === 0) return okResponse
-    let outcome: HandlersOutcome
-    try {
-      outcome = await runHandlers(handlers, event as never, this.#handlerTimeout)
-    } catch (error) {
-      const failure = new HandlerError(event, [error], false)
-      this.#report(failure)
-      return errorResponse(failure)
-    }
+    const outcome = await runHandlers(handlers, event as never, this.#handlerTimeout)
     if (outcome.late) {
       this.#log.warn(
-        `[@roomhooks/core] Handlers for ${event.command} took longer than ${this.#handlerTimeout} ms; answered OK and let them finish`,
+        `[@roomhooks/core] Handlers for ${event.command} took longer than ${this.#handlerTimeout} ms; answered without them and let them finish`,
       )
       void outcome.settled.then((results) => {
         const failures = failuresOf(results)
         if (failures.length > 0) this.#report(new HandlerError(event, failures, true))
       })
-      return okResponse
+      return rules ? this.#failureResponse(event.name as string, rules) : okResponse
     }
     const failures = failuresOf(outcome.results)
-    if (failures.length === 0) return okResponse
-    const failure = new HandlerError(event, failures, false)
-    this.#report(failure)
-    return errorResponse(failure)
+    if (failures.length > 0) {
+      const failure = new HandlerError(event, failures, false)
+      this.#report(failure)
+      return rules ? this.#failureResponse(event.name as string, rules) : errorResponse(failure)
+    }
+    if (!rules) return okResponse
+    const decision = combineDecisions(event.name as string, outcome.results)
+    return decision ? decisionResponse(decision) : okResponse
+  }
+
+  #failureResponse(event: string, rules: DecisionRules): CallbackResponse {
+    return decisionResponse(failureDecision(event, this.#failureDecisions.get(event) ?? rules.onFailure))
   }
 
   #handlersFor(name: EventName): readonly AnyHandler[] {
@@ -300,6 +319,21 @@ function readTokens(input: RoomWebhooksOptions['token']): string[] {
   }
   if (list.length === 0) throw new TypeError('[@roomhooks/core] token needs at least one token (or leave it out)')
   return list as string[]
+}
+
+function readFailureDecisions(input: RoomWebhooksOptions['failureDecisions']): Map<string, FailureDecision> {
+  const decisions = new Map<string, FailureDecision>()
+  for (const [event, decision] of Object.entries(input ?? {})) {
+    const definition: AnyCommandDefinition | undefined = findDefinition(event)
+    if (definition?.event !== event || definition.kind !== 'before') {
+      throw new TypeError(`[@roomhooks/core] failureDecisions only takes before-callback events, not ${JSON.stringify(event)}`)
+    }
+    if (decision !== 'allow' && decision !== 'reject') {
+      throw new TypeError(`[@roomhooks/core] failureDecisions.${event} must be 'allow' or 'reject'`)
+    }
+    decisions.set(event, decision)
+  }
+  return decisions
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

@@ -89,3 +89,56 @@ async function noFramework(): Promise<void> {
   void (body.ActionStatus satisfies 'OK' | 'FAIL')
 }
 void noFramework
+
+// Every event of the catalog narrows its payload to its own fields.
+hooks.on('room.created', (e) => void (e.payload.RoomInfo.RoomId satisfies string))
+hooks.on('room.destroyed', (e) => void (e.payload.RoomId satisfies string))
+hooks.on('room.updated', (e) => void (e.payload.RoomInfo.IsCloudRecordingDisabled satisfies boolean | undefined))
+hooks.on('member.enter', (e) => void (e.payload.MemberCount satisfies number | undefined))
+hooks.on('member.leave', (e) => void (e.payload.Reason satisfies string | undefined))
+hooks.on('seat.changed', (e) => void (e.payload.SeatList satisfies { Index: number }[]))
+hooks.on('live.created', (e) => void (e.payload.RoomInfo.Category satisfies number[] | undefined))
+hooks.on('live.destroyed', (e) => void (e.payload.Statistic?.TotalGiftCoins satisfies number | undefined))
+hooks.on('live.updated', (e) => void (e.payload.RoomInfo.CoverURL satisfies string | undefined))
+hooks.on('live.metadata.set', (e) => void (e.payload.Metadata satisfies { Key: string; Value: string }[]))
+hooks.on('live.metadata.deleted', (e) => void (e.payload.Keys satisfies string[]))
+hooks.on('live.quota.threshold', (e) => void (e.payload.MaxRoomCount satisfies number))
+hooks.on('live.member.state', (e) => void (e.payload.MemberList satisfies { Member_Account: string }[]))
+hooks.on('live.owner.changed', (e) => void (e.payload.CurrentOwner_Account satisfies string))
+hooks.on('live.admin.changed', (e) => void (e.payload.opType satisfies string))
+hooks.on('battle.created', (e) => void (e.payload.ToRoomIdList satisfies string[]))
+hooks.on('battle.started', (e) => void (e.payload.StartTime satisfies number | undefined))
+hooks.on('battle.ended', (e) => void (e.payload.OpType satisfies number | undefined))
+hooks.on('gift.beforeSend', (e) => void (e.payload.GiftWater.Coins satisfies number))
+hooks.on('message.beforeSend', (e) => void (e.payload.MsgBody satisfies { MsgType: string }[]))
+hooks.on('message.sent', (e) => void (e.payload.MsgSeq satisfies number | undefined))
+hooks.on('follow.added', (e) => void (e.payload.FollowList satisfies { To_Account: string }[]))
+hooks.on('follow.removed', (e) => void (e.payload.From_Account satisfies string))
+hooks.on('recording.changed', (e) => void (e.payload.EventInfo.TaskId satisfies string | undefined))
+hooks.on('Live.CallbackMemberStateChanged', (e) => void (e.name satisfies 'live.member.state'))
+hooks.on('Follow.CallbackAfterCloudRecordingChanged', (e) => void (e.name satisfies 'recording.changed'))
+
+// Before-callbacks decide, each with the helpers its command allows.
+hooks.on('gift.beforeSend', (event) => {
+  if (event.payload.GiftWater.Coins > 100_000) return event.reject('Gift too large')
+  if (event.payload.GiftWater.Count > 99) return event.reject('Too many', 102101)
+  return event.allow()
+})
+hooks.on('gift.beforeSend', () => undefined)
+hooks.on('gift.beforeSend', async (event) => event.allow())
+hooks.on('message.beforeSend', (event) => {
+  if (event.payload.MsgBody.length === 0) return event.drop()
+  return event.allow({ MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'clean' } }] })
+})
+// @ts-expect-error a gift cannot be dropped
+hooks.on('gift.beforeSend', (event) => event.drop())
+// @ts-expect-error a gift's answer cannot carry a message body
+hooks.on('gift.beforeSend', (event) => event.allow({ MsgBody: [] }))
+let messageDecision: ReturnType<RoomCallbackEvent<'message.beforeSend'>['drop']> | undefined
+// @ts-expect-error a gift handler cannot return a message's decision
+hooks.on('gift.beforeSend', () => messageDecision)
+// @ts-expect-error before-callback handlers return a decision or nothing
+hooks.on('gift.beforeSend', () => 'allow')
+// @ts-expect-error after-callbacks have no decision helpers
+hooks.on('room.created', (event) => event.reject('no'))
+void messageDecision

@@ -52,8 +52,8 @@ describe('createRoomWebhooks()', () => {
     })
 
     it('throws for a name that is not in the catalog', () => {
-      expect(() => create().on('room.exploded' as never, () => {})).to.throw(TypeError, /Unknown event "room.exploded"/)
-      expect(() => create().on([] as never, () => {})).to.throw(TypeError)
+      expect(() => create().on('room.exploded' as never, (() => {}) as never)).to.throw(TypeError, /Unknown event "room.exploded"/)
+      expect(() => create().on([] as never, (() => {}) as never)).to.throw(TypeError)
     })
 
     it('throws for a handler that is not a function', () => {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { Account, EventTime, Flag, OperatorAccount, Seconds } from './common.js'
+import { Account, AccountList, EventTime, Flag, OperatorAccount, Seconds } from './common.js'
 
 // Field names and types: TUILiveKit server callbacks ("Live" product) in Tencent Cloud's documentation.
 
@@ -50,6 +50,77 @@ export const LiveDestroyedFields = {
       },
       { description: 'Totals of the live (newer servers only)' },
     ),
+  ),
+  EventTime,
+}
+
+export const LiveCreatedFields = {
+  Operator_Account: OperatorAccount,
+  RoomInfo: LiveRoomInfo,
+  EventTime,
+}
+
+export const MetadataSetFields = {
+  Operator_Account: OperatorAccount,
+  RoomId: Type.String({ description: 'Room ID' }),
+  Metadata: Type.Array(
+    Type.Object({ Key: Type.String({ description: 'Metadata key' }), Value: Type.String({ description: 'Its new value' }) }),
+    { description: 'The keys that were set' },
+  ),
+  EventTime,
+}
+
+export const MetadataDeletedFields = {
+  Operator_Account: OperatorAccount,
+  RoomId: Type.String({ description: 'Room ID' }),
+  Keys: Type.Array(Type.String(), { description: 'The keys that were deleted' }),
+  EventTime,
+}
+
+export const QuotaThresholdFields = {
+  Operator_Account: OperatorAccount,
+  CurRoomCount: Type.Integer({ description: 'Live rooms that exist now' }),
+  MaxRoomCount: Type.Integer({ description: "The app's live room quota" }),
+  EventTime,
+}
+
+export const MemberStateFields = {
+  RoomId: Type.String({ description: 'Room ID' }),
+  EventType: Type.String({ description: '`Online` or `Offline`' }),
+  EventCause: Type.Optional(Type.String({ description: '`Enter`, `Leave`, `HeartbeatInterrupt` or `HeartbeatRecover`' })),
+  MemberList: Type.Array(Type.Object({ Member_Account: Account('Member') }), { description: 'The members whose state changed' }),
+  EventTime,
+}
+
+export const OwnerChangedFields = {
+  RoomId: Type.String({ description: 'Room ID' }),
+  Operator_Account: OperatorAccount,
+  CurrentOwner_Account: Account('The new owner'),
+  OriginalOwner_Account: Type.Optional(Account('The previous owner')),
+  EventTime,
+}
+
+export const AdminChangedFields = {
+  RoomId: Type.String({ description: 'Room ID' }),
+  Operator_Account: OperatorAccount,
+  Admin_Account: AccountList('The users made or unmade admins'),
+  opType: Type.String({ description: '`add` or `delete`' }),
+  EventTime,
+}
+
+export const GiftFields = {
+  Operator_Account: OperatorAccount,
+  RoomId: Type.String({ description: 'Room ID' }),
+  GiftWater: Type.Object(
+    {
+      From_Account: Account('Sender'),
+      To_Account: AccountList('Receivers'),
+      Time: Type.Optional(Seconds('When it was sent')),
+      GiftId: Type.String({ description: 'Gift ID' }),
+      Count: Type.Integer({ description: 'How many' }),
+      Coins: Type.Integer({ description: 'Their total price' }),
+    },
+    { description: 'The gift about to be sent' },
   ),
   EventTime,
 }

@@ -1,0 +1,125 @@
+import type { CallbackResponse } from './envelope.js'
+
+/**
+ * Tencent's rules for answering one before-callback: which `ErrorCode` values reach the client, whether the
+ * callback can drop silently or replace the message, and what the platform itself does when it gets no answer.
+ */
+export interface DecisionRules {
+  /** Codes passed through to the client, inclusive; 1 (reject) is always allowed. */
+  readonly passThrough: readonly [number, number]
+  /** Handlers may drop silently (`ErrorCode` 2). */
+  readonly drop: boolean
+  /** `allow()` may replace the message body (`MsgBody`). */
+  readonly replaceMessage: boolean
+  /** The answer when handlers fail or miss the deadline, unless the app configures another. */
+  readonly onFailure: FailureDecision
+}
+
+/** What a before-callback answers when its handlers fail or miss the deadline. */
+export type FailureDecision = 'allow' | 'reject'
+
+/** A before-callback handler's decision, made with the event's `allow()`, `reject()` or `drop()`. */
+export class Decision<E extends string = string> {
+  /** The event the decision is for; a decision for another event is a type error. */
+  readonly event: E
+  readonly action: 'allow' | 'reject' | 'drop'
+  /** The envelope's `ErrorCode`. */
+  readonly code: number
+  /** The envelope's `ErrorInfo`. */
+  readonly info: string
+  /** A replacement message body (messages only). */
+  readonly msgBody: readonly unknown[] | undefined
+
+  /** @internal Use the event's helpers. */
+  constructor(event: E, action: Decision['action'], code: number, info: string, msgBody?: readonly unknown[]) {
+    this.event = event
+    this.action = action
+    this.code = code
+    this.info = info
+    this.msgBody = msgBody
+  }
+}
+
+/** The helpers every before-callback event carries. */
+export interface DecisionHelpers<E extends string> {
+  /**
+   * Refuses: answered `ErrorCode` 1 (the default) or a pass-through code inside the command's documented range,
+   * which the client sees. A code outside it throws, and the handler counts as failed.
+   */
+  reject(info?: string, code?: number): Decision<E>
+}
+
+/** `allow()` of an event whose answer cannot change the payload. */
+export interface AllowHelper<E extends string> {
+  /** Lets it through: answered `ErrorCode` 0. Returning nothing does the same. */
+  allow(): Decision<E>
+}
+
+/** `allow()` of a message event, which may deliver a replaced message. */
+export interface AllowWithReplacementHelper<E extends string, Body> {
+  /** Lets it through (`ErrorCode` 0); with a `MsgBody`, the platform delivers that message instead. */
+  allow(replacement?: { readonly MsgBody: Body }): Decision<E>
+}
+
+/** `drop()` of an event the platform can discard silently. */
+export interface DropHelper<E extends string> {
+  /** Discards it without telling the sender: answered `ErrorCode` 2. */
+  drop(): Decision<E>
+}
+
+type AnyHelpers = DecisionHelpers<string> & AllowWithReplacementHelper<string, readonly unknown[]> & Partial<DropHelper<string>>
+
+const helpersByEvent = new Map<string, AnyHelpers>()
+
+/** The decision helpers of a before-callback event, made once per event name. */
+export function decisionHelpers(event: string, rules: DecisionRules): AnyHelpers {
+  let helpers = helpersByEvent.get(event)
+  if (helpers !== undefined) return helpers
+  const [low, high] = rules.passThrough
+  helpers = {
+    allow(replacement) {
+      if (replacement === undefined) return new Decision(event, 'allow', 0, '')
+      if (!rules.replaceMessage) throw new TypeError(`[@roomhooks/core] ${event} cannot replace the payload`)
+      if (!Array.isArray(replacement?.MsgBody)) {
+        throw new TypeError(`[@roomhooks/core] ${event}: allow({ MsgBody }) needs MsgBody to be an array of message elements`)
+      }
+      return new Decision(event, 'allow', 0, '', replacement.MsgBody)
+    },
+    reject(info = '', code = 1) {
+      if (code !== 1 && !(Number.isInteger(code) && code >= low && code <= high)) {
+        throw new RangeError(`[@roomhooks/core] ${event}: reject() takes code 1 or a code in [${low}, ${high}], not ${code}`)
+      }
+      return new Decision(event, 'reject', code, String(info))
+    },
+    ...(rules.drop ? { drop: () => new Decision(event, 'drop', 2, '') } : {}),
+  }
+  helpersByEvent.set(event, helpers)
+  return helpers
+}
+
+/**
+ * The decision several handlers make together: the first reject or drop wins, otherwise the first replacement
+ * message, otherwise allow. Values that are not decisions for this event (nothing returned) count as allow.
+ */
+export function combineDecisions(event: string, results: readonly PromiseSettledResult<unknown>[]): Decision | undefined {
+  let replacement: Decision | undefined
+  for (const result of results) {
+    if (result.status !== 'fulfilled' || !(result.value instanceof Decision) || result.value.event !== event) continue
+    if (result.value.action !== 'allow') return result.value
+    if (result.value.msgBody !== undefined) replacement ??= result.value
+  }
+  return replacement
+}
+
+/** The platform's answer to a decision: always HTTP 200 and `ActionStatus` OK; the code carries the decision. */
+export function decisionResponse(decision: Decision): CallbackResponse {
+  const body = { ActionStatus: 'OK', ErrorCode: decision.code, ErrorInfo: decision.info } as const
+  return { status: 200, body: decision.msgBody === undefined ? body : { ...body, MsgBody: decision.msgBody } }
+}
+
+/** The answer when handlers failed or missed the deadline. */
+export function failureDecision(event: string, decision: FailureDecision): Decision {
+  return decision === 'allow'
+    ? new Decision(event, 'allow', 0, '')
+    : new Decision(event, 'reject', 1, 'Rejected: the app could not decide in time')
+}

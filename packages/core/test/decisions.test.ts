@@ -1,0 +1,208 @@
+import { expect } from 'chai'
+import { createRoomWebhooks, HandlerError, type RoomhooksError, type RoomWebhooksOptions } from '@roomhooks/core'
+import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
+
+const GIFT = 'Live.CallbackBeforeSendGift'
+const MESSAGE = 'Group.CallbackBeforeSendMsg'
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function setup(options: Partial<RoomWebhooksOptions> = {}) {
+  const errors: RoomhooksError[] = []
+  const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { warn: () => {} }, ...options }).onError(
+    (error) => void errors.push(error),
+  )
+  const send = (command: string) => hooks.receive({ query: callbackQuery({ command }), body: fixtureText(command) })
+  return { hooks, errors, send }
+}
+
+const ok = (code: number, info = '') => ({ status: 200, body: { ActionStatus: 'OK', ErrorCode: code, ErrorInfo: info } })
+
+describe('before-callback decisions', () => {
+  describe('gift.beforeSend', () => {
+    it('allows when a handler returns allow()', async () => {
+      const { hooks, send } = setup()
+      hooks.on('gift.beforeSend', (event) => event.allow())
+      expect(await send(GIFT)).to.deep.equal(ok(0))
+    })
+
+    it('allows when handlers return nothing', async () => {
+      const { hooks, send } = setup()
+      hooks.on('gift.beforeSend', () => {})
+      expect(await send(GIFT)).to.deep.equal(ok(0))
+    })
+
+    it('allows when nobody listens', async () => {
+      expect(await setup().send(GIFT)).to.deep.equal(ok(0))
+    })
+
+    it('rejects with ErrorCode 1 and the info given', async () => {
+      const { hooks, send } = setup()
+      hooks.on('gift.beforeSend', (event) => (event.payload.GiftWater.Coins >= 1000 ? event.reject('Gift too large') : event.allow()))
+      expect(await send(GIFT)).to.deep.equal(ok(1, 'Gift too large'))
+    })
+
+    it('passes a code in [102100, 102200] through', async () => {
+      const { hooks, send } = setup()
+      hooks.on('gift.beforeSend', (event) => event.reject('Out of coins', 102150))
+      expect(await send(GIFT)).to.deep.equal(ok(102150, 'Out of coins'))
+    })
+
+    it('treats a code outside the range as a failed handler: rejects (code 1) and tells onError', async () => {
+      const { hooks, errors, send } = setup()
+      hooks.on('gift.beforeSend', (event) => event.reject('wrong range', 120010))
+      const answer = await send(GIFT)
+      expect(answer.body).to.include({ ActionStatus: 'OK', ErrorCode: 1 })
+      expect(errors).to.have.length(1)
+      expect((errors[0] as HandlerError).errors[0]).to.be.instanceOf(RangeError)
+    })
+
+    it('rejects when a handler throws, and tells onError', async () => {
+      const { hooks, errors, send } = setup()
+      hooks.on('gift.beforeSend', () => {
+        throw new Error('wallet service down')
+      })
+      const answer = await send(GIFT)
+      expect(answer.status).to.equal(200)
+      expect(answer.body).to.include({ ActionStatus: 'OK', ErrorCode: 1 })
+      expect(answer.body.ErrorInfo).not.to.contain('wallet')
+      expect(errors.map((error) => error.reason)).to.deep.equal(['HANDLER_FAILED'])
+    })
+
+    it('rejects when handlers miss the deadline, and reports a late failure', async () => {
+      const { hooks, errors, send } = setup({ handlerTimeout: 20 })
+      hooks.on('gift.beforeSend', async (event) => {
+        await sleep(50)
+        throw new Error(`late for ${event.payload.RoomId}`)
+      })
+      expect((await send(GIFT)).body).to.include({ ErrorCode: 1 })
+      await sleep(60)
+      expect((errors[0] as HandlerError).late).to.equal(true)
+    })
+
+    it('allows on failure when configured to', async () => {
+      const { hooks, send } = setup({ failureDecisions: { 'gift.beforeSend': 'allow' } })
+      hooks.on('gift.beforeSend', () => Promise.reject(new Error('down')))
+      expect(await send(GIFT)).to.deep.equal(ok(0))
+    })
+
+    it('refuses a failure decision for an after-callback or a bad value', () => {
+      expect(() => createRoomWebhooks({ sdkAppId: 1, failureDecisions: { 'room.created': 'allow' } as never })).to.throw(TypeError)
+      expect(() => createRoomWebhooks({ sdkAppId: 1, failureDecisions: { 'gift.beforeSend': 'drop' as never } })).to.throw(TypeError)
+    })
+  })
+
+  describe('message.beforeSend', () => {
+    it('drops silently with ErrorCode 2', async () => {
+      const { hooks, send } = setup()
+      hooks.on('message.beforeSend', (event) => event.drop())
+      expect(await send(MESSAGE)).to.deep.equal(ok(2))
+    })
+
+    it('delivers a replaced message with allow({ MsgBody })', async () => {
+      const { hooks, send } = setup()
+      const MsgBody = [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'r*d packet' } }]
+      hooks.on('message.beforeSend', (event) => event.allow({ MsgBody }))
+      const answer = await send(MESSAGE)
+      expect(answer).to.deep.equal({ status: 200, body: { ...ok(0).body, MsgBody } })
+    })
+
+    it('passes a code in [120001, 130000] through', async () => {
+      const { hooks, send } = setup()
+      hooks.on('message.beforeSend', (event) => event.reject('Be nice', 120010))
+      expect(await send(MESSAGE)).to.deep.equal(ok(120010, 'Be nice'))
+    })
+
+    it('treats a code outside the range as a failed handler: allows and tells onError', async () => {
+      const { hooks, errors, send } = setup()
+      hooks.on('message.beforeSend', (event) => event.reject('gift range', 102150))
+      expect(await send(MESSAGE)).to.deep.equal(ok(0))
+      expect(errors).to.have.length(1)
+    })
+
+    it('refuses a replacement that is not an array of elements', async () => {
+      const { hooks, errors, send } = setup()
+      hooks.on('message.beforeSend', (event) => event.allow({ MsgBody: 'text' as never }))
+      expect(await send(MESSAGE)).to.deep.equal(ok(0))
+      expect((errors[0] as HandlerError).errors[0]).to.be.instanceOf(TypeError)
+    })
+
+    it('allows when a handler throws (the platform delivers on timeout too)', async () => {
+      const { hooks, send } = setup()
+      hooks.on('message.beforeSend', () => {
+        throw new Error('moderation service down')
+      })
+      expect(await send(MESSAGE)).to.deep.equal(ok(0))
+    })
+
+    it('allows when handlers miss the deadline', async () => {
+      const { hooks, send } = setup({ handlerTimeout: 20 })
+      hooks.on('message.beforeSend', async (event) => {
+        await sleep(50)
+        return event.reject('too late to matter')
+      })
+      expect(await send(MESSAGE)).to.deep.equal(ok(0))
+    })
+
+    it('rejects on failure when configured to', async () => {
+      const { hooks, send } = setup({ failureDecisions: { 'message.beforeSend': 'reject' } })
+      hooks.on('message.beforeSend', () => Promise.reject(new Error('down')))
+      expect((await send(MESSAGE)).body).to.include({ ActionStatus: 'OK', ErrorCode: 1 })
+    })
+
+    it('reads EventTime sent as a numeric string', async () => {
+      const { hooks, send } = setup()
+      let eventTime: number | undefined
+      hooks.on('message.beforeSend', (event) => void (eventTime = event.eventTime))
+      await send(MESSAGE)
+      expect(eventTime).to.equal(1670574414123)
+    })
+  })
+
+  describe('several handlers', () => {
+    it('lets any reject win over allow, with the first rejecting handler’s code and info', async () => {
+      const { hooks, send } = setup()
+      hooks
+        .on('message.beforeSend', (event) => event.allow())
+        .on('message.beforeSend', async (event) => {
+          await sleep(10)
+          return event.reject('first', 120001)
+        })
+        .on('message.beforeSend', (event) => event.reject('second', 120002))
+      expect(await send(MESSAGE)).to.deep.equal(ok(120001, 'first'))
+    })
+
+    it('lets a drop win over allow', async () => {
+      const { hooks, send } = setup()
+      hooks.on('message.beforeSend', (event) => event.allow()).on('message.beforeSend', (event) => event.drop())
+      expect(await send(MESSAGE)).to.deep.equal(ok(2))
+    })
+
+    it('uses the first replacement when every handler allows', async () => {
+      const { hooks, send } = setup()
+      const first = [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'one' } }]
+      const second = [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'two' } }]
+      hooks
+        .on('message.beforeSend', () => undefined)
+        .on('message.beforeSend', (event) => event.allow({ MsgBody: first }))
+        .on('message.beforeSend', (event) => event.allow({ MsgBody: second }))
+      expect((await send(MESSAGE)).body.MsgBody).to.deep.equal(first)
+    })
+
+    it('counts a decision from an onAny handler', async () => {
+      const { hooks, send } = setup()
+      hooks.on('gift.beforeSend', (event) => event.allow()).onAny((event) => (event.name === 'gift.beforeSend' ? event.reject('any') : undefined))
+      expect(await send(GIFT)).to.deep.equal(ok(1, 'any'))
+    })
+
+    it('gives after-callbacks no decision helpers and ignores what their handlers return', async () => {
+      const { hooks, send } = setup()
+      let helpers: unknown
+      hooks.on('room.created', (event) => {
+        helpers = (event as unknown as { reject?: unknown }).reject
+        return 'ignored'
+      })
+      expect(await send('Room.CallbackAfterCreateRoom')).to.deep.equal(ok(0))
+      expect(helpers).to.equal(undefined)
+    })
+  })
+})
