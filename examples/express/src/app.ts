@@ -18,6 +18,14 @@ export function createApp({ sdkAppId, token, print = console.log }: AppOptions):
   hooks.on(['member.enter', 'member.leave'], (event) => {
     print(`${event.payload.MemberList_Account.join(', ')} ${event.name === 'member.enter' ? 'entered' : 'left'} ${event.payload.RoomId}`)
   })
+  hooks.on('gift.beforeSend', (event) => {
+    const { From_Account, Coins } = event.payload.GiftWater
+    if (Coins > 500) {
+      print(`gift of ${Coins} coins from ${From_Account} rejected`)
+      return event.reject('Gifts over 500 coins need approval')
+    }
+    return event.allow()
+  })
   hooks.onAny((event) => print(`${event.name ?? 'unknown event'} (${event.command}) ${JSON.stringify(event.payload)}`))
   hooks.onError((error) => print(`refused or failed: ${error.message}`))
 

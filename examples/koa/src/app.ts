@@ -18,6 +18,10 @@ export function createApp({ sdkAppId, token, print = console.log }: AppOptions):
       const taken = event.payload.SeatList.filter((seat) => seat.Member_Account)
       print(`${event.payload.RoomId}: ${taken.map((seat) => `seat ${seat.Index} ${seat.Member_Account}`).join(', ')}`)
     })
+    .on('message.beforeSend', (event) => {
+      const text = event.payload.MsgBody.map((element) => String(element.MsgContent['Text'] ?? '')).join(' ')
+      return /red packet/i.test(text) ? event.allow({ MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: '🧧' } }] }) : event.allow()
+    })
     .onAny((event) => print(`${event.name ?? 'unknown event'} (${event.command}) ${JSON.stringify(event.payload)}`))
     .onError((error) => print(`refused or failed: ${error.message}`))
 
