@@ -1,73 +1,82 @@
 // Some documented payloads carry user IDs as bare JSON numbers above 2^53 (e.g. "Owner_Account":
-// 144115216631667826), which JSON.parse rounds. Node 20 has no JSON.parse source-text access, so the few bodies
-// that hold such a number get those values quoted before parsing. Bodies without a run of 16 digits (all the
-// common ones) take JSON.parse alone.
+// 144115216631667826), which JSON.parse rounds. Node 20 has no JSON.parse source-text access, so such values are
+// quoted before parsing. Only the values of `*_Account` keys are looked at, found with indexOf: in valid JSON
+// the text `_Account"` followed by `:` can only be the end of a key (a quote inside a string is escaped, and a
+// string value is never followed by a colon), so the rest of the body is never walked.
 
-const LONG_DIGIT_RUN = /\d{16}/
-const ACCOUNT_SUFFIX = '_Account'
+const KEY_END = '_Account"'
+const UNSAFE_DIGITS = 16 // every integer above 2^53 has at least 16 digits
 
 /** JSON.parse that keeps every integer above 2^53 under a `*_Account` key as its exact digit string. */
 export function parseJsonLosslessly(text: string): unknown {
-  return JSON.parse(LONG_DIGIT_RUN.test(text) ? quoteUnsafeAccountNumbers(text) : text)
+  return JSON.parse(quoteUnsafeAccountNumbers(text))
 }
 
 /**
- * Wraps in quotes each integer literal that is too large for a double and is the value (or an array element of
- * the value) of a key ending in `_Account`. Text that is not JSON comes back in a shape JSON.parse still refuses.
+ * Wraps in quotes each integer literal too large for a double that is the value of a key ending in `_Account`,
+ * or an element of an array that is. Returns the same string when there is none. Text that is not JSON comes
+ * back in a shape JSON.parse still refuses.
  */
 export function quoteUnsafeAccountNumbers(text: string): string {
-  // One frame per open object or array: the key that owns it, and whether it is an object.
-  const owners: (string | undefined)[] = []
-  const objects: boolean[] = []
-  let key: string | undefined
-  let expectingKey = false
   let output = ''
   let copied = 0
-
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i)
-    if (char === 0x22 /* " */) {
-      const end = endOfString(text, i)
-      if (expectingKey) {
-        key = text.slice(i + 1, end)
-        expectingKey = false
+  for (let at = text.indexOf(KEY_END); at !== -1; at = text.indexOf(KEY_END, at + KEY_END.length)) {
+    let i = skipSpace(text, at + KEY_END.length)
+    if (text.charCodeAt(i) !== 0x3a /* : */) continue
+    i = skipSpace(text, i + 1)
+    const inArray = text.charCodeAt(i) === 0x5b /* [ */
+    if (inArray) i = skipSpace(text, i + 1)
+    while (i < text.length) {
+      const char = text.charCodeAt(i)
+      if (char === 0x22 /* " */) {
+        i = endOfString(text, i) + 1
+      } else if (char === 0x2d /* - */ || isDigit(char)) {
+        const end = endOfNumber(text, i)
+        if (end - i >= UNSAFE_DIGITS && isUnsafeInteger(text.slice(i, end))) {
+          output += `${text.slice(copied, i)}"${text.slice(i, end)}"`
+          copied = end
+        }
+        i = end
+      } else {
+        break // an object, a nested array, a literal or the end of the array: nothing to quote here
       }
-      i = end
-    } else if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
-      owners.push(key)
-      objects.push(char === 0x7b)
-      expectingKey = char === 0x7b
-      if (expectingKey) key = undefined
-    } else if (char === 0x7d /* } */ || char === 0x5d /* ] */) {
-      objects.pop()
-      key = owners.pop()
-      expectingKey = false
-    } else if (char === 0x2c /* , */) {
-      expectingKey = objects.at(-1) === true
-    } else if (char === 0x2d /* - */ || (char >= 0x30 && char <= 0x39)) {
-      const end = endOfNumber(text, i)
-      const literal = text.slice(i, end)
-      if (key?.endsWith(ACCOUNT_SUFFIX) && /^-?\d{16,}$/.test(literal) && !Number.isSafeInteger(Number(literal))) {
-        output += `${text.slice(copied, i)}"${literal}"`
-        copied = end
-      }
-      i = end - 1
+      if (!inArray) break
+      i = skipSpace(text, i)
+      if (text.charCodeAt(i) !== 0x2c /* , */) break
+      i = skipSpace(text, i + 1)
     }
   }
   return copied === 0 ? text : output + text.slice(copied)
 }
 
+function isDigit(char: number): boolean {
+  return char >= 0x30 && char <= 0x39
+}
+
+function isUnsafeInteger(literal: string): boolean {
+  return /^-?\d+$/.test(literal) && !Number.isSafeInteger(Number(literal))
+}
+
+function skipSpace(text: string, from: number): number {
+  let i = from
+  while (i < text.length && text.charCodeAt(i) <= 0x20) i++
+  return i
+}
+
 function endOfString(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    const char = text.charCodeAt(i)
-    if (char === 0x5c /* \ */) i++
-    else if (char === 0x22) return i
+  for (let quote = text.indexOf('"', start + 1); quote !== -1; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c /* \ */) backslashes++
+    if (backslashes % 2 === 0) return quote
   }
   return text.length
 }
 
 function endOfNumber(text: string, start: number): number {
   let i = start + 1
-  while (i < text.length && /[\d.eE+-]/.test(text.charAt(i))) i++
+  for (; i < text.length; i++) {
+    const char = text.charCodeAt(i)
+    if (!isDigit(char) && char !== 0x2e /* . */ && char !== 0x65 && char !== 0x45 /* e E */ && char !== 0x2b && char !== 0x2d) break
+  }
   return i
 }

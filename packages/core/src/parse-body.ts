@@ -4,7 +4,7 @@ import { parseJsonLosslessly } from './lossless-json.js'
 /** A body as the receiver may get it: raw text or bytes, or an object a body parser already made. */
 export type BodyInput = string | Uint8Array | object | null | undefined
 
-const BOM = '\uFEFF'
+const BOM = 0xfeff
 const BLANK = /^\s*$/
 
 /**
@@ -31,12 +31,12 @@ export function bodyTooLarge(limit: number): RoomhooksError {
 }
 
 function parseText(raw: string): Record<string, unknown> {
-  const text = raw.startsWith(BOM) ? raw.slice(1) : raw
-  if (BLANK.test(text)) throw new RoomhooksError('EMPTY_BODY', 'The request body is empty')
+  const text = raw.charCodeAt(0) === BOM ? raw.slice(1) : raw
   let value: unknown
   try {
     value = parseJsonLosslessly(text)
   } catch (error) {
+    if (BLANK.test(text)) throw new RoomhooksError('EMPTY_BODY', 'The request body is empty')
     const reason = error instanceof SyntaxError ? `: ${error.message.slice(0, 120)}` : ''
     throw new RoomhooksError('INVALID_JSON', `The body is not valid JSON${reason}`, { cause: error })
   }

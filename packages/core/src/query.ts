@@ -11,15 +11,15 @@ export interface CallbackQuery {
   requestTime?: string
 }
 
-// The docs spell SdkAppid three ways (SdkAppid, SdkAppId, SDKAppID), so names are compared lower-cased.
-const FIELDS: ReadonlyMap<string, keyof CallbackQuery> = new Map([
+// The docs spell SdkAppid three ways (SdkAppid, SdkAppId, SDKAppID), so names are compared case-insensitively.
+const FIELDS: readonly (readonly [string, keyof CallbackQuery])[] = [
   ['sdkappid', 'sdkAppId'],
   ['callbackcommand', 'command'],
   ['clientip', 'clientIp'],
   ['optplatform', 'platform'],
   ['sign', 'sign'],
   ['requesttime', 'requestTime'],
-])
+]
 
 /**
  * Reads the callback parameters from a query string. The first occurrence of a parameter wins; values that are
@@ -27,28 +27,52 @@ const FIELDS: ReadonlyMap<string, keyof CallbackQuery> = new Map([
  */
 export function readCallbackQuery(input: QueryInput): CallbackQuery {
   const query: CallbackQuery = {}
-  const set = (name: string, value: unknown): void => {
-    const field = FIELDS.get(name.toLowerCase())
-    if (field === undefined || query[field] !== undefined) return
-    const text = Array.isArray(value) ? value.find((item) => typeof item === 'string') : value
-    if (typeof text === 'string') query[field] = text
-  }
   if (typeof input === 'string') {
-    for (const pair of (input.startsWith('?') ? input.slice(1) : input).split('&')) {
-      const equals = pair.indexOf('=')
-      if (equals === -1) set(decode(pair), '')
-      else set(decode(pair.slice(0, equals)), decode(pair.slice(equals + 1)))
+    // This runs on every callback: no split, and no lower-cased copy of each name.
+    let start = input.charCodeAt(0) === 0x3f /* ? */ ? 1 : 0
+    while (start < input.length) {
+      let end = input.indexOf('&', start)
+      if (end === -1) end = input.length
+      let equals = input.indexOf('=', start)
+      if (equals === -1 || equals > end) equals = end
+      const field = fieldAt(input, start, equals)
+      if (field !== undefined && query[field] === undefined) query[field] = decode(input.slice(equals + 1, end))
+      start = end + 1
     }
-  } else if (input instanceof URLSearchParams) {
-    for (const [name, value] of input) set(name, value)
-  } else {
-    for (const name of Object.keys(input)) set(name, input[name])
+    return query
+  }
+  const entries = input instanceof URLSearchParams ? input.entries() : Object.entries(input)
+  for (const [name, value] of entries) {
+    const field = fieldAt(name, 0, name.length)
+    const text = Array.isArray(value) ? value.find((item) => typeof item === 'string') : value
+    if (field !== undefined && query[field] === undefined && typeof text === 'string') query[field] = text
   }
   return query
 }
 
+/** The field named by `text[start, end)`, compared without regard to case, or undefined. */
+function fieldAt(text: string, start: number, end: number): keyof CallbackQuery | undefined {
+  for (const [name, field] of FIELDS) {
+    if (end - start === name.length && equalsIgnoringCase(text, start, name)) return field
+  }
+  const percent = text.indexOf('%', start)
+  if (percent !== -1 && percent < end) {
+    const decoded = decode(text.slice(start, end)) // an escaped name, e.g. Sdk%41ppid
+    if (decoded.indexOf('%') === -1) return fieldAt(decoded, 0, decoded.length)
+  }
+  return undefined
+}
+
+function equalsIgnoringCase(text: string, start: number, lowerCaseName: string): boolean {
+  for (let i = 0; i < lowerCaseName.length; i++) {
+    // Setting bit 0x20 lower-cases ASCII letters; the names hold nothing else.
+    if ((text.charCodeAt(start + i) | 0x20) !== lowerCaseName.charCodeAt(i)) return false
+  }
+  return true
+}
+
 function decode(text: string): string {
-  if (!text.includes('%') && !text.includes('+')) return text
+  if (text.indexOf('%') === -1 && text.indexOf('+') === -1) return text
   try {
     return decodeURIComponent(text.replaceAll('+', ' '))
   } catch {

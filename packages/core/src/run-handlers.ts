@@ -7,13 +7,14 @@ const LATE = Symbol('late')
 
 /**
  * Calls every handler with the event at once and waits for all of them, up to `deadline` ms. A thrown error is
- * collected like a rejection. When every handler returns synchronously no timer is made at all.
+ * collected like a rejection. When every handler returns synchronously the outcome is returned at once, with no
+ * promise or timer made at all.
  */
-export async function runHandlers<Event>(
+export function runHandlers<Event>(
   handlers: readonly ((event: Event) => unknown)[],
   event: Event,
   deadline: number,
-): Promise<HandlersOutcome> {
+): HandlersOutcome | Promise<HandlersOutcome> {
   const calls = handlers.map((handler) => call(handler, event))
   if (!calls.some((result) => result instanceof Promise)) {
     return { late: false, results: calls as PromiseSettledResult<unknown>[] }
@@ -23,9 +24,10 @@ export async function runHandlers<Event>(
   const timeout = new Promise<typeof LATE>((resolve) => {
     timer = setTimeout(resolve, deadline, LATE)
   })
-  const first = await Promise.race([settled, timeout])
-  clearTimeout(timer)
-  return first === LATE ? { late: true, settled } : { late: false, results: first }
+  return Promise.race([settled, timeout]).then((first): HandlersOutcome => {
+    clearTimeout(timer)
+    return first === LATE ? { late: true, settled } : { late: false, results: first }
+  })
 }
 
 function call<Event>(
@@ -54,5 +56,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /** The reasons of the handlers that failed. */
 export function failuresOf(results: readonly PromiseSettledResult<unknown>[]): unknown[] {
-  return results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []))
+  const failures: unknown[] = []
+  for (const result of results) if (result.status === 'rejected') failures.push(result.reason)
+  return failures
 }

@@ -11,8 +11,8 @@ import { errorResponse, okResponse, type CallbackResponse } from './envelope.js'
 import { HandlerError, RoomhooksError, toRoomhooksError } from './errors.js'
 import { createLogger, type Logger } from './logger.js'
 import { type BodyInput, parseCallbackBody } from './parse-body.js'
-import { type QueryInput, readCallbackQuery } from './query.js'
-import { failuresOf, runHandlers } from './run-handlers.js'
+import { readCallbackQuery, type CallbackQuery, type QueryInput } from './query.js'
+import { failuresOf, runHandlers, type HandlersOutcome } from './run-handlers.js'
 import type {
   AnyCallbackEvent,
   BeforeEventName,
@@ -145,14 +145,34 @@ export class RoomWebhooks {
    * @example
    * const { status, body } = await hooks.receive({ query: req.url.split('?')[1], body: rawText })
    */
-  async receive(request: CallbackRequest): Promise<CallbackResponse> {
-    const receivedAt = Date.now()
-    let event: AnyCallbackEvent
+  receive(request: CallbackRequest): Promise<CallbackResponse> {
+    // Synchronous until a body has to be read or a handler returns a promise: a callback whose handlers are
+    // synchronous costs one promise, the one returned.
     try {
+      const receivedAt = Date.now()
       const query = readCallbackQuery(request.query ?? '')
       const sdkAppId = verifyCallback(query, this.#verification, receivedAt)
       const source = request.body
-      const body = typeof source === 'function' ? await source(this.#bodyLimit) : source
+      if (typeof source === 'function') {
+        return (source as BodyReader)(this.#bodyLimit).then(
+          (body) => this.#handle(query, sdkAppId, body, receivedAt),
+          (error: unknown) => this.#refuse(error),
+        )
+      }
+      return Promise.resolve(this.#handle(query, sdkAppId, source, receivedAt))
+    } catch (error) {
+      return Promise.resolve(this.#refuse(error))
+    }
+  }
+
+  #handle(
+    query: CallbackQuery,
+    sdkAppId: number,
+    body: BodyInput,
+    receivedAt: number,
+  ): CallbackResponse | Promise<CallbackResponse> {
+    let event: AnyCallbackEvent
+    try {
       const payload = parseCallbackBody(body, this.#bodyLimit)
       const command = resolveCommand(query.command, payload['CallbackCommand'])
       const definition = findCommand(command)
@@ -168,21 +188,29 @@ export class RoomWebhooks {
         platform: query.platform,
         eventTime: readEventTime(payload['EventTime']),
         receivedAt,
-        ...(definition?.decisions && decisionHelpers(definition.event, definition.decisions)),
       } as AnyCallbackEvent
+      if (definition?.decisions) Object.assign(event, decisionHelpers(definition.event, definition.decisions))
     } catch (error) {
-      const refusal = toRoomhooksError(error)
-      this.#report(refusal)
-      return errorResponse(refusal)
+      return this.#refuse(error)
     }
     return this.#dispatch(event)
   }
 
-  async #dispatch(event: AnyCallbackEvent): Promise<CallbackResponse> {
+  #refuse(error: unknown): CallbackResponse {
+    const refusal = toRoomhooksError(error)
+    this.#report(refusal)
+    return errorResponse(refusal)
+  }
+
+  #dispatch(event: AnyCallbackEvent): CallbackResponse | Promise<CallbackResponse> {
     const handlers = event.name === null ? this.#anyHandlers : this.#handlersFor(event.name)
-    const rules: DecisionRules | undefined = event.name === null ? undefined : findDefinition(event.name)?.decisions
     if (handlers.length === 0) return okResponse
-    const outcome = await runHandlers(handlers, event as never, this.#handlerTimeout)
+    const outcome = runHandlers(handlers, event as never, this.#handlerTimeout)
+    return outcome instanceof Promise ? outcome.then((settled) => this.#answer(event, settled)) : this.#answer(event, outcome)
+  }
+
+  #answer(event: AnyCallbackEvent, outcome: HandlersOutcome): CallbackResponse {
+    const rules: DecisionRules | undefined = event.name === null ? undefined : findDefinition(event.name)?.decisions
     if (outcome.late) {
       this.#log.warn(
         `[@roomhooks/core] Handlers for ${event.command} took longer than ${this.#handlerTimeout} ms; answered without them and let them finish`,

@@ -35,3 +35,18 @@ describe('quoteUnsafeAccountNumbers()', () => {
     }
   })
 })
+
+describe('quoteUnsafeAccountNumbers() on the documented samples', () => {
+  it('returns a body whose user IDs are strings unchanged (the same string)', () => {
+    const text = '{"Operator_Account":"admin","List_Account":["a","b"],"Seats":[{"Member_Account":"c"}]}'
+    expect(quoteUnsafeAccountNumbers(text)).to.equal(text)
+  })
+
+  it('stops at an array element it does not expect', () => {
+    const text = '{"X_Account":[{"Member_Account":144115216631667826}],"Y_Account":[true,144115216631667826]}'
+    expect(JSON.parse(quoteUnsafeAccountNumbers(text))).to.deep.equal({
+      X_Account: [{ Member_Account: '144115216631667826' }],
+      Y_Account: [true, 144115216631667840],
+    })
+  })
+})

@@ -1,0 +1,148 @@
+// The servers the benchmark compares. Every case answers the same request (the Room.CallbackAfterCreateRoom
+// fixture) with the same envelope; cases marked `signed` get a token and a signed query string.
+import { createServer, type Server } from 'node:http'
+import express from 'express'
+import Koa from 'koa'
+import { bodyParser } from '@koa/bodyparser'
+import { createNodeHandler, createRoomWebhooks, type RoomWebhooks } from '@roomhooks/core'
+import { createExpressMiddleware } from '@roomhooks/express'
+import { createKoaMiddleware } from '@roomhooks/koa'
+
+export const SDK_APP_ID = 1400000000
+export const TOKEN = 'benchmark-callback-token'
+export const CALLBACK_PATH = '/tencent/callback'
+const ENVELOPE = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' }
+
+export interface BenchCase {
+  readonly name: string
+  readonly label: string
+  /** The query string carries Sign and RequestTime for TOKEN. */
+  readonly signed: boolean
+  /** The case this one is compared with, and the least ratio of requests per second it must reach. */
+  readonly baseline?: string
+  readonly target?: number
+  readonly createServer: () => Server
+}
+
+let handled = 0
+function hooksFor(signed: boolean): RoomWebhooks {
+  return createRoomWebhooks({ sdkAppId: SDK_APP_ID, ...(signed && { token: TOKEN }) }).on('room.created', (event) => {
+    handled += event.payload.RoomInfo.RoomId.length
+  })
+}
+
+function expressApp(signed: boolean): Server {
+  const app = express()
+  app.post(CALLBACK_PATH, createExpressMiddleware(hooksFor(signed)))
+  return createServer(app)
+}
+
+function koaApp(signed: boolean): Server {
+  const app = new Koa()
+  app.use(createKoaMiddleware(hooksFor(signed), { path: CALLBACK_PATH }))
+  return createServer(app.callback())
+}
+
+function nodeApp(signed: boolean): Server {
+  return createServer(createNodeHandler(hooksFor(signed), { path: CALLBACK_PATH }))
+}
+
+export const cases: readonly BenchCase[] = [
+  {
+    name: 'bare',
+    label: '1. node:http, JSON.parse, envelope (the physical limit)',
+    signed: false,
+    createServer: () =>
+      createServer((req, res) => {
+        const chunks: Buffer[] = []
+        req.on('data', (chunk: Buffer) => chunks.push(chunk))
+        req.on('end', () => {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+          handled += body.RoomInfo.RoomId.length
+          const json = JSON.stringify(ENVELOPE)
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) })
+          res.end(json)
+        })
+      }),
+  },
+  {
+    name: 'express-route',
+    label: '2. Express 5 + express.json() + route with res.json (hand-written)',
+    signed: false,
+    createServer: () => {
+      const app = express()
+      app.use(express.json())
+      app.post(CALLBACK_PATH, (req, res) => {
+        handled += (req.body as { RoomInfo: { RoomId: string } }).RoomInfo.RoomId.length
+        res.json(ENVELOPE)
+      })
+      return createServer(app)
+    },
+  },
+  {
+    name: 'express-roomhooks',
+    label: '3. Express 5 + createExpressMiddleware',
+    signed: false,
+    baseline: 'express-route',
+    target: 1.0,
+    createServer: () => expressApp(false),
+  },
+  {
+    name: 'koa-route',
+    label: '4. Koa 3 + @koa/bodyparser + middleware (hand-written)',
+    signed: false,
+    createServer: () => {
+      const app = new Koa()
+      app.use(bodyParser())
+      app.use((ctx) => {
+        if (ctx.method !== 'POST' || ctx.path !== CALLBACK_PATH) return
+        handled += (ctx.request.body as { RoomInfo: { RoomId: string } }).RoomInfo.RoomId.length
+        ctx.body = ENVELOPE
+      })
+      return createServer(app.callback())
+    },
+  },
+  {
+    name: 'koa-roomhooks',
+    label: '5. Koa 3 + createKoaMiddleware',
+    signed: false,
+    baseline: 'koa-route',
+    target: 1.0,
+    createServer: () => koaApp(false),
+  },
+  {
+    name: 'node-roomhooks',
+    label: '6. node:http + createNodeHandler',
+    signed: false,
+    baseline: 'bare',
+    target: 0.8,
+    createServer: () => nodeApp(false),
+  },
+  {
+    name: 'express-roomhooks-signed',
+    label: '7a. case 3 with a token (Sign checked)',
+    signed: true,
+    baseline: 'express-roomhooks',
+    target: 0.95,
+    createServer: () => expressApp(true),
+  },
+  {
+    name: 'koa-roomhooks-signed',
+    label: '7b. case 5 with a token (Sign checked)',
+    signed: true,
+    baseline: 'koa-roomhooks',
+    target: 0.95,
+    createServer: () => koaApp(true),
+  },
+  {
+    name: 'node-roomhooks-signed',
+    label: '7c. case 6 with a token (Sign checked)',
+    signed: true,
+    baseline: 'node-roomhooks',
+    target: 0.95,
+    createServer: () => nodeApp(true),
+  },
+]
+
+/** The adapters whose memory is measured. */
+export const memoryCases = ['express-roomhooks', 'koa-roomhooks', 'node-roomhooks']

@@ -1,0 +1,39 @@
+import autocannon from 'autocannon'
+import { callbackQuery, fixtureText } from '../test/support/callbacks.js'
+import { CALLBACK_PATH, TOKEN } from './cases.js'
+
+const COMMAND = 'Room.CallbackAfterCreateRoom'
+const body = fixtureText(COMMAND)
+
+/** One measured load run. */
+export interface LoadResult {
+  readonly requestsPerSecond: number
+  readonly p50: number
+  readonly p99: number
+  readonly total: number
+  /** Answers that were not 2xx, plus connection errors and timeouts. */
+  readonly failures: number
+}
+
+/**
+ * Sends the same callback (the create-room fixture and its query string, signed when asked, with a RequestTime
+ * of now) for `duration` seconds, or `amount` requests, over 10 keep-alive connections.
+ */
+export async function load(url: string, options: { signed: boolean; duration?: number; amount?: number }): Promise<LoadResult> {
+  const query = callbackQuery({ command: COMMAND, ...(options.signed && { token: TOKEN }) })
+  const result = await autocannon({
+    url: `${url}${CALLBACK_PATH}?${query}`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: 10,
+    ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.duration ?? 5 }),
+  })
+  return {
+    requestsPerSecond: result.requests.total / ((result.finish.getTime() - result.start.getTime()) / 1000),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    failures: result.non2xx + result.errors + result.timeouts,
+  }
+}

@@ -1,0 +1,23 @@
+// A benchmark server in its own process: `node --import tsx bench/server.ts <case>`. Tells its parent the port
+// it listens on, and answers { memory } requests after a full garbage collection when started with --expose-gc.
+import type { AddressInfo } from 'node:net'
+import { cases } from './cases.js'
+
+const benchCase = cases.find((candidate) => candidate.name === process.argv[2])
+if (benchCase === undefined || process.send === undefined) {
+  console.error('usage: fork bench/server.ts <case name> with an IPC channel')
+  process.exit(2)
+}
+
+const server = benchCase.createServer()
+server.listen(0, '127.0.0.1', () => {
+  process.send?.({ port: (server.address() as AddressInfo).port })
+})
+
+process.on('message', (message: { memory?: boolean }) => {
+  if (!message.memory) return
+  globalThis.gc?.()
+  const { rss, heapUsed } = process.memoryUsage()
+  process.send?.({ rss, heapUsed })
+})
+process.on('disconnect', () => process.exit(0))

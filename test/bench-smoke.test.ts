@@ -1,0 +1,16 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { expect } from 'chai'
+import { cases } from '../bench/cases.js'
+
+describe('the benchmark (smoke run)', function () {
+  this.timeout(120_000)
+
+  it('runs every case with a few hundred requests, all answered 2xx', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke'], {
+      cwd: new URL('..', import.meta.url),
+    })
+    for (const benchCase of cases) expect(stdout).to.match(new RegExp(`round 1/1 ${benchCase.name} +\\d+ req/s`))
+    expect(stdout).to.contain('Every request was answered 2xx.')
+  })
+})
