@@ -5,6 +5,7 @@ const exportsOf: Record<string, string[]> = {
   '@roomhooks/core': ['createRoomWebhooks', 'createNodeHandler', 'signCallback', 'RoomhooksError'],
   '@roomhooks/express': ['createExpressMiddleware'],
   '@roomhooks/koa': ['createKoaMiddleware'],
+  '@roomhooks/redis': ['createRedisDedupeStore'],
 }
 
 function run(args: string[]): string {

@@ -27,6 +27,11 @@ export const errorCodes = {
   BODY_TOO_LARGE: { code: 41301, status: 413, meaning: 'The body is larger than the configured limit.' },
   UNSUPPORTED_ENCODING: { code: 41501, status: 415, meaning: 'The body is compressed (Content-Encoding); callbacks are plain JSON.' },
   HANDLER_FAILED: { code: 50001, status: 500, meaning: 'A handler threw or rejected; details go to onError, never to the caller.' },
+  DEDUPE_FAILED: {
+    code: 50301,
+    status: 503,
+    meaning: 'Never answered, only reported to onError: the dedupe store failed or was slow, and the callback was handled anyway.',
+  },
 } as const
 
 /** Why a callback was refused or failed: a key of {@link errorCodes}. */

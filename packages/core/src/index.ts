@@ -1,5 +1,7 @@
 export { createRoomWebhooks, RoomWebhooks } from './webhooks.js'
 export type { BodyReader, CallbackRequest, RoomWebhooksOptions, SdkAppIdInput } from './webhooks.js'
+export { createMemoryDedupeStore } from './dedupe.js'
+export type { DedupeOptions, DedupeStore, MemoryDedupeStoreOptions } from './dedupe.js'
 export { createNodeHandler } from './node-handler.js'
 export type { NodeHandler } from './node-handler.js'
 export { createNodeReceiver, sendNodeResponse } from './node-receiver.js'

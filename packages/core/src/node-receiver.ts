@@ -70,11 +70,24 @@ export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOpt
 function chooseBody(request: IncomingMessage, { rawBody, parsedBody }: PreReadBody, readTimeout: number): BodyReader {
   return async (limit) => {
     if (!request.readableDidRead && !request.readableEnded) return readRequestBody(request, limit, readTimeout)
-    // A middleware read the body first; its declared size still counts against the limit.
-    if (Number(request.headers['content-length']) > limit) throw bodyTooLarge(limit)
+    // A middleware read the body first; what it read still counts against the limit.
+    if (sizeOfReadBody(request, rawBody, parsedBody) > limit) throw bodyTooLarge(limit)
     if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody
     if (parsedBody !== undefined) return parsedBody as BodyInput
     throw new RoomhooksError('BODY_UNAVAILABLE', 'The body was consumed by another middleware that left no body behind')
+  }
+}
+
+function sizeOfReadBody(request: IncomingMessage, rawBody: unknown, parsedBody: unknown): number {
+  const declared = request.headers['content-length']
+  if (declared !== undefined) return Number(declared)
+  if (typeof rawBody === 'string') return Buffer.byteLength(rawBody)
+  if (rawBody instanceof Uint8Array) return rawBody.byteLength
+  try {
+    // A chunked body that a parser read without keeping the text: measure what it made.
+    return parsedBody === undefined ? 0 : Buffer.byteLength(JSON.stringify(parsedBody) ?? '')
+  } catch {
+    return Number.POSITIVE_INFINITY
   }
 }
 

@@ -63,10 +63,25 @@ function verifySign(query: CallbackQuery, settings: VerificationSettings, now: n
   }
   if (!SIGN.test(sign)) throw new RoomhooksError('MALFORMED_SIGN', 'Sign is not 64 hexadecimal characters')
   const received = Buffer.from(sign.toLowerCase(), 'latin1')
-  const matches = settings.tokens.some((token) =>
-    timingSafeEqual(Buffer.from(signCallback(token, requestTime), 'latin1'), received),
-  )
+  const matches = expectedSigns(settings.tokens, requestTime).some((expected) => timingSafeEqual(expected, received))
   if (!matches) throw new RoomhooksError('SIGN_MISMATCH', 'Sign does not match the configured token')
+}
+
+// The platform stamps RequestTime in whole seconds, so a busy receiver sees the same few values over and over:
+// the expected Signs of the most recent ones are kept rather than hashed again for every callback.
+const MAX_CACHED_TIMES = 128
+const signCache = new WeakMap<readonly string[], Map<string, readonly Buffer[]>>()
+
+function expectedSigns(tokens: readonly string[], requestTime: string): readonly Buffer[] {
+  let byTime = signCache.get(tokens)
+  if (byTime === undefined) signCache.set(tokens, (byTime = new Map()))
+  let signs = byTime.get(requestTime)
+  if (signs === undefined) {
+    signs = tokens.map((token) => Buffer.from(signCallback(token, requestTime), 'latin1'))
+    if (byTime.size >= MAX_CACHED_TIMES) byTime.delete(byTime.keys().next().value as string)
+    byTime.set(requestTime, signs)
+  }
+  return signs
 }
 
 /** Echoes a client-sent value in an error text, cut short so the answer stays small. */

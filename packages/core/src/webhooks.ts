@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto'
 import { commandDefinitions, findCommand, findDefinition, type AnyCommandDefinition } from './catalog.js'
 import {
   combineDecisions,
@@ -7,6 +8,7 @@ import {
   type DecisionRules,
   type FailureDecision,
 } from './decision.js'
+import { createMemoryDedupeStore, type DedupeOptions, type DedupeStore } from './dedupe.js'
 import { errorResponse, okResponse, type CallbackResponse } from './envelope.js'
 import { HandlerError, RoomhooksError, toRoomhooksError } from './errors.js'
 import { createLogger, type Logger } from './logger.js'
@@ -45,6 +47,11 @@ export interface RoomWebhooksOptions {
    * does without an answer: `gift.beforeSend` rejects, `message.beforeSend` allows.
    */
   readonly failureDecisions?: { readonly [E in BeforeEventName]?: FailureDecision }
+  /**
+   * Runs the handlers of a callback delivered more than once (the platform may retry after-callbacks) only
+   * once: `true` for an in-memory store, or a shared store such as `@roomhooks/redis`. Off by default.
+   */
+  readonly dedupe?: boolean | DedupeOptions | undefined
   /** Where to write what callers are not told. Defaults to the console for warnings and errors. */
   readonly log?: Partial<Logger>
 }
@@ -77,6 +84,7 @@ export class RoomWebhooks {
   readonly #bodyLimit: number
   readonly #log: Logger
   readonly #failureDecisions: ReadonlyMap<string, FailureDecision>
+  readonly #dedupe: Required<DedupeOptions> | undefined
   // Handler lists are replaced, never mutated, so a dispatch in progress keeps the list it started with.
   readonly #handlers = new Map<EventName, readonly AnyHandler[]>()
   #anyHandlers: readonly AnyHandler[] = []
@@ -95,6 +103,7 @@ export class RoomWebhooks {
     this.#bodyLimit = positive('bodyLimit', options.bodyLimit, DEFAULTS.bodyLimit)
     this.#log = createLogger(options.log)
     this.#failureDecisions = readFailureDecisions(options.failureDecisions)
+    this.#dedupe = readDedupe(options.dedupe)
     // Compile every schema now, so the first callback of each kind pays nothing extra.
     for (const definition of commandDefinitions) compileSchema(definition)
   }
@@ -172,10 +181,13 @@ export class RoomWebhooks {
     receivedAt: number,
   ): CallbackResponse | Promise<CallbackResponse> {
     let event: AnyCallbackEvent
+    let dedupeKey: string | undefined
     try {
       const payload = parseCallbackBody(body, this.#bodyLimit)
       const command = resolveCommand(query.command, payload['CallbackCommand'])
       const definition = findCommand(command)
+      // Before-callbacks are never deduplicated: a repeated question needs its answer again.
+      if (this.#dedupe !== undefined && definition?.kind !== 'before') dedupeKey = `${command}:${hashBody(body)}`
       if (definition !== undefined) {
         validatePayload(definition, payload, (path) => this.#warnUnsafeNumber(command, path))
       }
@@ -193,7 +205,42 @@ export class RoomWebhooks {
     } catch (error) {
       return this.#refuse(error)
     }
-    return this.#dispatch(event)
+    return dedupeKey === undefined ? this.#dispatch(event) : this.#dispatchOnce(dedupeKey, event)
+  }
+
+  /** Dispatches unless the store has seen the callback; fails open when the store fails or is slow. */
+  #dispatchOnce(key: string, event: AnyCallbackEvent): CallbackResponse | Promise<CallbackResponse> {
+    const { store, ttl, timeout } = this.#dedupe as Required<DedupeOptions>
+    const decide = (fresh: boolean) => {
+      if (fresh) return this.#dispatchReleasingOnFailure(store, key, event)
+      this.#log.debug(`[@roomhooks/core] ${event.command} was delivered again; its handlers already ran`)
+      return okResponse
+    }
+    const failOpen = (error: unknown) => {
+      this.#report(new RoomhooksError('DEDUPE_FAILED', 'The dedupe store failed; the callback was handled anyway', { cause: error }))
+      return this.#dispatch(event)
+    }
+    try {
+      const claimed = store.claim(key, ttl)
+      return typeof claimed === 'boolean' ? decide(claimed) : withTimeout(claimed, timeout).then(decide, failOpen)
+    } catch (error) {
+      return failOpen(error)
+    }
+  }
+
+  /** When handlers fail the platform is answered 500 and may retry: the store must not turn the retry away. */
+  #dispatchReleasingOnFailure(store: DedupeStore, key: string, event: AnyCallbackEvent) {
+    const release = (response: CallbackResponse): CallbackResponse => {
+      if (response.status !== 500) return response
+      try {
+        void Promise.resolve(store.release(key)).catch((error: unknown) => this.#report(toDedupeError(error)))
+      } catch (error) {
+        this.#report(toDedupeError(error))
+      }
+      return response
+    }
+    const response = this.#dispatch(event)
+    return response instanceof Promise ? response.then(release) : release(response)
   }
 
   #refuse(error: unknown): CallbackResponse {
@@ -347,6 +394,37 @@ function readTokens(input: RoomWebhooksOptions['token']): string[] {
   }
   if (list.length === 0) throw new TypeError('[@roomhooks/core] token needs at least one token (or leave it out)')
   return list as string[]
+}
+
+function hashBody(body: BodyInput): string {
+  const text = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)
+  return hash('sha256', text, 'base64url')
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`No answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+function toDedupeError(error: unknown): RoomhooksError {
+  return new RoomhooksError('DEDUPE_FAILED', 'The dedupe store could not forget a failed callback', { cause: error })
+}
+
+function readDedupe(input: RoomWebhooksOptions['dedupe']): Required<DedupeOptions> | undefined {
+  if (input === undefined || input === false) return undefined
+  const options = input === true ? {} : input
+  const store = options.store ?? createMemoryDedupeStore()
+  if (typeof store.claim !== 'function' || typeof store.release !== 'function') {
+    throw new TypeError('[@roomhooks/core] dedupe.store needs claim() and release()')
+  }
+  return {
+    store,
+    ttl: positive('dedupe.ttl', options.ttl, 10 * 60 * 1000),
+    timeout: positive('dedupe.timeout', options.timeout, 300),
+  }
 }
 
 function readFailureDecisions(input: RoomWebhooksOptions['failureDecisions']): Map<string, FailureDecision> {

@@ -1,0 +1,56 @@
+/**
+ * Remembers which callbacks were handled, so that a delivery the platform retries (after a timeout, possibly to
+ * another instance behind a load balancer) runs its handlers once. `@roomhooks/redis` has one shared by
+ * instances; {@link createMemoryDedupeStore} keeps one per process.
+ */
+export interface DedupeStore {
+  /** Records `key` for `ttl` ms. True when it was not recorded already: the caller handles the callback. */
+  claim(key: string, ttl: number): boolean | Promise<boolean>
+  /** Forgets `key`, so that a retry is handled again (used when the handlers failed). */
+  release(key: string): void | Promise<void>
+}
+
+/** Options of the `dedupe` setting of createRoomWebhooks(). */
+export interface DedupeOptions {
+  /** Where handled callbacks are remembered. Default: an in-memory store of this process. */
+  readonly store?: DedupeStore
+  /** How long a callback is remembered, in ms. Default 10 minutes. */
+  readonly ttl?: number
+  /** How long the store may take to answer before the callback is handled anyway, in ms. Default 300. */
+  readonly timeout?: number
+}
+
+/** Options of {@link createMemoryDedupeStore}. */
+export interface MemoryDedupeStoreOptions {
+  /** The most callbacks remembered at once; the oldest are forgotten first. Default 10,000. */
+  readonly maxEntries?: number
+}
+
+/**
+ * A dedupe store in this process's memory, bounded in size and time. Enough for a single instance; several
+ * instances need a shared store such as `@roomhooks/redis`.
+ */
+export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}): DedupeStore {
+  const maxEntries = options.maxEntries ?? 10_000
+  if (!(Number.isInteger(maxEntries) && maxEntries > 0)) {
+    throw new TypeError('[@roomhooks/core] maxEntries must be a positive integer')
+  }
+  // Insertion order is expiry order (every entry lives `ttl` ms from when it was set), so the oldest come first.
+  const expiries = new Map<string, number>()
+  return {
+    claim(key, ttl) {
+      const now = Date.now()
+      if ((expiries.get(key) ?? 0) > now) return false
+      expiries.delete(key)
+      for (const [oldest, expiry] of expiries) {
+        if (expiry > now && expiries.size < maxEntries) break
+        expiries.delete(oldest)
+      }
+      expiries.set(key, now + ttl)
+      return true
+    },
+    release(key) {
+      expiries.delete(key)
+    },
+  }
+}
