@@ -116,6 +116,31 @@ describe('verifyCallback()', () => {
       expect(reasonOf({ ...valid, sign: signCallback('token-b', TIME) }, signed)).to.equal('SIGN_MISMATCH')
     })
 
+    it("verifies Tencent's published example", () => {
+      const example = { sdkAppId: '1400000000', requestTime: '1669872112', sign: '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061' }
+      expect(() => verifyCallback(example, { ...open, tokens: ['xxxxyyyy'] }, 1669872112_000 + 30_000)).not.to.throw()
+    })
+
+    it('says what is wrong with its own ErrorInfo for each refusal', () => {
+      const infos = [
+        { ...valid, sign: '' },
+        { sdkAppId: valid.sdkAppId, sign: valid.sign },
+        { ...valid, requestTime: 'soon' },
+        { ...valid, requestTime: String(NOW / 1000 - 3600) },
+        { ...valid, sign: 'abc' },
+        { ...valid, sign: signCallback('token-b', TIME) },
+      ].map((query) => {
+        try {
+          verifyCallback(query, signed, NOW)
+          return 'accepted'
+        } catch (error) {
+          return (error as RoomhooksError).info
+        }
+      })
+      expect(new Set(infos).size).to.equal(infos.length)
+      expect(infos).not.to.include('accepted')
+    })
+
     it('refuses a Sign made for another RequestTime', () => {
       expect(reasonOf({ ...valid, sign: signCallback('token-a', NOW / 1000 - 1) }, signed)).to.equal('SIGN_MISMATCH')
     })
