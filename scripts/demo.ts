@@ -1,11 +1,14 @@
-// `npm run demo`: starts the Express and Koa examples on free ports, sends each of them every sample callback
-// signed with a token, prints what each app received and what it answered, and exits 0 only if every callback
-// was answered OK (and a forged one was refused).
+// `npm run demo`: starts the Express, Koa and Hono examples on free ports, sends each of them every sample
+// callback signed with a token (with the CLI's own sending code), prints what each app received and what it
+// answered, and exits 0 only if every callback was answered OK and a forged one was refused.
 import { createServer, type Server } from 'node:http'
+import { createAdaptorServer } from '@hono/node-server'
+import { commandDefinitions } from '@roomhooks/core'
+import { sendCallback } from '@roomhooks/cli'
 import { createApp as createExpressApp } from '../examples/express/src/app.js'
+import { createApp as createHonoApp } from '../examples/hono/src/app.js'
 import { createApp as createKoaApp } from '../examples/koa/src/app.js'
-import { callbackQuery, fixtureCommands, fixtureText } from '../test/support/callbacks.js'
-import { listen, post } from '../test/support/http.js'
+import { listen } from '../test/support/http.js'
 
 const sdkAppId = 1400000000
 const token = 'demo-callback-token'
@@ -14,6 +17,7 @@ const print = (line: string) => console.log(`    app: ${line}`)
 const apps: Record<string, () => Server> = {
   Express: () => createServer(createExpressApp({ sdkAppId, token, print })),
   Koa: () => createServer(createKoaApp({ sdkAppId, token, print }).callback()),
+  Hono: () => createAdaptorServer({ fetch: createHonoApp({ sdkAppId, token, print }).fetch }) as Server,
 }
 
 let failures = 0
@@ -22,24 +26,21 @@ for (const [name, makeServer] of Object.entries(apps)) {
   const url = `${server.url}/tencent/callback`
   console.log(`\n${name} example listening on ${url}`)
 
-  for (const command of fixtureCommands) {
+  for (const { command } of commandDefinitions) {
     console.log(`  → ${command}`)
-    const answer = await post(`${url}?${callbackQuery({ command, sdkAppId, token })}`, fixtureText(command))
-    console.log(`  ← ${answer.status} ${JSON.stringify(answer.envelope)}`)
-    if (answer.status !== 200 || answer.envelope.ActionStatus !== 'OK') failures++
+    const result = await sendCallback(command, { url, sdkAppId, token })
+    console.log(`  ← ${result.status} ${JSON.stringify(result.envelope)} in ${result.ms.toFixed(1)} ms`)
+    if (!result.ok) failures++
   }
 
-  console.log('  → Room.CallbackAfterCreateRoom with a Sign made from the wrong token')
-  const forged = await post(
-    `${url}?${callbackQuery({ command: 'Room.CallbackAfterCreateRoom', sdkAppId, token: 'guessed-token' })}`,
-    fixtureText('Room.CallbackAfterCreateRoom'),
-  )
+  console.log('  → Room.CallbackAfterCreateRoom signed with a guessed token')
+  const forged = await sendCallback('Room.CallbackAfterCreateRoom', { url, sdkAppId, token: 'guessed-token' })
   console.log(`  ← ${forged.status} ${JSON.stringify(forged.envelope)}`)
   if (forged.status !== 401) failures++
 
   await server.close()
 }
 
-const total = fixtureCommands.length * Object.keys(apps).length
-console.log(`\n${failures === 0 ? 'All' : 'Not all'} ${total} callbacks answered OK; forged Sign refused: ${failures === 0 ? 'yes' : 'see above'}.`)
+const total = commandDefinitions.length * Object.keys(apps).length
+console.log(failures === 0 ? `\nAll ${total} callbacks answered OK; the forged ones were refused.` : `\n${failures} answers were not as expected.`)
 process.exit(failures === 0 ? 0 : 1)

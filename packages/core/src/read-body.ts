@@ -8,13 +8,10 @@ import { bodyTooLarge } from './parse-body.js'
  * `timeout` ms (a slow drip) is refused with 408.
  */
 export function readRequestBody(request: IncomingMessage, limit: number, timeout: number): Promise<Buffer> {
-  const declared = request.headers['content-length']
-  if (declared !== undefined && Number(declared) > limit) return Promise.reject(bodyTooLarge(limit))
-  const encoding = request.headers['content-encoding']
-  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    return Promise.reject(
-      new RoomhooksError('UNSUPPORTED_ENCODING', `Content-Encoding ${JSON.stringify(encoding.slice(0, 32))} is not supported`),
-    )
+  try {
+    checkBodyHeaders(request.headers['content-length'], request.headers['content-encoding'], limit)
+  } catch (error) {
+    return Promise.reject(error)
   }
 
   return new Promise((resolve, reject) => {
@@ -52,4 +49,15 @@ export function readRequestBody(request: IncomingMessage, limit: number, timeout
 
     request.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onError)
   })
+}
+
+/**
+ * Refuses a body from its headers alone, before any of it is read: a declared size over the limit (413), or a
+ * compressed body (415; the platform sends plain JSON).
+ */
+export function checkBodyHeaders(contentLength: string | null | undefined, contentEncoding: string | null | undefined, limit: number): void {
+  if (contentLength != null && Number(contentLength) > limit) throw bodyTooLarge(limit)
+  if (contentEncoding != null && contentEncoding.toLowerCase() !== 'identity') {
+    throw new RoomhooksError('UNSUPPORTED_ENCODING', `Content-Encoding ${JSON.stringify(contentEncoding.slice(0, 32))} is not supported`)
+  }
 }

@@ -1,20 +1,42 @@
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import type { TSchema } from '@sinclair/typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { ValueError } from '@sinclair/typebox/errors'
+import { Value } from '@sinclair/typebox/value'
 import type { AnyCommandDefinition } from './catalog.js'
 import { coercePayload, type UnsafeNumberReporter } from './coerce.js'
 import { ValidationError } from './errors.js'
 
 const MAX_REPORTED_ERRORS = 10
-const compiled = new Map<AnyCommandDefinition, TypeCheck<AnyCommandDefinition['schema']>>()
 
-/** Compiles a command's schema once per process; later calls return the same checker. */
-export function compileSchema(definition: AnyCommandDefinition): TypeCheck<AnyCommandDefinition['schema']> {
+/** What validation needs of a schema: a fast check, and the reasons when it fails. */
+export interface SchemaChecker {
+  Check(value: unknown): boolean
+  Errors(value: unknown): Iterable<ValueError>
+}
+
+const compiled = new Map<AnyCommandDefinition, SchemaChecker>()
+
+/**
+ * Compiles a command's schema once per process; later calls return the same checker. Where the runtime forbids
+ * compiling code from strings (Cloudflare Workers, `--disallow-code-generation-from-strings`), the checker
+ * interprets the schema instead: slower, same answers.
+ */
+export function compileSchema(definition: AnyCommandDefinition): SchemaChecker {
   let check = compiled.get(definition)
   if (check === undefined) {
-    check = TypeCompiler.Compile(definition.schema)
+    check = compileOrInterpret(definition.schema)
     compiled.set(definition, check)
   }
   return check
+}
+
+function compileOrInterpret(schema: TSchema): SchemaChecker {
+  try {
+    return TypeCompiler.Compile(schema)
+  } catch (error) {
+    if (!(error instanceof EvalError)) throw error
+    return { Check: (value) => Value.Check(schema, value), Errors: (value) => Value.Errors(schema, value) }
+  }
 }
 
 /**

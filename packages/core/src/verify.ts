@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto'
 import { RoomhooksError } from './errors.js'
 import type { CallbackQuery } from './query.js'
 import { signCallback } from './sign.js'
@@ -62,22 +61,36 @@ function verifySign(query: CallbackQuery, settings: VerificationSettings, now: n
     )
   }
   if (!SIGN.test(sign)) throw new RoomhooksError('MALFORMED_SIGN', 'Sign is not 64 hexadecimal characters')
-  const received = Buffer.from(sign.toLowerCase(), 'latin1')
-  const matches = expectedSigns(settings.tokens, requestTime).some((expected) => timingSafeEqual(expected, received))
+  let matches = false
+  for (const expected of expectedSigns(settings.tokens, requestTime)) matches = equalHex(sign, expected) || matches
   if (!matches) throw new RoomhooksError('SIGN_MISMATCH', 'Sign does not match the configured token')
+}
+
+/**
+ * Compares a received hex Sign (either case) with an expected lower-case one of the same length in time that
+ * does not depend on where they differ: every character is visited and differences are OR-ed together. The
+ * same guarantee as crypto.timingSafeEqual, without making two Buffers per callback.
+ */
+function equalHex(received: string, expected: string): boolean {
+  let difference = received.length ^ expected.length
+  for (let i = 0; i < expected.length; i++) {
+    // Setting bit 0x20 lower-cases A–F and leaves digits as they are.
+    difference |= (received.charCodeAt(i) | 0x20) ^ expected.charCodeAt(i)
+  }
+  return difference === 0
 }
 
 // The platform stamps RequestTime in whole seconds, so a busy receiver sees the same few values over and over:
 // the expected Signs of the most recent ones are kept rather than hashed again for every callback.
 const MAX_CACHED_TIMES = 128
-const signCache = new WeakMap<readonly string[], Map<string, readonly Buffer[]>>()
+const signCache = new WeakMap<readonly string[], Map<string, readonly string[]>>()
 
-function expectedSigns(tokens: readonly string[], requestTime: string): readonly Buffer[] {
+function expectedSigns(tokens: readonly string[], requestTime: string): readonly string[] {
   let byTime = signCache.get(tokens)
   if (byTime === undefined) signCache.set(tokens, (byTime = new Map()))
   let signs = byTime.get(requestTime)
   if (signs === undefined) {
-    signs = tokens.map((token) => Buffer.from(signCallback(token, requestTime), 'latin1'))
+    signs = tokens.map((token) => signCallback(token, requestTime))
     if (byTime.size >= MAX_CACHED_TIMES) byTime.delete(byTime.keys().next().value as string)
     byTime.set(requestTime, signs)
   }

@@ -25,6 +25,7 @@ import type {
   ListenableName,
 } from './types.js'
 import { compileSchema, validatePayload } from './validate.js'
+import { receiverSettings, receiveTraced, type CallbackTrace, type ReceiverSettings, type TracedResponse } from './trace.js'
 import { parseSdkAppId, verifyCallback, type VerificationSettings } from './verify.js'
 
 /** An SDKAppID, as a number or a string of digits. */
@@ -155,6 +156,21 @@ export class RoomWebhooks {
    * const { status, body } = await hooks.receive({ query: req.url.split('?')[1], body: rawText })
    */
   receive(request: CallbackRequest): Promise<CallbackResponse> {
+    return this.#receive(request, undefined)
+  }
+
+  /** @internal The testing kit's simulate(): the answer together with the event and the errors reported. */
+  [receiveTraced](request: CallbackRequest): Promise<TracedResponse> {
+    const trace: CallbackTrace = { errors: [] }
+    return this.#receive(request, trace).then((response) => Object.assign(trace, { response }))
+  }
+
+  /** @internal The testing kit builds callbacks this receiver accepts from these. */
+  get [receiverSettings](): ReceiverSettings {
+    return { sdkAppId: [...this.#verification.sdkAppIds][0] as number, token: this.#verification.tokens[0] }
+  }
+
+  #receive(request: CallbackRequest, trace: CallbackTrace | undefined): Promise<CallbackResponse> {
     // Synchronous until a body has to be read or a handler returns a promise: a callback whose handlers are
     // synchronous costs one promise, the one returned.
     try {
@@ -164,13 +180,13 @@ export class RoomWebhooks {
       const source = request.body
       if (typeof source === 'function') {
         return (source as BodyReader)(this.#bodyLimit).then(
-          (body) => this.#handle(query, sdkAppId, body, receivedAt),
-          (error: unknown) => this.#refuse(error),
+          (body) => this.#handle(query, sdkAppId, body, receivedAt, trace),
+          (error: unknown) => this.#refuse(error, trace),
         )
       }
-      return Promise.resolve(this.#handle(query, sdkAppId, source, receivedAt))
+      return Promise.resolve(this.#handle(query, sdkAppId, source, receivedAt, trace))
     } catch (error) {
-      return Promise.resolve(this.#refuse(error))
+      return Promise.resolve(this.#refuse(error, trace))
     }
   }
 
@@ -179,6 +195,7 @@ export class RoomWebhooks {
     sdkAppId: number,
     body: BodyInput,
     receivedAt: number,
+    trace: CallbackTrace | undefined,
   ): CallbackResponse | Promise<CallbackResponse> {
     let event: AnyCallbackEvent
     let dedupeKey: string | undefined
@@ -203,22 +220,24 @@ export class RoomWebhooks {
       } as AnyCallbackEvent
       if (definition?.decisions) Object.assign(event, decisionHelpers(definition.event, definition.decisions))
     } catch (error) {
-      return this.#refuse(error)
+      return this.#refuse(error, trace)
     }
-    return dedupeKey === undefined ? this.#dispatch(event) : this.#dispatchOnce(dedupeKey, event)
+    if (trace) trace.event = event
+    return dedupeKey === undefined ? this.#dispatch(event, trace) : this.#dispatchOnce(dedupeKey, event, trace)
   }
 
   /** Dispatches unless the store has seen the callback; fails open when the store fails or is slow. */
-  #dispatchOnce(key: string, event: AnyCallbackEvent): CallbackResponse | Promise<CallbackResponse> {
+  #dispatchOnce(key: string, event: AnyCallbackEvent, trace: CallbackTrace | undefined): CallbackResponse | Promise<CallbackResponse> {
     const { store, ttl, timeout } = this.#dedupe as Required<DedupeOptions>
     const decide = (fresh: boolean) => {
-      if (fresh) return this.#dispatchReleasingOnFailure(store, key, event)
+      if (fresh) return this.#dispatchReleasingOnFailure(store, key, event, trace)
       this.#log.debug(`[@roomhooks/core] ${event.command} was delivered again; its handlers already ran`)
       return okResponse
     }
     const failOpen = (error: unknown) => {
-      this.#report(new RoomhooksError('DEDUPE_FAILED', 'The dedupe store failed; the callback was handled anyway', { cause: error }))
-      return this.#dispatch(event)
+      const failure = new RoomhooksError('DEDUPE_FAILED', 'The dedupe store failed; the callback was handled anyway', { cause: error })
+      this.#report(failure, trace)
+      return this.#dispatch(event, trace)
     }
     try {
       const claimed = store.claim(key, ttl)
@@ -229,34 +248,36 @@ export class RoomWebhooks {
   }
 
   /** When handlers fail the platform is answered 500 and may retry: the store must not turn the retry away. */
-  #dispatchReleasingOnFailure(store: DedupeStore, key: string, event: AnyCallbackEvent) {
+  #dispatchReleasingOnFailure(store: DedupeStore, key: string, event: AnyCallbackEvent, trace: CallbackTrace | undefined) {
     const release = (response: CallbackResponse): CallbackResponse => {
       if (response.status !== 500) return response
       try {
-        void Promise.resolve(store.release(key)).catch((error: unknown) => this.#report(toDedupeError(error)))
+        void Promise.resolve(store.release(key)).catch((error: unknown) => this.#report(toDedupeError(error), trace))
       } catch (error) {
-        this.#report(toDedupeError(error))
+        this.#report(toDedupeError(error), trace)
       }
       return response
     }
-    const response = this.#dispatch(event)
+    const response = this.#dispatch(event, trace)
     return response instanceof Promise ? response.then(release) : release(response)
   }
 
-  #refuse(error: unknown): CallbackResponse {
+  #refuse(error: unknown, trace: CallbackTrace | undefined): CallbackResponse {
     const refusal = toRoomhooksError(error)
-    this.#report(refusal)
+    this.#report(refusal, trace)
     return errorResponse(refusal)
   }
 
-  #dispatch(event: AnyCallbackEvent): CallbackResponse | Promise<CallbackResponse> {
+  #dispatch(event: AnyCallbackEvent, trace: CallbackTrace | undefined): CallbackResponse | Promise<CallbackResponse> {
     const handlers = event.name === null ? this.#anyHandlers : this.#handlersFor(event.name)
     if (handlers.length === 0) return okResponse
     const outcome = runHandlers(handlers, event as never, this.#handlerTimeout)
-    return outcome instanceof Promise ? outcome.then((settled) => this.#answer(event, settled)) : this.#answer(event, outcome)
+    return outcome instanceof Promise
+      ? outcome.then((settled) => this.#answer(event, settled, trace))
+      : this.#answer(event, outcome, trace)
   }
 
-  #answer(event: AnyCallbackEvent, outcome: HandlersOutcome): CallbackResponse {
+  #answer(event: AnyCallbackEvent, outcome: HandlersOutcome, trace: CallbackTrace | undefined): CallbackResponse {
     const rules: DecisionRules | undefined = event.name === null ? undefined : findDefinition(event.name)?.decisions
     if (outcome.late) {
       this.#log.warn(
@@ -264,14 +285,14 @@ export class RoomWebhooks {
       )
       void outcome.settled.then((results) => {
         const failures = failuresOf(results)
-        if (failures.length > 0) this.#report(new HandlerError(event, failures, true))
+        if (failures.length > 0) this.#report(new HandlerError(event, failures, true), trace)
       })
       return rules ? this.#failureResponse(event.name as string, rules) : okResponse
     }
     const failures = failuresOf(outcome.results)
     if (failures.length > 0) {
       const failure = new HandlerError(event, failures, false)
-      this.#report(failure)
+      this.#report(failure, trace)
       return rules ? this.#failureResponse(event.name as string, rules) : errorResponse(failure)
     }
     if (!rules) return okResponse
@@ -289,7 +310,8 @@ export class RoomWebhooks {
     return this.#anyHandlers.length === 0 ? own : [...own, ...this.#anyHandlers]
   }
 
-  #report(error: RoomhooksError): void {
+  #report(error: RoomhooksError, trace: CallbackTrace | undefined): void {
+    trace?.errors.push(error)
     if (this.#errorHandlers.length === 0) {
       if (error instanceof HandlerError) this.#log.error(error.message, ...error.errors)
       else this.#log.warn(error.message)

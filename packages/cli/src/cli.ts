@@ -1,0 +1,209 @@
+import { mkdirSync, readFileSync, copyFileSync, readdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { commandDefinitions, findDefinition, signCallback } from '@roomhooks/core'
+import { fixtures } from '@roomhooks/core/testing'
+import { sendCallback, SendError, type SendResult } from './send.js'
+import { setPath } from './set-path.js'
+
+/** Where the CLI writes. */
+export interface Output {
+  out(line: string): void
+  err(line: string): void
+}
+
+const USAGE = {
+  main: `Usage: roomhooks <command> [options]
+
+Commands:
+  send <event|command>   POST a signed callback to a URL and print the answer
+  list                   print the catalog: command, event name, kind
+  sign                   print a RequestTime and its Sign for a token
+  schema                 write the JSON Schema of every callback body
+
+Run roomhooks <command> --help for its options.`,
+  send: `Usage: roomhooks send <event|command> --url <url> --sdk-app-id <id> [options]
+       roomhooks send --all --url <url> --sdk-app-id <id> [options]
+
+Sends what the platform would send: the command's sample body (or --body), with the query string the platform
+appends, signed when --token is given. Prints the status, the envelope and the time taken; exits 1 when the
+answer is not HTTP 200 with ActionStatus OK.
+
+Options:
+  --url <url>               the callback endpoint, e.g. http://localhost:3000/tencent/callback
+  --sdk-app-id <id>         the SDKAppID to send as
+  --token <token>           the callback token: adds RequestTime and Sign
+  --set <Path.To.Field=v>   change a field of the body (repeatable); v is read as JSON when it is JSON
+  --body <file.json>        send this body instead of the sample
+  --no-validate             send even if the body does not match the command's schema
+  --all                     send every command in the catalog in turn
+  --help                    show this help`,
+  list: `Usage: roomhooks list
+
+Prints every callback roomhooks knows: the Tencent command, its event name, and whether it is an after- or a
+before-callback (whose answer decides).`,
+  sign: `Usage: roomhooks sign --token <token> [--time <unix seconds>]
+
+Prints a RequestTime (now, unless --time) and the Sign the platform computes for it: sha256(token + time).`,
+  schema: `Usage: roomhooks schema [--out <dir>]
+
+Writes the JSON Schema of every callback body, one <command>.json per command, to --out (default ./schemas).`,
+}
+
+class UsageError extends Error {}
+
+/** Runs the CLI; resolves to the exit code (0 success, 1 a callback failed or was unreachable, 2 usage). */
+export async function run(argv: readonly string[], output: Output): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'send':
+        return await send(rest, output)
+      case 'list':
+        return list(rest, output)
+      case 'sign':
+        return sign(rest, output)
+      case 'schema':
+        return schema(rest, output)
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        output.out(USAGE.main)
+        return command === undefined ? 2 : 0
+      default:
+        throw new UsageError(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE.main}`)
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      output.err(error.message)
+      return 2
+    }
+    if (error instanceof SendError) {
+      output.err(error.message)
+      return 1
+    }
+    throw error
+  }
+}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T, usage: string, positionals = false) {
+  try {
+    const parsed = parseArgs({ args: [...args], options: { ...options, help: { type: 'boolean' } }, allowPositionals: positionals, allowNegative: true })
+    return parsed
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${usage}`)
+  }
+}
+
+async function send(args: readonly string[], output: Output): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      url: { type: 'string' },
+      'sdk-app-id': { type: 'string' },
+      token: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      body: { type: 'string' },
+      validate: { type: 'boolean', default: true },
+      all: { type: 'boolean', default: false },
+    },
+    USAGE.send,
+    true,
+  )
+  if (values.help) {
+    output.out(USAGE.send)
+    return 0
+  }
+  const url = values.url
+  const sdkAppId = values['sdk-app-id']
+  if (url === undefined || sdkAppId === undefined) throw new UsageError(`send needs --url and --sdk-app-id.\n\n${USAGE.send}`)
+  if (!/^https?:\/\//.test(url)) throw new UsageError(`--url must be an http(s) URL, got ${JSON.stringify(url)}`)
+  if (values.all === (positionals.length > 0)) throw new UsageError(`send needs one event or command, or --all.\n\n${USAGE.send}`)
+  const names = values.all ? commandDefinitions.map((definition) => definition.command) : positionals
+  let failed = 0
+  for (const name of names) {
+    const definition = findDefinition(name)
+    if (definition === undefined) {
+      throw new UsageError(`Unknown event or command ${JSON.stringify(name)}. Run roomhooks list to see them all.`)
+    }
+    const fileBody = values.body === undefined ? undefined : readBodyFile(values.body)
+    let body = fileBody
+    if (values.set !== undefined) {
+      const payload = fileBody === undefined ? structuredClone(fixtures[definition.command]) : JSON.parse(fileBody)
+      for (const assignment of values.set) {
+        try {
+          setPath(payload as Record<string, unknown>, assignment)
+        } catch (error) {
+          throw new UsageError((error as Error).message)
+        }
+      }
+      body = JSON.stringify(payload, null, 2)
+    }
+    let result: SendResult
+    try {
+      result = await sendCallback(definition.command, { url, sdkAppId, token: values.token, body, validate: values.validate })
+    } catch (error) {
+      if (error instanceof TypeError && !(error instanceof SendError)) throw new UsageError(error.message)
+      throw error
+    }
+    output.out(
+      `${result.ok ? '✔' : '✘'} ${result.command} (${result.event}) → ${result.status} ${result.envelope ? JSON.stringify(result.envelope) : result.text.slice(0, 200)} in ${result.ms.toFixed(1)} ms`,
+    )
+    if (!result.ok) failed++
+  }
+  if (names.length > 1) output.out(`${names.length - failed} of ${names.length} answered OK`)
+  return failed === 0 ? 0 : 1
+}
+
+function readBodyFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(`Cannot read --body ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+  }
+}
+
+function list(args: readonly string[], output: Output): number {
+  const { values } = parse(args, {}, USAGE.list)
+  if (values.help) {
+    output.out(USAGE.list)
+    return 0
+  }
+  const width = Math.max(...commandDefinitions.map((definition) => definition.command.length))
+  const eventWidth = Math.max(...commandDefinitions.map((definition) => definition.event.length))
+  for (const definition of commandDefinitions) {
+    output.out(`${definition.command.padEnd(width)}  ${definition.event.padEnd(eventWidth)}  ${definition.kind}`)
+  }
+  return 0
+}
+
+function sign(args: readonly string[], output: Output): number {
+  const { values } = parse(args, { token: { type: 'string' }, time: { type: 'string' } }, USAGE.sign)
+  if (values.help) {
+    output.out(USAGE.sign)
+    return 0
+  }
+  if (values.token === undefined || values.token === '') throw new UsageError(`sign needs --token.\n\n${USAGE.sign}`)
+  const time = values.time ?? String(Math.floor(Date.now() / 1000))
+  if (!/^\d{1,12}$/.test(time)) throw new UsageError(`--time must be Unix seconds, got ${JSON.stringify(time)}`)
+  output.out(`RequestTime=${time}`)
+  output.out(`Sign=${signCallback(values.token, time)}`)
+  return 0
+}
+
+function schema(args: readonly string[], output: Output): number {
+  const { values } = parse(args, { out: { type: 'string', default: 'schemas' } }, USAGE.schema)
+  if (values.help) {
+    output.out(USAGE.schema)
+    return 0
+  }
+  // The schemas @roomhooks/core publishes, generated from its TypeBox schemas: copied, never rebuilt here.
+  const source = join(dirname(createRequire(import.meta.url).resolve('@roomhooks/core/package.json')), 'schemas')
+  mkdirSync(values.out, { recursive: true })
+  const files = readdirSync(source).filter((file) => file.endsWith('.json'))
+  for (const file of files) copyFileSync(join(source, file), join(values.out, file))
+  output.out(`Wrote ${files.length} JSON Schemas to ${values.out}`)
+  return 0
+}
