@@ -8,6 +8,8 @@ const body = fixtureText(COMMAND)
 /** One measured load run. */
 export interface LoadResult {
   readonly requestsPerSecond: number
+  /** Latencies in ms: the mean, and percentiles (which autocannon rounds to whole ms). */
+  readonly mean: number
   readonly p50: number
   readonly p99: number
   readonly total: number
@@ -31,6 +33,7 @@ export async function load(url: string, options: { signed: boolean; duration?: n
   })
   return {
     requestsPerSecond: result.requests.total / ((result.finish.getTime() - result.start.getTime()) / 1000),
+    mean: result.latency.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     total: result.requests.total,

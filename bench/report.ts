@@ -8,6 +8,7 @@ import type { MicroResult } from './micro.js'
 export interface CaseSummary {
   readonly name: string
   readonly requestsPerSecond: number
+  readonly mean: number
   readonly p50: number
   readonly p99: number
   /** Median of the per-round ratios to the baseline's requests per second. */
@@ -65,7 +66,7 @@ export function renderReport(report: BenchReport): string {
   const http = report.http.map((summary) => {
     const benchCase = cases.find((candidate) => candidate.name === summary.name)
     const ratio = summary.ratio === undefined ? '' : `${summary.ratio.toFixed(2)}× ${benchCase?.baseline ?? ''}`
-    return `| ${label(summary.name)} | ${Math.round(summary.requestsPerSecond)} | ${summary.p50} | ${summary.p99} | ${ratio} |`
+    return `| ${label(summary.name)} | ${Math.round(summary.requestsPerSecond)} | ${summary.mean.toFixed(2)} | ${summary.p50} | ${summary.p99} | ${ratio} |`
   })
   const micro = report.micro.map(
     (result) =>
@@ -103,8 +104,8 @@ ratios are what to read.
 
 ## Requests per second
 
-| case | req/s | p50 ms | p99 ms | ratio |
-|---|---|---|---|---|
+| case | req/s | mean ms | p50 ms | p99 ms | ratio |
+|---|---|---|---|---|---|
 ${http.join('\n')}
 
 ## receive() against JSON.parse

@@ -13,7 +13,7 @@ import { median } from './stats.js'
 const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '7' },
     duration: { type: 'string', default: '5' },
     out: { type: 'string', default: 'docs/performance.md' },
   },
@@ -45,7 +45,7 @@ try {
       failures += result.failures
       results.get(benchCase.name)!.push(result)
       console.log(
-        `round ${round + 1}/${rounds} ${benchCase.name.padEnd(26)} ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms${result.failures ? `, ${result.failures} FAILED` : ''}`,
+        `round ${round + 1}/${rounds} ${benchCase.name.padEnd(26)} ${Math.round(result.requestsPerSecond)} req/s, mean ${result.mean.toFixed(2)} ms, p99 ${result.p99} ms${result.failures ? `, ${result.failures} FAILED` : ''}`,
       )
     }
   }
@@ -56,6 +56,7 @@ try {
     return {
       name: benchCase.name,
       requestsPerSecond: median(own.map((result) => result.requestsPerSecond)),
+      mean: median(own.map((result) => result.mean)),
       p50: median(own.map((result) => result.p50)),
       p99: median(own.map((result) => result.p99)),
       ...(base && { ratio: median(own.map((result, i) => result.requestsPerSecond / base[i]!.requestsPerSecond)) }),

@@ -1,3 +1,7 @@
+import { hash } from 'node:crypto'
+import { RoomhooksError } from './errors.js'
+import type { BodyInput } from './parse-body.js'
+
 /**
  * Remembers which callbacks were handled, so that a delivery the platform retries (after a timeout, possibly to
  * another instance behind a load balancer) runs its handlers once. `@roomhooks/redis` has one shared by
@@ -53,4 +57,26 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
       expiries.delete(key)
     },
   }
+}
+
+/** What identifies a delivery: the command and the SHA-256 of the body as received. */
+export function dedupeKey(command: string, body: BodyInput): string {
+  const text = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)
+  return `${command}:${hash('sha256', text, 'base64url')}`
+}
+
+/** A store's claim, given up after `ms` so that a slow store cannot eat the platform's 2 s. */
+export function claimWithin(store: DedupeStore, key: string, ttl: number, ms: number): boolean | Promise<boolean> {
+  const claimed = store.claim(key, ttl)
+  if (typeof claimed === 'boolean') return claimed
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`No answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([claimed, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** The error reported when the store fails; the callback is handled all the same. */
+export function dedupeFailure(error: unknown, what: string): RoomhooksError {
+  return new RoomhooksError('DEDUPE_FAILED', `The dedupe store ${what}`, { cause: error })
 }

@@ -1,5 +1,6 @@
 export { createRoomWebhooks, RoomWebhooks } from './webhooks.js'
-export type { BodyReader, CallbackRequest, RoomWebhooksOptions, SdkAppIdInput } from './webhooks.js'
+export type { BodyReader, CallbackRequest } from './webhooks.js'
+export type { RoomWebhooksOptions, SdkAppIdInput } from './options.js'
 export { createMemoryDedupeStore } from './dedupe.js'
 export type { DedupeOptions, DedupeStore, MemoryDedupeStoreOptions } from './dedupe.js'
 export { createFetchHandler } from './fetch-handler.js'

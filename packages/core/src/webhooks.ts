@@ -1,5 +1,4 @@
-import { hash } from 'node:crypto'
-import { commandDefinitions, findCommand, findDefinition, type AnyCommandDefinition } from './catalog.js'
+import { commandDefinitions, findCommand, findDefinition } from './catalog.js'
 import {
   combineDecisions,
   decisionHelpers,
@@ -8,16 +7,16 @@ import {
   type DecisionRules,
   type FailureDecision,
 } from './decision.js'
-import { createMemoryDedupeStore, type DedupeOptions, type DedupeStore } from './dedupe.js'
+import { claimWithin, dedupeFailure, dedupeKey, type DedupeOptions, type DedupeStore } from './dedupe.js'
 import { errorResponse, okResponse, type CallbackResponse } from './envelope.js'
 import { HandlerError, RoomhooksError, toRoomhooksError } from './errors.js'
-import { createLogger, type Logger } from './logger.js'
+import type { Logger } from './logger.js'
+import { resolveOptions, type RoomWebhooksOptions } from './options.js'
 import { type BodyInput, parseCallbackBody } from './parse-body.js'
 import { readCallbackQuery, type CallbackQuery, type QueryInput } from './query.js'
 import { failuresOf, runHandlers, type HandlersOutcome } from './run-handlers.js'
 import type {
   AnyCallbackEvent,
-  BeforeEventName,
   CallbackHandler,
   ErrorHandler,
   EventFor,
@@ -26,36 +25,7 @@ import type {
 } from './types.js'
 import { compileSchema, validatePayload } from './validate.js'
 import { receiverSettings, receiveTraced, type CallbackTrace, type ReceiverSettings, type TracedResponse } from './trace.js'
-import { parseSdkAppId, verifyCallback, type VerificationSettings } from './verify.js'
-
-/** An SDKAppID, as a number or a string of digits. */
-export type SdkAppIdInput = number | string
-
-/** Options of {@link createRoomWebhooks}. */
-export interface RoomWebhooksOptions {
-  /** The app's SDKAppID, or several; callbacks for any other app are refused with 403. */
-  readonly sdkAppId: SdkAppIdInput | readonly SdkAppIdInput[]
-  /** The callback token set in the console or with `set_callback_token`; several while rotating. When set, every callback must carry a valid `Sign`. */
-  readonly token?: string | readonly string[] | undefined
-  /** How far `RequestTime` may be from this server's clock, in seconds, either way. Default 60. */
-  readonly requestTimeWindow?: number
-  /** How long handlers may take before the platform is answered anyway, in ms. Default 1500 (the platform waits about 2 s). */
-  readonly handlerTimeout?: number
-  /** The largest body accepted, in bytes. Default 1 MiB. */
-  readonly bodyLimit?: number
-  /**
-   * What a before-callback answers when its handlers fail or miss the deadline. Defaults follow what the platform
-   * does without an answer: `gift.beforeSend` rejects, `message.beforeSend` allows.
-   */
-  readonly failureDecisions?: { readonly [E in BeforeEventName]?: FailureDecision }
-  /**
-   * Runs the handlers of a callback delivered more than once (the platform may retry after-callbacks) only
-   * once: `true` for an in-memory store, or a shared store such as `@roomhooks/redis`. Off by default.
-   */
-  readonly dedupe?: boolean | DedupeOptions | undefined
-  /** Where to write what callers are not told. Defaults to the console for warnings and errors. */
-  readonly log?: Partial<Logger>
-}
+import { verifyCallback, type VerificationSettings } from './verify.js'
 
 /**
  * A body reader, for runtimes that stream: called with the size limit only once the query string has passed
@@ -72,8 +42,6 @@ export interface CallbackRequest {
 }
 
 type AnyHandler = CallbackHandler<never>
-
-const DEFAULTS = { requestTimeWindow: 60, handlerTimeout: 1500, bodyLimit: 1024 * 1024 }
 
 /**
  * Receives Tencent Cloud Room and Live callbacks: verifies, parses, validates, dispatches typed events to the
@@ -92,19 +60,13 @@ export class RoomWebhooks {
   #errorHandlers: readonly ErrorHandler[] = []
 
   constructor(options: RoomWebhooksOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError('[@roomhooks/core] createRoomWebhooks() needs options: { sdkAppId, token? }')
-    }
-    this.#verification = {
-      sdkAppIds: readSdkAppIds(options.sdkAppId),
-      tokens: readTokens(options.token),
-      requestTimeWindow: positive('requestTimeWindow', options.requestTimeWindow, DEFAULTS.requestTimeWindow),
-    }
-    this.#handlerTimeout = positive('handlerTimeout', options.handlerTimeout, DEFAULTS.handlerTimeout)
-    this.#bodyLimit = positive('bodyLimit', options.bodyLimit, DEFAULTS.bodyLimit)
-    this.#log = createLogger(options.log)
-    this.#failureDecisions = readFailureDecisions(options.failureDecisions)
-    this.#dedupe = readDedupe(options.dedupe)
+    const config = resolveOptions(options)
+    this.#verification = config.verification
+    this.#handlerTimeout = config.handlerTimeout
+    this.#bodyLimit = config.bodyLimit
+    this.#log = config.log
+    this.#failureDecisions = config.failureDecisions
+    this.#dedupe = config.dedupe
     // Compile every schema now, so the first callback of each kind pays nothing extra.
     for (const definition of commandDefinitions) compileSchema(definition)
   }
@@ -198,13 +160,13 @@ export class RoomWebhooks {
     trace: CallbackTrace | undefined,
   ): CallbackResponse | Promise<CallbackResponse> {
     let event: AnyCallbackEvent
-    let dedupeKey: string | undefined
+    let key: string | undefined
     try {
       const payload = parseCallbackBody(body, this.#bodyLimit)
       const command = resolveCommand(query.command, payload['CallbackCommand'])
       const definition = findCommand(command)
       // Before-callbacks are never deduplicated: a repeated question needs its answer again.
-      if (this.#dedupe !== undefined && definition?.kind !== 'before') dedupeKey = `${command}:${hashBody(body)}`
+      if (this.#dedupe !== undefined && definition?.kind !== 'before') key = dedupeKey(command, body)
       if (definition !== undefined) {
         validatePayload(definition, payload, (path) => this.#warnUnsafeNumber(command, path))
       }
@@ -223,7 +185,7 @@ export class RoomWebhooks {
       return this.#refuse(error, trace)
     }
     if (trace) trace.event = event
-    return dedupeKey === undefined ? this.#dispatch(event, trace) : this.#dispatchOnce(dedupeKey, event, trace)
+    return key === undefined ? this.#dispatch(event, trace) : this.#dispatchOnce(key, event, trace)
   }
 
   /** Dispatches unless the store has seen the callback; fails open when the store fails or is slow. */
@@ -235,13 +197,12 @@ export class RoomWebhooks {
       return okResponse
     }
     const failOpen = (error: unknown) => {
-      const failure = new RoomhooksError('DEDUPE_FAILED', 'The dedupe store failed; the callback was handled anyway', { cause: error })
-      this.#report(failure, trace)
+      this.#report(dedupeFailure(error, 'failed; the callback was handled anyway'), trace)
       return this.#dispatch(event, trace)
     }
     try {
-      const claimed = store.claim(key, ttl)
-      return typeof claimed === 'boolean' ? decide(claimed) : withTimeout(claimed, timeout).then(decide, failOpen)
+      const claimed = claimWithin(store, key, ttl, timeout)
+      return typeof claimed === 'boolean' ? decide(claimed) : claimed.then(decide, failOpen)
     } catch (error) {
       return failOpen(error)
     }
@@ -252,9 +213,9 @@ export class RoomWebhooks {
     const release = (response: CallbackResponse): CallbackResponse => {
       if (response.status !== 500) return response
       try {
-        void Promise.resolve(store.release(key)).catch((error: unknown) => this.#report(toDedupeError(error), trace))
+        void Promise.resolve(store.release(key)).catch((error: unknown) => this.#report(dedupeFailure(error, 'could not forget a failed callback'), trace))
       } catch (error) {
-        this.#report(toDedupeError(error), trace)
+        this.#report(dedupeFailure(error, 'could not forget a failed callback'), trace)
       }
       return response
     }
@@ -390,84 +351,4 @@ function eventNames(names: string | readonly string[]): EventName[] {
 
 function assertHandler(handler: unknown): void {
   if (typeof handler !== 'function') throw new TypeError('[@roomhooks/core] A handler must be a function')
-}
-
-function readSdkAppIds(input: RoomWebhooksOptions['sdkAppId']): Set<number> {
-  const list: readonly unknown[] = Array.isArray(input) ? input : [input]
-  const ids = new Set<number>()
-  for (const value of list) {
-    const id = typeof value === 'number' || typeof value === 'string' ? parseSdkAppId(value) : undefined
-    if (id === undefined) {
-      throw new TypeError(`[@roomhooks/core] sdkAppId must be your app's SDKAppID (a positive integer), got ${String(value)}`)
-    }
-    ids.add(id)
-  }
-  if (ids.size === 0) throw new TypeError('[@roomhooks/core] sdkAppId needs at least one SDKAppID')
-  return ids
-}
-
-function readTokens(input: RoomWebhooksOptions['token']): string[] {
-  if (input === undefined) return []
-  const list: readonly unknown[] = Array.isArray(input) ? input : [input]
-  for (const token of list) {
-    if (typeof token !== 'string' || token === '') {
-      throw new TypeError('[@roomhooks/core] token must be a non-empty string (or leave it out to turn Sign checks off)')
-    }
-  }
-  if (list.length === 0) throw new TypeError('[@roomhooks/core] token needs at least one token (or leave it out)')
-  return list as string[]
-}
-
-function hashBody(body: BodyInput): string {
-  const text = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)
-  return hash('sha256', text, 'base64url')
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`No answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-function toDedupeError(error: unknown): RoomhooksError {
-  return new RoomhooksError('DEDUPE_FAILED', 'The dedupe store could not forget a failed callback', { cause: error })
-}
-
-function readDedupe(input: RoomWebhooksOptions['dedupe']): Required<DedupeOptions> | undefined {
-  if (input === undefined || input === false) return undefined
-  const options = input === true ? {} : input
-  const store = options.store ?? createMemoryDedupeStore()
-  if (typeof store.claim !== 'function' || typeof store.release !== 'function') {
-    throw new TypeError('[@roomhooks/core] dedupe.store needs claim() and release()')
-  }
-  return {
-    store,
-    ttl: positive('dedupe.ttl', options.ttl, 10 * 60 * 1000),
-    timeout: positive('dedupe.timeout', options.timeout, 300),
-  }
-}
-
-function readFailureDecisions(input: RoomWebhooksOptions['failureDecisions']): Map<string, FailureDecision> {
-  const decisions = new Map<string, FailureDecision>()
-  for (const [event, decision] of Object.entries(input ?? {})) {
-    const definition: AnyCommandDefinition | undefined = findDefinition(event)
-    if (definition?.event !== event || definition.kind !== 'before') {
-      throw new TypeError(`[@roomhooks/core] failureDecisions only takes before-callback events, not ${JSON.stringify(event)}`)
-    }
-    if (decision !== 'allow' && decision !== 'reject') {
-      throw new TypeError(`[@roomhooks/core] failureDecisions.${event} must be 'allow' or 'reject'`)
-    }
-    decisions.set(event, decision)
-  }
-  return decisions
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new TypeError(`[@roomhooks/core] ${name} must be a positive number, got ${String(value)}`)
-  }
-  return value
 }

@@ -1,0 +1,127 @@
+import { findDefinition, type AnyCommandDefinition } from './catalog.js'
+import type { FailureDecision } from './decision.js'
+import { createMemoryDedupeStore, type DedupeOptions } from './dedupe.js'
+import { createLogger, type Logger } from './logger.js'
+import type { BeforeEventName } from './types.js'
+import { parseSdkAppId, type VerificationSettings } from './verify.js'
+
+/** An SDKAppID, as a number or a string of digits. */
+export type SdkAppIdInput = number | string
+
+/** Options of {@link createRoomWebhooks}. */
+export interface RoomWebhooksOptions {
+  /** The app's SDKAppID, or several; callbacks for any other app are refused with 403. */
+  readonly sdkAppId: SdkAppIdInput | readonly SdkAppIdInput[]
+  /** The callback token set in the console or with `set_callback_token`; several while rotating. When set, every callback must carry a valid `Sign`. */
+  readonly token?: string | readonly string[] | undefined
+  /** How far `RequestTime` may be from this server's clock, in seconds, either way. Default 60. */
+  readonly requestTimeWindow?: number
+  /** How long handlers may take before the platform is answered anyway, in ms. Default 1500 (the platform waits about 2 s). */
+  readonly handlerTimeout?: number
+  /** The largest body accepted, in bytes. Default 1 MiB. */
+  readonly bodyLimit?: number
+  /**
+   * What a before-callback answers when its handlers fail or miss the deadline. Defaults follow what the platform
+   * does without an answer: `gift.beforeSend` rejects, `message.beforeSend` allows.
+   */
+  readonly failureDecisions?: { readonly [E in BeforeEventName]?: FailureDecision }
+  /**
+   * Runs the handlers of a callback delivered more than once (the platform may retry after-callbacks) only
+   * once: `true` for an in-memory store, or a shared store such as `@roomhooks/redis`. Off by default.
+   */
+  readonly dedupe?: boolean | DedupeOptions | undefined
+  /** Where to write what callers are not told. Defaults to the console for warnings and errors. */
+  readonly log?: Partial<Logger>
+}
+
+/** The options with their defaults filled in, checked once at start-up. */
+export interface ReceiverConfig {
+  readonly verification: VerificationSettings
+  readonly handlerTimeout: number
+  readonly bodyLimit: number
+  readonly log: Logger
+  readonly failureDecisions: ReadonlyMap<string, FailureDecision>
+  readonly dedupe: Required<DedupeOptions> | undefined
+}
+
+/** Checks the options and fills in the defaults; a mistake throws a TypeError that says what to pass. */
+export function resolveOptions(options: RoomWebhooksOptions): ReceiverConfig {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('[@roomhooks/core] createRoomWebhooks() needs options: { sdkAppId, token? }')
+  }
+  return {
+    verification: {
+      sdkAppIds: readSdkAppIds(options.sdkAppId),
+      tokens: readTokens(options.token),
+      requestTimeWindow: positive('requestTimeWindow', options.requestTimeWindow, 60),
+    },
+    handlerTimeout: positive('handlerTimeout', options.handlerTimeout, 1500),
+    bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
+    log: createLogger(options.log),
+    failureDecisions: readFailureDecisions(options.failureDecisions),
+    dedupe: readDedupe(options.dedupe),
+  }
+}
+
+function readSdkAppIds(input: RoomWebhooksOptions['sdkAppId']): Set<number> {
+  const list: readonly unknown[] = Array.isArray(input) ? input : [input]
+  const ids = new Set<number>()
+  for (const value of list) {
+    const id = typeof value === 'number' || typeof value === 'string' ? parseSdkAppId(value) : undefined
+    if (id === undefined) {
+      throw new TypeError(`[@roomhooks/core] sdkAppId must be your app's SDKAppID (a positive integer), got ${String(value)}`)
+    }
+    ids.add(id)
+  }
+  if (ids.size === 0) throw new TypeError('[@roomhooks/core] sdkAppId needs at least one SDKAppID')
+  return ids
+}
+
+function readTokens(input: RoomWebhooksOptions['token']): string[] {
+  if (input === undefined) return []
+  const list: readonly unknown[] = Array.isArray(input) ? input : [input]
+  for (const token of list) {
+    if (typeof token !== 'string' || token === '') {
+      throw new TypeError('[@roomhooks/core] token must be a non-empty string (or leave it out to turn Sign checks off)')
+    }
+  }
+  if (list.length === 0) throw new TypeError('[@roomhooks/core] token needs at least one token (or leave it out)')
+  return list as string[]
+}
+
+function readDedupe(input: RoomWebhooksOptions['dedupe']): Required<DedupeOptions> | undefined {
+  if (input === undefined || input === false) return undefined
+  const options = input === true ? {} : input
+  const store = options.store ?? createMemoryDedupeStore()
+  if (typeof store.claim !== 'function' || typeof store.release !== 'function') {
+    throw new TypeError('[@roomhooks/core] dedupe.store needs claim() and release()')
+  }
+  return {
+    store,
+    ttl: positive('dedupe.ttl', options.ttl, 10 * 60 * 1000),
+    timeout: positive('dedupe.timeout', options.timeout, 300),
+  }
+}
+
+function readFailureDecisions(input: RoomWebhooksOptions['failureDecisions']): Map<string, FailureDecision> {
+  const decisions = new Map<string, FailureDecision>()
+  for (const [event, decision] of Object.entries(input ?? {})) {
+    const definition: AnyCommandDefinition | undefined = findDefinition(event)
+    if (definition?.event !== event || definition.kind !== 'before') {
+      throw new TypeError(`[@roomhooks/core] failureDecisions only takes before-callback events, not ${JSON.stringify(event)}`)
+    }
+    if (decision !== 'allow' && decision !== 'reject') {
+      throw new TypeError(`[@roomhooks/core] failureDecisions.${event} must be 'allow' or 'reject'`)
+    }
+    decisions.set(event, decision)
+  }
+  return decisions
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new TypeError(`[@roomhooks/core] ${name} must be a positive number, got ${String(value)}`)
+  }
+  return value
+}
