@@ -21,8 +21,17 @@ const { values } = parseArgs({
 const smoke = values.smoke
 const rounds = smoke ? 1 : Number(values.rounds)
 const duration = Number(values.duration)
-const run = (server: BenchServer, signed: boolean): Promise<LoadResult> =>
-  load(server.url, smoke ? { signed, amount: 300 } : { signed, duration })
+/** One measured run, with the server CPU time it cost per request. */
+interface Run extends LoadResult {
+  readonly cpuPerRequest: number
+}
+
+async function run(server: BenchServer, signed: boolean): Promise<Run> {
+  const before = await server.cpu()
+  const result = await load(server.url, smoke ? { signed, amount: 300 } : { signed, duration })
+  const cpuPerRequest = ((await server.cpu()) - before) / Math.max(result.total, 1)
+  return { ...result, cpuPerRequest }
+}
 
 const servers = new Map<string, BenchServer>()
 let failures = 0
@@ -37,7 +46,7 @@ try {
     for (const benchCase of cases) await load(server(benchCase.name).url, { signed: benchCase.signed, amount: 20_000 })
   }
 
-  const results = new Map<string, LoadResult[]>(cases.map((benchCase) => [benchCase.name, []]))
+  const results = new Map<string, Run[]>(cases.map((benchCase) => [benchCase.name, []]))
   for (let round = 0; round < rounds; round++) {
     const order = cases.map((_, i) => cases[(i + round) % cases.length]!)
     for (const benchCase of order) {
@@ -45,7 +54,7 @@ try {
       failures += result.failures
       results.get(benchCase.name)!.push(result)
       console.log(
-        `round ${round + 1}/${rounds} ${benchCase.name.padEnd(26)} ${Math.round(result.requestsPerSecond)} req/s, mean ${result.mean.toFixed(2)} ms, p99 ${result.p99} ms${result.failures ? `, ${result.failures} FAILED` : ''}`,
+        `round ${round + 1}/${rounds} ${benchCase.name.padEnd(26)} ${Math.round(result.requestsPerSecond)} req/s, ${result.cpuPerRequest.toFixed(1)} µs CPU/req, mean ${result.mean.toFixed(2)} ms, p99 ${result.p99} ms${result.failures ? `, ${result.failures} FAILED` : ''}`,
       )
     }
   }
@@ -59,7 +68,11 @@ try {
       mean: median(own.map((result) => result.mean)),
       p50: median(own.map((result) => result.p50)),
       p99: median(own.map((result) => result.p99)),
-      ...(base && { ratio: median(own.map((result, i) => result.requestsPerSecond / base[i]!.requestsPerSecond)) }),
+      cpuPerRequest: median(own.map((result) => result.cpuPerRequest)),
+      ...(base && {
+        ratio: median(own.map((result, i) => result.requestsPerSecond / base[i]!.requestsPerSecond)),
+        cpuRatio: median(own.map((result, i) => result.cpuPerRequest / base[i]!.cpuPerRequest)),
+      }),
     }
   })
   for (const benchCase of cases) await server(benchCase.name).stop()

@@ -1,5 +1,6 @@
 // A benchmark server in its own process: `node --import tsx bench/server.ts <case>`. Tells its parent the port
-// it listens on, and answers { memory } requests after a full garbage collection when started with --expose-gc.
+// it listens on; answers { cpu } with the CPU time it has used (µs), and { memory } with heap and RSS after a
+// full garbage collection when started with --expose-gc.
 import type { AddressInfo } from 'node:net'
 import { cases } from './cases.js'
 
@@ -14,10 +15,14 @@ server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port })
 })
 
-process.on('message', (message: { memory?: boolean }) => {
-  if (!message.memory) return
-  globalThis.gc?.()
-  const { rss, heapUsed } = process.memoryUsage()
-  process.send?.({ rss, heapUsed })
+process.on('message', (message: { memory?: boolean; cpu?: boolean }) => {
+  if (message.cpu) {
+    const { user, system } = process.cpuUsage()
+    process.send?.({ cpu: user + system })
+  } else if (message.memory) {
+    globalThis.gc?.()
+    const { rss, heapUsed } = process.memoryUsage()
+    process.send?.({ rss, heapUsed })
+  }
 })
 process.on('disconnect', () => process.exit(0))

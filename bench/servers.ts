@@ -7,6 +7,8 @@ export interface BenchServer {
   readonly url: string
   /** Heap and RSS in bytes after a full GC (needs `exposeGc`). */
   memory(): Promise<{ rss: number; heapUsed: number }>
+  /** The CPU time (user and system) the server process has used so far, in µs. */
+  cpu(): Promise<number>
   stop(): Promise<void>
 }
 
@@ -25,6 +27,11 @@ export async function startServer(caseName: string, options: { exposeGc?: boolea
       child.send({ memory: true })
       const [usage] = (await once(child, 'message')) as [{ rss: number; heapUsed: number }]
       return usage
+    },
+    async cpu() {
+      child.send({ cpu: true })
+      const [usage] = (await once(child, 'message')) as [{ cpu: number }]
+      return usage.cpu
     },
     async stop() {
       if (child.exitCode !== null) return
