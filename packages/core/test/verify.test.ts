@@ -107,6 +107,11 @@ describe('verifyCallback()', () => {
       expect(reasonOf({ ...valid, requestTime: edge, sign: signCallback('token-a', edge) }, signed)).to.equal(undefined)
     })
 
+    it('refuses a Sign with characters that only differ from the right one by case folding', () => {
+      const folded = valid.sign.replace(/[0-9]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0x20))
+      expect(reasonOf({ ...valid, sign: folded }, signed)).to.equal('MALFORMED_SIGN')
+    })
+
     it('refuses a Sign that is not 64 hex characters', () => {
       expect(reasonOf({ ...valid, sign: valid.sign.slice(1) }, signed)).to.equal('MALFORMED_SIGN')
       expect(reasonOf({ ...valid, sign: `${valid.sign.slice(1)}z` }, signed)).to.equal('MALFORMED_SIGN')
