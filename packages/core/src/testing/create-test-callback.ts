@@ -2,7 +2,7 @@ import { findDefinition, commandDefinitions, type AnyCommandDefinition } from '.
 import { ValidationError } from '../errors.js'
 import { parseJsonLosslessly } from '../lossless-json.js'
 import { signCallback } from '../sign.js'
-import type { CommandName, EventNameOf, ListenableName, PayloadOf } from '../types.js'
+import type { CommandName, EventName, ListenableName, PayloadOf } from '../types.js'
 import { validatePayload } from '../validate.js'
 import { fixtureTexts } from './fixture-texts.js'
 
@@ -34,9 +34,9 @@ export interface TestCallbackOptions<N extends ListenableName> {
 }
 
 /** A callback as the platform would send it. */
-export interface TestCallback<N extends ListenableName = ListenableName> {
-  readonly command: Extract<CommandName, PayloadOf<N>['CallbackCommand']>
-  readonly event: EventNameOf<N>
+export interface TestCallback {
+  readonly command: CommandName
+  readonly event: EventName
   /** The query string the platform appends to the callback URL, without `?`. */
   readonly query: string
   /** The JSON body text. */
@@ -54,7 +54,7 @@ export interface TestCallback<N extends ListenableName = ListenableName> {
  * const callback = createTestCallback('member.enter', { sdkAppId: 1400000000, overrides: { RoomId: 'r1' } })
  * await fetch(callback.url('http://localhost:3000/tencent/callback'), { method: 'POST', body: callback.body })
  */
-export function createTestCallback<N extends ListenableName>(name: N, options: TestCallbackOptions<N>): TestCallback<N> {
+export function createTestCallback<N extends ListenableName>(name: N, options: TestCallbackOptions<N>): TestCallback {
   const definition = definitionOf(name)
   const base = options.body ?? fixtureTexts[definition.command]
   const body = options.overrides === undefined ? base : withOverrides(base, options.overrides)
@@ -83,8 +83,8 @@ export function createTestCallback<N extends ListenableName>(name: N, options: T
   }
   const query = params.toString()
   return {
-    command: definition.command as TestCallback<N>['command'],
-    event: definition.event as EventNameOf<N>,
+    command: definition.command,
+    event: definition.event,
     query,
     body,
     headers: { 'content-type': 'application/json' },
