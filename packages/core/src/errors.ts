@@ -1,4 +1,5 @@
 import type { ValueError } from '@sinclair/typebox/errors'
+import type { AnyCallbackEvent } from './types.js'
 
 /**
  * The library's own `ErrorCode` values, with the HTTP status each refusal is answered with.
@@ -80,10 +81,10 @@ export class ValidationError extends RoomhooksError {
 export class HandlerError extends RoomhooksError {
   override readonly name = 'HandlerError'
   readonly errors: readonly unknown[]
-  readonly event: unknown
+  readonly event: AnyCallbackEvent
   readonly late: boolean
 
-  constructor(event: { readonly command: string }, errors: readonly unknown[], late: boolean) {
+  constructor(event: AnyCallbackEvent, errors: readonly unknown[], late: boolean) {
     super('HANDLER_FAILED', `A handler for ${event.command} failed`, { cause: errors[0] })
     this.errors = errors
     this.event = event
