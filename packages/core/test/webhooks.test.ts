@@ -159,6 +159,15 @@ describe('createRoomWebhooks()', () => {
       expect((errors[0] as ValidationError).errors.map((error) => error.path)).to.include.members(['/RoomId', '/MemberCount'])
     })
 
+    it('survives nesting 500,000 levels deep, in a field it keeps and in one it validates', async () => {
+      const deep = `${'['.repeat(500_000)}${']'.repeat(500_000)}`
+      const hooks = create({ bodyLimit: 4 * 1024 * 1024 })
+      const kept = fixtureText('Room.CallbackAfterDestroyRoom').replace(/\}\s*$/, `, "Extra": ${deep}}`)
+      const checked = fixtureText('Room.CallbackAfterDestroyRoom').replace('"tandy-test-rest"', deep)
+      expect((await hooks.receive(request('Room.CallbackAfterDestroyRoom', kept))).status).to.equal(200)
+      expect((await hooks.receive(request('Room.CallbackAfterDestroyRoom', checked))).body).to.include({ ErrorCode: 40006 })
+    })
+
     it('only reads a body from a reader once the query string has passed', async () => {
       let reads = 0
       const reader = async () => {
