@@ -248,3 +248,13 @@ export function findCommand(command: string): AnyCommandDefinition | undefined {
 export function findDefinition(name: string): AnyCommandDefinition | undefined {
   return byEvent.get(name) ?? byCommand.get(name)
 }
+
+/** The catalog row for an event name, a command or a command alias; a TypeError listing the events otherwise. */
+export function requireDefinition(name: unknown): AnyCommandDefinition {
+  const definition = typeof name === 'string' ? findDefinition(name) : undefined
+  if (definition === undefined) {
+    const known = commandDefinitions.map((entry) => entry.event).join(', ')
+    throw new TypeError(`[@roomhooks/core] Unknown event ${JSON.stringify(name)}. Known events: ${known} (or their commands)`)
+  }
+  return definition
+}

@@ -7,12 +7,8 @@ import { bodyTooLarge } from './parse-body.js'
  * refused before reading, a stream that grows past it is dropped, and a body that has not fully arrived within
  * `timeout` ms (a slow drip) is refused with 408.
  */
-export function readRequestBody(request: IncomingMessage, limit: number, timeout: number): Promise<Buffer> {
-  try {
-    checkBodyHeaders(request.headers['content-length'], request.headers['content-encoding'], limit)
-  } catch (error) {
-    return Promise.reject(error)
-  }
+export async function readRequestBody(request: IncomingMessage, limit: number, timeout: number): Promise<Buffer> {
+  checkBodyHeaders(request.headers['content-length'], request.headers['content-encoding'], limit)
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []

@@ -1,4 +1,4 @@
-import { commandDefinitions, findCommand, findDefinition } from './catalog.js'
+import { commandDefinitions, findCommand, findDefinition, requireDefinition } from './catalog.js'
 import {
   combineDecisions,
   decisionHelpers,
@@ -210,12 +210,13 @@ export class RoomWebhooks {
 
   /** When handlers fail the platform is answered 500 and may retry: the store must not turn the retry away. */
   #dispatchReleasingOnFailure(store: DedupeStore, key: string, event: AnyCallbackEvent, trace: CallbackTrace | undefined) {
+    const reportFailure = (error: unknown) => this.#report(dedupeFailure(error, 'could not forget a failed callback'), trace)
     const release = (response: CallbackResponse): CallbackResponse => {
       if (response.status !== 500) return response
       try {
-        void Promise.resolve(store.release(key)).catch((error: unknown) => this.#report(dedupeFailure(error, 'could not forget a failed callback'), trace))
+        void Promise.resolve(store.release(key)).catch(reportFailure)
       } catch (error) {
-        this.#report(dedupeFailure(error, 'could not forget a failed callback'), trace)
+        reportFailure(error)
       }
       return response
     }
@@ -339,14 +340,7 @@ function eventNames(names: string | readonly string[]): EventName[] {
   if (!Array.isArray(list) || list.length === 0) {
     throw new TypeError('[@roomhooks/core] on() needs an event name, a command, or a non-empty array of them')
   }
-  return list.map((name) => {
-    const definition = typeof name === 'string' ? findDefinition(name) : undefined
-    if (definition === undefined) {
-      const known = commandDefinitions.map((entry) => entry.event).join(', ')
-      throw new TypeError(`[@roomhooks/core] Unknown event ${JSON.stringify(name)}. Known events: ${known}`)
-    }
-    return definition.event
-  })
+  return list.map((name) => requireDefinition(name).event)
 }
 
 function assertHandler(handler: unknown): void {

@@ -60,7 +60,7 @@ describe('createTestCallback()', () => {
   })
 
   it('throws for a name that is not in the catalog', () => {
-    expect(() => createTestCallback('room.exploded' as never, { sdkAppId })).to.throw(TypeError, /Unknown event or command/)
+    expect(() => createTestCallback('room.exploded' as never, { sdkAppId })).to.throw(TypeError, /Unknown event "room.exploded"/)
   })
 })
 

@@ -1,4 +1,4 @@
-import { findDefinition, commandDefinitions, type AnyCommandDefinition } from '../catalog.js'
+import { requireDefinition } from '../catalog.js'
 import { ValidationError } from '../errors.js'
 import { parseJsonLosslessly } from '../lossless-json.js'
 import { signCallback } from '../sign.js'
@@ -55,7 +55,7 @@ export interface TestCallback {
  * await fetch(callback.url('http://localhost:3000/tencent/callback'), { method: 'POST', body: callback.body })
  */
 export function createTestCallback<N extends ListenableName>(name: N, options: TestCallbackOptions<N>): TestCallback {
-  const definition = definitionOf(name)
+  const definition = requireDefinition(name)
   const base = options.body ?? fixtureTexts[definition.command]
   const body = options.overrides === undefined ? base : withOverrides(base, options.overrides)
   if (options.validate !== false) {
@@ -90,16 +90,6 @@ export function createTestCallback<N extends ListenableName>(name: N, options: T
     headers: { 'content-type': 'application/json' },
     url: (endpoint) => `${endpoint}${endpoint.includes('?') ? '&' : '?'}${query}`,
   }
-}
-
-/** The catalog row for a name, or a TypeError that lists the known events. */
-export function definitionOf(name: string): AnyCommandDefinition {
-  const definition = findDefinition(name)
-  if (definition === undefined) {
-    const known = commandDefinitions.map((entry) => entry.event).join(', ')
-    throw new TypeError(`[@roomhooks/core] Unknown event or command ${JSON.stringify(name)}. Known events: ${known}`)
-  }
-  return definition
 }
 
 function withOverrides(base: string, overrides: object): string {
