@@ -1,43 +1,59 @@
 import type { TSchema } from '@sinclair/typebox'
 
-/** Called for each number that reached a string field after losing precision (a body parsed before roomhooks). */
-export type UnsafeNumberReporter = (path: string) => void
+/** Where a value sits in a payload: property names and array indexes from the root. */
+export type PayloadPath = readonly (string | number)[]
+
+const TRUE_TEXT = /^(true|1)$/i
+const FALSE_TEXT = /^(false|0)$/i
 
 /**
- * Repairs the type quirks of real payloads, in place, where the schema says what a field is:
- * numbers in string fields (user IDs) become their decimal text, `"true"`/`"false"` in boolean fields become
- * booleans, numeric strings in number fields become numbers. Anything else is left for validation to refuse;
- * fields the schema does not name are not touched.
+ * Repairs, in place, the shapes the platform's documentation allows for a value, where the schema says what the
+ * field is: `null` in an optional field is removed (absent); `true`/`false`, `"true"`/`"false"` in any case,
+ * `1`/`0` and `"1"`/`"0"` in a boolean field become booleans; numeric strings in number fields become numbers;
+ * numbers in string fields (user IDs) become their decimal text. Anything else is left for validation to refuse,
+ * and fields the schema does not name are not touched.
+ *
+ * Integers above 2^53 in string fields have lost digits in JSON.parse: their paths are added to `inexact`, so
+ * that the exact digits can be read from the raw text.
  */
-export function coercePayload(schema: TSchema, value: unknown, report: UnsafeNumberReporter, path = ''): unknown {
+export function coercePayload(schema: TSchema, value: unknown, inexact: PayloadPath[], path: PayloadPath = []): unknown {
   switch (schema['type']) {
     case 'object': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
       const record = value as Record<string, unknown>
       const properties = (schema['properties'] ?? {}) as Record<string, TSchema>
+      const required = (schema['required'] ?? []) as readonly string[]
       for (const name of Object.keys(properties)) {
-        if (Object.hasOwn(record, name)) {
-          record[name] = coercePayload(properties[name] as TSchema, record[name], report, `${path}/${name}`)
-        }
+        if (!Object.hasOwn(record, name)) continue
+        if (record[name] === null && !required.includes(name)) delete record[name]
+        else record[name] = coercePayload(properties[name] as TSchema, record[name], inexact, [...path, name])
       }
       return record
     }
     case 'array': {
       if (!Array.isArray(value)) return value
       const items = schema['items'] as TSchema
-      for (let i = 0; i < value.length; i++) value[i] = coercePayload(items, value[i], report, `${path}/${i}`)
+      for (let i = 0; i < value.length; i++) value[i] = coercePayload(items, value[i], inexact, [...path, i])
       return value
     }
     case 'string':
       if (typeof value !== 'number' || !Number.isFinite(value)) return value
-      if (!Number.isSafeInteger(value) && Number.isInteger(value)) report(path)
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) inexact.push(path)
       return String(value)
     case 'boolean':
-      return value === 'true' ? true : value === 'false' ? false : value
+      if (value === 1) return true
+      if (value === 0) return false
+      if (typeof value !== 'string') return value
+      return TRUE_TEXT.test(value) ? true : FALSE_TEXT.test(value) ? false : value
     case 'integer':
     case 'number':
       return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value
     default:
       return value
   }
+}
+
+/** Formats a path the way validation errors name fields: `/SeatList/0/Member_Account`. */
+export function formatPath(path: PayloadPath): string {
+  return path.map((part) => `/${part}`).join('')
 }

@@ -69,46 +69,72 @@ export interface DropHelper<E extends string> {
 
 type AnyHelpers = DecisionHelpers<string> & AllowWithReplacementHelper<string, readonly unknown[]> & Partial<DropHelper<string>>
 
-const helpersByEvent = new Map<string, AnyHelpers>()
-
-/** The decision helpers of a before-callback event, made once per event name. */
-export function decisionHelpers(event: string, rules: DecisionRules): AnyHelpers {
-  let helpers = helpersByEvent.get(event)
-  if (helpers !== undefined) return helpers
+/**
+ * The decision helpers of one before-callback event. Each decision is passed to `record` when it is made, so a
+ * decision counts whether or not the handler returns it.
+ */
+export function decisionHelpers(event: string, rules: DecisionRules, record: (decision: Decision) => void): AnyHelpers {
   const [low, high] = rules.passThrough
-  helpers = {
+  const made = (decision: Decision): Decision => {
+    record(decision)
+    return decision
+  }
+  return {
     allow(replacement) {
-      if (replacement === undefined) return new Decision(event, 'allow', 0, '')
+      if (replacement === undefined) return made(new Decision(event, 'allow', 0, ''))
       if (!rules.replaceMessage) throw new TypeError(`[@roomhooks/core] ${event} cannot replace the payload`)
-      if (!Array.isArray(replacement?.MsgBody)) {
-        throw new TypeError(`[@roomhooks/core] ${event}: allow({ MsgBody }) needs MsgBody to be an array of message elements`)
-      }
-      return new Decision(event, 'allow', 0, '', replacement.MsgBody)
+      return made(new Decision(event, 'allow', 0, '', snapshotMessage(event, replacement?.MsgBody)))
     },
     reject(info = '', code = 1) {
       if (code !== 1 && !(Number.isInteger(code) && code >= low && code <= high)) {
         throw new RangeError(`[@roomhooks/core] ${event}: reject() takes code 1 or a code in [${low}, ${high}], not ${code}`)
       }
-      return new Decision(event, 'reject', code, String(info))
+      return made(new Decision(event, 'reject', code, String(info)))
     },
-    ...(rules.drop ? { drop: () => new Decision(event, 'drop', 2, '') } : {}),
+    ...(rules.drop ? { drop: () => made(new Decision(event, 'drop', 2, '')) } : {}),
   }
-  helpersByEvent.set(event, helpers)
-  return helpers
+}
+
+/**
+ * A copy of a replacement message as the platform will receive it. Made when `allow()` is called, so that a body
+ * that cannot be sent (a BigInt from a database driver, a cycle) fails the handler there, and the failure decision
+ * is answered, instead of failing the answer later.
+ */
+function snapshotMessage(event: string, body: unknown): readonly unknown[] {
+  let copy: unknown
+  try {
+    copy = Array.isArray(body) ? JSON.parse(JSON.stringify(body)) : undefined
+  } catch (error) {
+    throw new TypeError(`[@roomhooks/core] ${event}: allow({ MsgBody }) needs a MsgBody that JSON can carry`, { cause: error })
+  }
+  if (!Array.isArray(copy)) {
+    throw new TypeError(`[@roomhooks/core] ${event}: allow({ MsgBody }) needs MsgBody to be an array of message elements`)
+  }
+  return copy
 }
 
 /**
  * The decision several handlers make together: the first reject or drop wins, otherwise the first replacement
- * message, otherwise allow. Values that are not decisions for this event (nothing returned) count as allow.
+ * message, otherwise the first allow. Undefined when no decision was made (which allows).
  */
-export function combineDecisions(event: string, results: readonly PromiseSettledResult<unknown>[]): Decision | undefined {
+export function combineDecisions(decisions: readonly Decision[]): Decision | undefined {
   let replacement: Decision | undefined
-  for (const result of results) {
-    if (result.status !== 'fulfilled' || !(result.value instanceof Decision) || result.value.event !== event) continue
-    if (result.value.action !== 'allow') return result.value
-    if (result.value.msgBody !== undefined) replacement ??= result.value
+  for (const decision of decisions) {
+    if (decision.action !== 'allow') return decision
+    if (decision.msgBody !== undefined) replacement ??= decision
   }
-  return replacement
+  return replacement ?? decisions[0]
+}
+
+/** The decisions among what handlers returned: values that are not decisions for `event` (nothing returned) are skipped. */
+export function returnedDecisions(event: string, results: readonly PromiseSettledResult<unknown>[]): Decision[] {
+  const decisions: Decision[] = []
+  for (const result of results) {
+    if (result.status === 'fulfilled' && result.value instanceof Decision && result.value.event === event) {
+      decisions.push(result.value)
+    }
+  }
+  return decisions
 }
 
 /** The platform's answer to a decision: always HTTP 200 and `ActionStatus` OK; the code carries the decision. */
@@ -117,9 +143,15 @@ export function decisionResponse(decision: Decision): CallbackResponse {
   return { status: 200, body: decision.msgBody === undefined ? body : { ...body, MsgBody: decision.msgBody } }
 }
 
+/** Why the handlers could not decide: one of them failed, or they missed the deadline. */
+export type DecisionFailure = 'failed' | 'late'
+
+const FAILURE_INFO: Record<DecisionFailure, string> = {
+  failed: 'Rejected: the app failed to decide',
+  late: 'Rejected: the app could not decide in time',
+}
+
 /** The answer when handlers failed or missed the deadline. */
-export function failureDecision(event: string, decision: FailureDecision): Decision {
-  return decision === 'allow'
-    ? new Decision(event, 'allow', 0, '')
-    : new Decision(event, 'reject', 1, 'Rejected: the app could not decide in time')
+export function failureDecision(event: string, decision: FailureDecision, why: DecisionFailure): Decision {
+  return decision === 'allow' ? new Decision(event, 'allow', 0, '') : new Decision(event, 'reject', 1, FAILURE_INFO[why])
 }

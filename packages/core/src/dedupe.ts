@@ -6,23 +6,40 @@ import type { BodyInput } from './parse-body.js'
  * Remembers which callbacks were handled, so that a delivery the platform retries (after a timeout, possibly to
  * another instance behind a load balancer) runs its handlers once. `@roomhooks/redis` has one shared by
  * instances; {@link createMemoryDedupeStore} keeps one per process.
+ *
+ * A key moves from claimed (handlers running, for at most `lease` ms) to done (for `ttl` ms), or is released when
+ * the handlers failed, so that a retry runs them again. A duplicate is answered OK only once a delivery is done.
  */
 export interface DedupeStore {
-  /** Records `key` for `ttl` ms. True when it was not recorded already: the caller handles the callback. */
-  claim(key: string, ttl: number): boolean | Promise<boolean>
+  /**
+   * Marks `key` as running for `lease` ms unless the store already has it. Returns `'claimed'` when it did not
+   * (the caller handles the callback), else the state it has: `'running'` or `'done'`.
+   */
+  claim(key: string, lease: number): ClaimResult | Promise<ClaimResult>
+  /** Marks `key` as done for `ttl` ms: its handlers succeeded. */
+  complete(key: string, ttl: number): void | Promise<void>
   /** Forgets `key`, so that a retry is handled again (used when the handlers failed). */
   release(key: string): void | Promise<void>
 }
+
+/** What {@link DedupeStore.claim} found. */
+export type ClaimResult = 'claimed' | 'running' | 'done'
 
 /** Options of the `dedupe` setting of createRoomWebhooks(). */
 export interface DedupeOptions {
   /** Where handled callbacks are remembered. Default: an in-memory store of this process. */
   readonly store?: DedupeStore
-  /** How long a callback is remembered, in ms. Default 10 minutes. */
+  /** How long a handled callback is remembered, in ms. Default 10 minutes. */
   readonly ttl?: number
   /** How long the store may take to answer before the callback is handled anyway, in ms. Default 300. */
   readonly timeout?: number
 }
+
+/**
+ * How long a claim holds while its handlers run, in ms. A process that dies mid-callback leaves its claim behind:
+ * retries are answered 409 (never OK) until it lapses, and are then handled.
+ */
+export const DEDUPE_LEASE = 60_000
 
 /** Options of {@link createMemoryDedupeStore}. */
 export interface MemoryDedupeStoreOptions {
@@ -39,22 +56,29 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
   if (!(Number.isInteger(maxEntries) && maxEntries > 0)) {
     throw new TypeError('[@roomhooks/core] maxEntries must be a positive integer')
   }
-  // Insertion order is expiry order (every entry lives `ttl` ms from when it was set), so the oldest come first.
-  const expiries = new Map<string, number>()
+  // Entries are kept in the order they were last written, which is close to expiry order: the oldest go first.
+  const entries = new Map<string, { readonly state: 'running' | 'done'; readonly expiry: number }>()
+  const write = (key: string, state: 'running' | 'done', ms: number, now: number): void => {
+    entries.delete(key)
+    for (const [oldest, entry] of entries) {
+      if (entry.expiry > now && entries.size < maxEntries) break
+      entries.delete(oldest)
+    }
+    entries.set(key, { state, expiry: now + ms })
+  }
   return {
-    claim(key, ttl) {
+    claim(key, lease) {
       const now = Date.now()
-      if ((expiries.get(key) ?? 0) > now) return false
-      expiries.delete(key)
-      for (const [oldest, expiry] of expiries) {
-        if (expiry > now && expiries.size < maxEntries) break
-        expiries.delete(oldest)
-      }
-      expiries.set(key, now + ttl)
-      return true
+      const entry = entries.get(key)
+      if (entry !== undefined && entry.expiry > now) return entry.state
+      write(key, 'running', lease, now)
+      return 'claimed'
+    },
+    complete(key, ttl) {
+      write(key, 'done', ttl, Date.now())
     },
     release(key) {
-      expiries.delete(key)
+      entries.delete(key)
     },
   }
 }
@@ -65,15 +89,14 @@ export function dedupeKey(command: string, body: BodyInput): string {
   return `${command}:${hash('sha256', text, 'base64url')}`
 }
 
-/** A store's claim, given up after `ms` so that a slow store cannot eat the platform's 2 s. */
-export function claimWithin(store: DedupeStore, key: string, ttl: number, ms: number): boolean | Promise<boolean> {
-  const claimed = store.claim(key, ttl)
-  if (typeof claimed === 'boolean') return claimed
+/** A store's answer, given up after `ms` so that a slow store cannot eat the platform's 2 s. */
+export function withinTimeout<T>(answer: T | Promise<T>, ms: number): T | Promise<T> {
+  if (!(answer instanceof Promise)) return answer
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`No answer within ${ms} ms`)), ms)
   })
-  return Promise.race([claimed, timeout]).finally(() => clearTimeout(timer))
+  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer))
 }
 
 /** The error reported when the store fails; the callback is handled all the same. */

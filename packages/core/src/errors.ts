@@ -14,6 +14,11 @@ export const errorCodes = {
   INVALID_PAYLOAD: { code: 40006, status: 400, meaning: "The body does not match the command's schema; ErrorInfo names the first failing field." },
   BODY_UNAVAILABLE: { code: 40007, status: 400, meaning: 'Another middleware consumed the body stream and left no body behind.' },
   INCOMPLETE_BODY: { code: 40008, status: 400, meaning: 'The client closed the connection before the body was complete.' },
+  INVALID_COMMAND: {
+    code: 40009,
+    status: 400,
+    meaning: 'CallbackCommand is not a command name (letters, digits, dots and underscores, at most 128 characters).',
+  },
   MISSING_SIGN: { code: 40101, status: 401, meaning: 'A token is configured and the query string has no Sign.' },
   MISSING_REQUEST_TIME: { code: 40102, status: 401, meaning: 'A token is configured and the query string has no RequestTime.' },
   INVALID_REQUEST_TIME: { code: 40103, status: 401, meaning: 'RequestTime is not a whole number of Unix seconds.' },
@@ -25,6 +30,11 @@ export const errorCodes = {
   NOT_FOUND: { code: 40401, status: 404, meaning: 'The request path is not the callback path (node:http handler only).' },
   METHOD_NOT_ALLOWED: { code: 40501, status: 405, meaning: 'Callbacks are POST requests.' },
   BODY_TIMEOUT: { code: 40801, status: 408, meaning: 'The body did not arrive within the read timeout.' },
+  DUPLICATE_IN_PROGRESS: {
+    code: 40901,
+    status: 409,
+    meaning: 'With dedupe on: the same callback is being handled by an earlier delivery; try again once it has finished.',
+  },
   BODY_TOO_LARGE: { code: 41301, status: 413, meaning: 'The body is larger than the configured limit.' },
   UNSUPPORTED_ENCODING: { code: 41501, status: 415, meaning: 'The body is compressed (Content-Encoding); callbacks are plain JSON.' },
   HANDLER_FAILED: { code: 50001, status: 500, meaning: 'A handler threw or rejected; details go to onError, never to the caller.' },
@@ -32,6 +42,12 @@ export const errorCodes = {
     code: 50301,
     status: 503,
     meaning: 'Never answered, only reported to onError: the dedupe store failed or was slow, and the callback was handled anyway.',
+  },
+  SHUTTING_DOWN: { code: 50302, status: 503, meaning: 'The receiver is closing (hooks.close()); the callback was not handled.' },
+  HANDLER_TIMEOUT: {
+    code: 50401,
+    status: 504,
+    meaning: "Never answered, only reported to onError: a before-callback's handlers missed the deadline, so the failure decision was sent.",
   },
 } as const
 
@@ -60,17 +76,27 @@ export class RoomhooksError extends Error {
   }
 }
 
-/** The body does not match the command's schema: the message names the first issue, `errors` holds them all. */
+/**
+ * The body does not match the command's schema: the message names the first issue, `errors` holds them all.
+ * Since the platform does not retry after-callbacks, the callback is kept whole on the error: `payload` as parsed
+ * (user IDs exact) and `body`, the raw text, so an `onError` handler can store it and send it again later.
+ */
 export class ValidationError extends RoomhooksError {
   override readonly name = 'ValidationError'
   readonly command: string
   readonly errors: readonly ValueError[]
+  /** The parsed body, with the repairs roomhooks could make (user IDs exact). */
+  readonly payload: Readonly<Record<string, unknown>>
+  /** The body as received, when roomhooks read the raw text (not when a body parser ran first). */
+  readonly body: string | undefined
 
-  constructor(command: string, errors: readonly ValueError[]) {
+  constructor(command: string, errors: readonly ValueError[], payload: Record<string, unknown>, body: string | undefined) {
     const first = errors[0]
     super('INVALID_PAYLOAD', `${command} payload is invalid at ${first?.path || '/'}: ${first?.message ?? 'unknown error'}`)
     this.command = command
     this.errors = errors
+    this.payload = payload
+    this.body = body
   }
 }
 
@@ -90,6 +116,15 @@ export class HandlerError extends RoomhooksError {
     this.event = event
     this.late = late
   }
+}
+
+/**
+ * A value the caller sent, made safe to echo in `ErrorInfo` or a log line: cut to `max` characters and written as a
+ * JSON string, so control characters (CR, LF) and line separators cannot forge a log line.
+ */
+export function quoteClientText(value: string, max = 32): string {
+  const cut = value.length > max ? `${value.slice(0, max)}…` : value
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** Reads any thrown value as a RoomhooksError: unexpected errors become a generic 500 that leaks nothing. */

@@ -1,4 +1,7 @@
-/** Where roomhooks writes what the caller is not told: handler failures and refused requests without onError. */
+/**
+ * A logger roomhooks can write to: console, pino, winston, bunyan, Fastify's `app.log`, or any object with some of
+ * these methods. Each method is called on the logger itself, so class-based loggers work unchanged.
+ */
 export interface Logger {
   debug(message: string, ...details: unknown[]): void
   info(message: string, ...details: unknown[]): void
@@ -6,14 +9,65 @@ export interface Logger {
   error(message: string, ...details: unknown[]): void
 }
 
-const ignore = (): void => {}
+type Level = keyof Logger
 
-/** Fills the levels a partial logger leaves out: debug and info are silent, warn and error go to the console. */
-export function createLogger(log: Partial<Logger> = {}): Logger {
+/** How roomhooks writes: one message, with the error that caused it when there is one. Never throws. */
+export interface Log {
+  debug(message: string): void
+  info(message: string): void
+  warn(message: string, error?: unknown): void
+  error(message: string, error?: unknown): void
+}
+
+/**
+ * Wraps the user's logger. Errors are passed the way each kind of logger records them in full: pino and bunyan
+ * take the error first (pino's docs: `logger.error(err, msg)`), winston and the console take the message first
+ * and the error as metadata. A logger that throws, returns a rejected promise or lacks a method never breaks an
+ * answer: levels it lacks fall back to the console (warn, error) or to nothing (debug, info).
+ */
+export function createLogger(logger: Partial<Logger> = consoleWarnings): Log {
+  const errorFirst = takesErrorFirst(logger)
+  const write = (level: Level, message: string, error?: unknown): void => {
+    try {
+      const method: unknown = logger[level]
+      if (typeof method !== 'function') {
+        if (level === 'warn' || level === 'error') writeToConsole(level, message, error)
+        return
+      }
+      const result: unknown =
+        error === undefined
+          ? method.call(logger, message)
+          : errorFirst
+            ? method.call(logger, error instanceof Error ? error : { err: error }, message)
+            : method.call(logger, message, error)
+      if (result instanceof Promise) result.catch(ignore)
+    } catch {
+      // The logger failed; the answer to the platform must not.
+    }
+  }
   return {
-    debug: log.debug ?? ignore,
-    info: log.info ?? ignore,
-    warn: log.warn ?? console.warn.bind(console),
-    error: log.error ?? console.error.bind(console),
+    debug: (message) => write('debug', message),
+    info: (message) => write('info', message),
+    warn: (message, error) => write('warn', message, error),
+    error: (message, error) => write('error', message, error),
   }
 }
+
+/** pino, bunyan and Fastify's logger make child loggers and take `(error, message)`; winston also has `child` but reads `(message, meta)`. */
+function takesErrorFirst(logger: object): boolean {
+  const candidate = logger as { child?: unknown; transports?: unknown }
+  return typeof candidate.child === 'function' && candidate.transports === undefined
+}
+
+function writeToConsole(level: 'warn' | 'error', message: string, error: unknown): void {
+  if (error === undefined) console[level](message)
+  else console[level](message, error)
+}
+
+/** The default: warnings and errors to the console, debug and info nowhere. */
+const consoleWarnings: Partial<Logger> = {
+  warn: (message, ...details) => console.warn(message, ...details),
+  error: (message, ...details) => console.error(message, ...details),
+}
+
+const ignore = (): void => {}

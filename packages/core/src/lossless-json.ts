@@ -1,11 +1,15 @@
 // Some documented payloads carry user IDs as bare JSON numbers above 2^53 (e.g. "Owner_Account":
 // 144115216631667826), which JSON.parse rounds. Node 20 has no JSON.parse source-text access, so such values are
-// quoted before parsing. Only the values of `*_Account` keys are looked at, found with indexOf: in valid JSON
-// the text `_Account"` followed by `:` can only be the end of a key (a quote inside a string is escaped, and a
-// string value is never followed by a colon), so the rest of the body is never walked.
+// quoted before parsing. The fast path looks only at the values of `*_Account` keys, found with indexOf: in valid
+// JSON the text `_Account"` followed by `:` can only be the end of a key (a quote inside a string is escaped, and a
+// string value is never followed by a colon), so the rest of the body is never walked. Any other field the schema
+// types as a string is repaired after validation from a second parse of the text that quotes every such integer
+// (see validate.ts): that costs a full scan, paid only by the rare body that needs it.
 
 const KEY_END = '_Account"'
 const UNSAFE_DIGITS = 16 // every integer above 2^53 has at least 16 digits
+// A JSON integer: no leading zero, so that quoting never turns an invalid number into a valid string.
+const JSON_INTEGER = /^-?(0|[1-9]\d*)$/
 
 /** JSON.parse that keeps every integer above 2^53 under a `*_Account` key as its exact digit string. */
 export function parseJsonLosslessly(text: string): unknown {
@@ -18,8 +22,7 @@ export function parseJsonLosslessly(text: string): unknown {
  * back in a shape JSON.parse still refuses.
  */
 export function quoteUnsafeAccountNumbers(text: string): string {
-  let output = ''
-  let copied = 0
+  const quoted: Quoting = { output: '', copied: 0 }
   for (let at = text.indexOf(KEY_END); at !== -1; at = text.indexOf(KEY_END, at + KEY_END.length)) {
     let i = skipSpace(text, at + KEY_END.length)
     if (text.charCodeAt(i) !== 0x3a /* : */) continue
@@ -31,12 +34,7 @@ export function quoteUnsafeAccountNumbers(text: string): string {
       if (char === 0x22 /* " */) {
         i = endOfString(text, i) + 1
       } else if (char === 0x2d /* - */ || isDigit(char)) {
-        const end = endOfNumber(text, i)
-        if (end - i >= UNSAFE_DIGITS && isUnsafeInteger(text.slice(i, end))) {
-          output += `${text.slice(copied, i)}"${text.slice(i, end)}"`
-          copied = end
-        }
-        i = end
+        i = quoteNumberAt(text, i, quoted)
       } else {
         break // an object, a nested array, a literal or the end of the array: nothing to quote here
       }
@@ -46,7 +44,42 @@ export function quoteUnsafeAccountNumbers(text: string): string {
       i = skipSpace(text, i + 1)
     }
   }
-  return copied === 0 ? text : output + text.slice(copied)
+  return quotedText(text, quoted)
+}
+
+/**
+ * Wraps in quotes every integer literal too large for a double, wherever it stands. A full scan of the text: the
+ * slow path, for bodies where a string field was found to have lost digits.
+ */
+export function quoteUnsafeIntegers(text: string): string {
+  const quoted: Quoting = { output: '', copied: 0 }
+  for (let i = 0; i < text.length; ) {
+    const char = text.charCodeAt(i)
+    if (char === 0x22 /* " */) i = endOfString(text, i) + 1
+    else if (char === 0x2d /* - */ || isDigit(char)) i = quoteNumberAt(text, i, quoted)
+    else i++
+  }
+  return quotedText(text, quoted)
+}
+
+/** The text rewritten so far (`output`) and where the unread rest of the original starts (`copied`). */
+interface Quoting {
+  output: string
+  copied: number
+}
+
+/** Quotes the number literal starting at `start` when it is an integer too large for a double; returns its end. */
+function quoteNumberAt(text: string, start: number, quoted: Quoting): number {
+  const end = endOfNumber(text, start)
+  if (end - start >= UNSAFE_DIGITS && isUnsafeInteger(text.slice(start, end))) {
+    quoted.output += `${text.slice(quoted.copied, start)}"${text.slice(start, end)}"`
+    quoted.copied = end
+  }
+  return end
+}
+
+function quotedText(text: string, quoted: Quoting): string {
+  return quoted.copied === 0 ? text : quoted.output + text.slice(quoted.copied)
 }
 
 function isDigit(char: number): boolean {
@@ -54,7 +87,7 @@ function isDigit(char: number): boolean {
 }
 
 function isUnsafeInteger(literal: string): boolean {
-  return /^-?\d+$/.test(literal) && !Number.isSafeInteger(Number(literal))
+  return JSON_INTEGER.test(literal) && !Number.isSafeInteger(Number(literal))
 }
 
 function skipSpace(text: string, from: number): number {

@@ -1,7 +1,7 @@
 import { findDefinition, type AnyCommandDefinition } from './catalog.js'
 import type { FailureDecision } from './decision.js'
 import { createMemoryDedupeStore, type DedupeOptions } from './dedupe.js'
-import { createLogger, type Logger } from './logger.js'
+import { createLogger, type Log, type Logger } from './logger.js'
 import type { BeforeEventName } from './types.js'
 import { parseSdkAppId, type VerificationSettings } from './verify.js'
 
@@ -30,7 +30,10 @@ export interface RoomWebhooksOptions {
    * once: `true` for an in-memory store, or a shared store such as `@roomhooks/redis`. Off by default.
    */
   readonly dedupe?: boolean | DedupeOptions | undefined
-  /** Where to write what callers are not told. Defaults to the console for warnings and errors. */
+  /**
+   * Where to write what callers are not told: console, pino, winston, bunyan, Fastify's `app.log`, or an object
+   * with some of `debug`, `info`, `warn`, `error`. Defaults to the console for warnings and errors.
+   */
   readonly log?: Partial<Logger>
 }
 
@@ -39,7 +42,7 @@ export interface ReceiverConfig {
   readonly verification: VerificationSettings
   readonly handlerTimeout: number
   readonly bodyLimit: number
-  readonly log: Logger
+  readonly log: Log
   readonly failureDecisions: ReadonlyMap<string, FailureDecision>
   readonly dedupe: Required<DedupeOptions> | undefined
 }
@@ -49,19 +52,29 @@ export function resolveOptions(options: RoomWebhooksOptions): ReceiverConfig {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('[@roomhooks/core] createRoomWebhooks() needs options: { sdkAppId, token? }')
   }
+  const log = createLogger(options.log)
+  const handlerTimeout = positive('handlerTimeout', options.handlerTimeout, 1500)
+  if (handlerTimeout >= PLATFORM_WAIT) {
+    log.warn(
+      `[@roomhooks/core] handlerTimeout is ${handlerTimeout} ms, but the platform waits about ${PLATFORM_WAIT} ms for an answer: slow handlers will make callbacks time out. Keep it under ${PLATFORM_WAIT}.`,
+    )
+  }
   return {
     verification: {
       sdkAppIds: readSdkAppIds(options.sdkAppId),
       tokens: readTokens(options.token),
       requestTimeWindow: positive('requestTimeWindow', options.requestTimeWindow, 60),
     },
-    handlerTimeout: positive('handlerTimeout', options.handlerTimeout, 1500),
+    handlerTimeout,
     bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
-    log: createLogger(options.log),
+    log,
     failureDecisions: readFailureDecisions(options.failureDecisions),
     dedupe: readDedupe(options.dedupe),
   }
 }
+
+/** How long the platform waits for an answer, in ms (protocol: about 2 seconds). */
+const PLATFORM_WAIT = 2000
 
 function readSdkAppIds(input: RoomWebhooksOptions['sdkAppId']): Set<number> {
   const list: readonly unknown[] = Array.isArray(input) ? input : [input]
@@ -77,24 +90,29 @@ function readSdkAppIds(input: RoomWebhooksOptions['sdkAppId']): Set<number> {
   return ids
 }
 
-function readTokens(input: RoomWebhooksOptions['token']): string[] {
-  if (input === undefined) return []
-  const list: readonly unknown[] = Array.isArray(input) ? input : [input]
+/** A frozen copy: emptying the caller's array later must not turn Sign checks off. */
+function readTokens(input: RoomWebhooksOptions['token']): readonly string[] {
+  if (input === undefined) return Object.freeze([])
+  const list: readonly unknown[] = Array.isArray(input) ? [...input] : [input]
   for (const token of list) {
     if (typeof token !== 'string' || token === '') {
       throw new TypeError('[@roomhooks/core] token must be a non-empty string (or leave it out to turn Sign checks off)')
     }
+    if (token.trim() !== token) {
+      // Usually a newline read from a file or an environment variable: the platform's Sign would never match.
+      throw new TypeError('[@roomhooks/core] token has white space at its start or end; remove it (e.g. token.trim())')
+    }
   }
   if (list.length === 0) throw new TypeError('[@roomhooks/core] token needs at least one token (or leave it out)')
-  return list as string[]
+  return Object.freeze(list as string[])
 }
 
 function readDedupe(input: RoomWebhooksOptions['dedupe']): Required<DedupeOptions> | undefined {
   if (input === undefined || input === false) return undefined
   const options = input === true ? {} : input
   const store = options.store ?? createMemoryDedupeStore()
-  if (typeof store.claim !== 'function' || typeof store.release !== 'function') {
-    throw new TypeError('[@roomhooks/core] dedupe.store needs claim() and release()')
+  if (typeof store.claim !== 'function' || typeof store.complete !== 'function' || typeof store.release !== 'function') {
+    throw new TypeError('[@roomhooks/core] dedupe.store needs claim(), complete() and release()')
   }
   return {
     store,

@@ -1,4 +1,5 @@
-import { RoomhooksError } from './errors.js'
+import { isUtf8 } from 'node:buffer'
+import { quoteClientText, RoomhooksError } from './errors.js'
 import { parseJsonLosslessly } from './lossless-json.js'
 
 /** A body as the receiver may get it: raw text or bytes, or an object a body parser already made. */
@@ -8,21 +9,32 @@ const BOM = 0xfeff
 const BLANK = /^\s*$/
 
 /**
- * Turns a callback body into a plain object: bytes are read as UTF-8 (a BOM is dropped), text is parsed without
- * losing large user IDs, and an already-parsed object is taken as it is. Throws a {@link RoomhooksError} (400 or
- * 413) saying what is wrong.
+ * The text of a callback body: bytes are read as UTF-8 (bytes that are not UTF-8 are refused rather than turned
+ * into replacement characters) and a BOM is dropped. Undefined for an object a body parser already made. Throws a
+ * {@link RoomhooksError} (400 or 413) saying what is wrong.
  */
-export function parseCallbackBody(body: BodyInput, limit: number): Record<string, unknown> {
+export function readBodyText(body: BodyInput, limit: number): string | undefined {
   if (body === null || body === undefined) throw new RoomhooksError('EMPTY_BODY', 'The request has no body')
+  let text: string
   if (body instanceof Uint8Array) {
     if (body.byteLength > limit) throw bodyTooLarge(limit)
-    return parseText(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'))
-  }
-  if (typeof body === 'string') {
+    if (!isUtf8(body)) throw new RoomhooksError('INVALID_JSON', 'The body is not valid UTF-8')
+    text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
+  } else if (typeof body === 'string') {
     if (body.length > limit / 3 && Buffer.byteLength(body) > limit) throw bodyTooLarge(limit)
-    return parseText(body)
+    text = body
+  } else {
+    return undefined
   }
-  return asObject(body)
+  return text.charCodeAt(0) === BOM ? text.slice(1) : text
+}
+
+/**
+ * Turns a callback body into a plain object: its text (from {@link readBodyText}) is parsed without losing large
+ * user IDs, and an object a body parser already made is taken as it is. Throws a {@link RoomhooksError} (400).
+ */
+export function parseCallbackBody(body: BodyInput, text: string | undefined): Record<string, unknown> {
+  return asObject(text === undefined ? body : parseText(text))
 }
 
 /** The 413 error, shared with the stream reader so both say the same. */
@@ -30,17 +42,15 @@ export function bodyTooLarge(limit: number): RoomhooksError {
   return new RoomhooksError('BODY_TOO_LARGE', `The body is larger than ${limit} bytes`)
 }
 
-function parseText(raw: string): Record<string, unknown> {
-  const text = raw.charCodeAt(0) === BOM ? raw.slice(1) : raw
-  let value: unknown
+function parseText(text: string): unknown {
   try {
-    value = parseJsonLosslessly(text)
+    return parseJsonLosslessly(text)
   } catch (error) {
     if (BLANK.test(text)) throw new RoomhooksError('EMPTY_BODY', 'The request body is empty')
-    const reason = error instanceof SyntaxError ? `: ${error.message.slice(0, 120)}` : ''
+    // V8's message quotes a piece of the body: quoted again, so that it stays one short line.
+    const reason = error instanceof SyntaxError ? `: ${quoteClientText(error.message, 120)}` : ''
     throw new RoomhooksError('INVALID_JSON', `The body is not valid JSON${reason}`, { cause: error })
   }
-  return asObject(value)
 }
 
 function asObject(value: unknown): Record<string, unknown> {

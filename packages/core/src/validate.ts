@@ -3,8 +3,9 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { ValueError } from '@sinclair/typebox/errors'
 import { Value } from '@sinclair/typebox/value'
 import type { AnyCommandDefinition } from './catalog.js'
-import { coercePayload, type UnsafeNumberReporter } from './coerce.js'
+import { coercePayload, type PayloadPath } from './coerce.js'
 import { ValidationError } from './errors.js'
+import { quoteUnsafeIntegers } from './lossless-json.js'
 
 const MAX_REPORTED_ERRORS = 10
 
@@ -40,19 +41,56 @@ function compileOrInterpret(schema: TSchema): SchemaChecker {
 }
 
 /**
- * Validates a parsed body against its command's schema. A clean body costs one compiled check; a body with
- * known quirks (numeric IDs, boolean strings) is repaired in place and checked again.
- * Throws a {@link ValidationError} naming the first failing field.
+ * Called once per callback when string fields got integers above 2^53 and no raw text was there to read their
+ * exact digits from (a body parser ran first): how many, and the first one's path.
  */
-export function validatePayload(definition: AnyCommandDefinition, payload: object, report: UnsafeNumberReporter): void {
+export type InexactNumbersReporter = (paths: readonly PayloadPath[]) => void
+
+/**
+ * Validates a parsed body against its command's schema. A clean body costs one compiled check; a body in a shape
+ * the platform's docs allow (numeric IDs, booleans as strings or 0/1, `null` for an empty optional value) is
+ * repaired in place and checked again. `text` is the raw body when roomhooks read it: integers above 2^53 in
+ * string fields get their exact digits from it. Throws a {@link ValidationError} naming the first failing field.
+ */
+export function validatePayload(
+  definition: AnyCommandDefinition,
+  payload: Record<string, unknown>,
+  text: string | undefined,
+  reportInexact: InexactNumbersReporter,
+): void {
   const check = compileSchema(definition)
   if (check.Check(payload)) return
-  coercePayload(definition.schema, payload, report)
+  const inexact: PayloadPath[] = []
+  coercePayload(definition.schema, payload, inexact)
+  if (inexact.length > 0) {
+    if (text === undefined) reportInexact(inexact)
+    else restoreExactDigits(payload, inexact, text)
+  }
   if (check.Check(payload)) return
   const errors: ValueError[] = []
   for (const error of check.Errors(payload)) {
     errors.push(error)
     if (errors.length === MAX_REPORTED_ERRORS) break
   }
-  throw new ValidationError(definition.command, errors)
+  throw new ValidationError(definition.command, errors, payload, text)
+}
+
+/** Puts the exact digits of each integer at `paths`, read from a parse of `text` that quotes them all. */
+function restoreExactDigits(payload: Record<string, unknown>, paths: readonly PayloadPath[], text: string): void {
+  const exact = JSON.parse(quoteUnsafeIntegers(text)) as unknown
+  for (const path of paths) {
+    const digits = valueAt(exact, path)
+    if (typeof digits === 'string') setValueAt(payload, path, digits)
+  }
+}
+
+function valueAt(root: unknown, path: PayloadPath): unknown {
+  let value = root
+  for (const part of path) value = (value as Record<string | number, unknown> | undefined)?.[part]
+  return value
+}
+
+function setValueAt(root: Record<string, unknown>, path: PayloadPath, value: unknown): void {
+  const parent = valueAt(root, path.slice(0, -1)) as Record<string | number, unknown>
+  parent[path[path.length - 1] as string | number] = value
 }

@@ -1,4 +1,4 @@
-import { RoomhooksError } from './errors.js'
+import { quoteClientText as quote, RoomhooksError } from './errors.js'
 import type { CallbackQuery } from './query.js'
 import { signCallback } from './sign.js'
 
@@ -52,11 +52,15 @@ function verifySign(query: CallbackQuery, settings: VerificationSettings, now: n
   if (!DIGITS.test(requestTime)) {
     throw new RoomhooksError('INVALID_REQUEST_TIME', `RequestTime ${quote(requestTime)} is not Unix seconds`)
   }
-  const skew = Math.abs(now / 1000 - Number(requestTime))
+  // Whole seconds on both sides, as the platform stamps them, so the window is the same size before and after now.
+  const skew = Math.abs(Math.floor(now / 1000) - Number(requestTime))
   if (skew > settings.requestTimeWindow) {
+    if (requestTime.length === 13 && Math.abs(now - Number(requestTime)) <= settings.requestTimeWindow * 1000) {
+      throw new RoomhooksError('STALE_REQUEST_TIME', 'RequestTime looks like milliseconds; the platform sends Unix seconds')
+    }
     throw new RoomhooksError(
       'STALE_REQUEST_TIME',
-      `RequestTime is ${Math.round(skew)} s away from the receiver's clock; at most ${settings.requestTimeWindow} s is accepted`,
+      `RequestTime is ${skew} s away from the receiver's clock; at most ${settings.requestTimeWindow} s is accepted`,
     )
   }
   let matches = false
@@ -100,9 +104,4 @@ function expectedSigns(tokens: readonly string[], requestTime: string): readonly
     byTime.set(requestTime, signs)
   }
   return signs
-}
-
-/** Echoes a client-sent value in an error text, cut short so the answer stays small. */
-function quote(value: string): string {
-  return JSON.stringify(value.length > 32 ? `${value.slice(0, 32)}…` : value)
 }

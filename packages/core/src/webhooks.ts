@@ -1,18 +1,30 @@
-import { commandDefinitions, findCommand, findDefinition, requireDefinition } from './catalog.js'
+import { commandDefinitions, findCommand, requireDefinition } from './catalog.js'
+import { formatPath, type PayloadPath } from './coerce.js'
 import {
   combineDecisions,
+  Decision,
   decisionHelpers,
   decisionResponse,
   failureDecision,
+  returnedDecisions,
+  type DecisionFailure,
   type DecisionRules,
   type FailureDecision,
 } from './decision.js'
-import { claimWithin, dedupeFailure, dedupeKey, type DedupeOptions, type DedupeStore } from './dedupe.js'
+import {
+  DEDUPE_LEASE,
+  dedupeFailure,
+  dedupeKey,
+  withinTimeout,
+  type ClaimResult,
+  type DedupeOptions,
+  type DedupeStore,
+} from './dedupe.js'
 import { errorResponse, okResponse, type CallbackResponse } from './envelope.js'
-import { HandlerError, RoomhooksError, toRoomhooksError } from './errors.js'
-import type { Logger } from './logger.js'
+import { HandlerError, quoteClientText, RoomhooksError, toRoomhooksError } from './errors.js'
+import type { Log } from './logger.js'
 import { resolveOptions, type RoomWebhooksOptions } from './options.js'
-import { type BodyInput, parseCallbackBody } from './parse-body.js'
+import { parseCallbackBody, readBodyText, type BodyInput } from './parse-body.js'
 import { readCallbackQuery, type CallbackQuery, type QueryInput } from './query.js'
 import { failuresOf, runHandlers, type HandlersOutcome } from './run-handlers.js'
 import type {
@@ -41,7 +53,39 @@ export interface CallbackRequest {
   readonly body: BodyInput | BodyReader
 }
 
+/** Options of {@link RoomWebhooks.close}. */
+export interface CloseOptions {
+  /** How long to wait for running handlers, in ms. Default 10,000. */
+  readonly timeout?: number
+}
+
+/** What {@link RoomWebhooks.close} found. */
+export interface CloseResult {
+  /** Every handler finished within the timeout. */
+  readonly drained: boolean
+  /** How many callbacks still had handlers running when the timeout passed. */
+  readonly running: number
+}
+
 type AnyHandler = CallbackHandler<never>
+
+/** One callback on its way through the receiver, from the event made for it to its answer. */
+interface Delivery {
+  readonly event: AnyCallbackEvent
+  /** Before-callbacks only: how the handlers' decisions become the answer. */
+  readonly rules: DecisionRules | undefined
+  /** The decisions handlers made (before-callbacks), in the order they made them. */
+  readonly decisions: Decision[]
+  /** Set once the answer is known: later decisions cannot change it. */
+  answered: boolean
+  readonly trace: CallbackTrace | undefined
+}
+
+/** Told once every handler of a callback has finished, late ones included: whether all of them succeeded. */
+type SettledListener = (succeeded: boolean) => void
+
+// Tencent's commands are `Product.CallbackName`; anything else in CallbackCommand is not from the platform.
+const COMMAND_NAME = /^[A-Za-z][A-Za-z0-9_.]{0,127}$/
 
 /**
  * Receives Tencent Cloud Room and Live callbacks: verifies, parses, validates, dispatches typed events to the
@@ -51,13 +95,16 @@ export class RoomWebhooks {
   readonly #verification: VerificationSettings
   readonly #handlerTimeout: number
   readonly #bodyLimit: number
-  readonly #log: Logger
+  readonly #log: Log
   readonly #failureDecisions: ReadonlyMap<string, FailureDecision>
   readonly #dedupe: Required<DedupeOptions> | undefined
   // Handler lists are replaced, never mutated, so a dispatch in progress keeps the list it started with.
   readonly #handlers = new Map<EventName, readonly AnyHandler[]>()
   #anyHandlers: readonly AnyHandler[] = []
   #errorHandlers: readonly ErrorHandler[] = []
+  // Work not finished yet: callbacks being handled, handlers answered without, store updates. close() waits for it.
+  readonly #running = new Set<Promise<unknown>>()
+  #closing: Promise<CloseResult> | undefined
 
   constructor(options: RoomWebhooksOptions) {
     const config = resolveOptions(options)
@@ -121,6 +168,21 @@ export class RoomWebhooks {
     return this.#receive(request, undefined)
   }
 
+  /**
+   * Stops taking callbacks and waits for every handler still running, including those the platform was answered
+   * without at the deadline. Callbacks that arrive meanwhile are answered 503, so the platform does not count them
+   * as handled. Call it on SIGTERM before the process exits; calling it again returns the same promise.
+   *
+   * @example
+   * process.on('SIGTERM', () => server.close(async () => { await hooks.close(); process.exit(0) }))
+   */
+  close(options: CloseOptions = {}): Promise<CloseResult> {
+    const timeout = options.timeout ?? 10_000
+    if (!(timeout >= 0)) throw new TypeError('[@roomhooks/core] close() needs a timeout of 0 ms or more')
+    this.#closing ??= this.#drain(timeout)
+    return this.#closing
+  }
+
   /** @internal The testing kit's simulate(): the answer together with the event and the errors reported. */
   [receiveTraced](request: CallbackRequest): Promise<TracedResponse> {
     const trace: CallbackTrace = { errors: [] }
@@ -133,6 +195,9 @@ export class RoomWebhooks {
   }
 
   #receive(request: CallbackRequest, trace: CallbackTrace | undefined): Promise<CallbackResponse> {
+    if (this.#closing !== undefined) {
+      return Promise.resolve(this.#refuse(new RoomhooksError('SHUTTING_DOWN', 'The receiver is shutting down; send the callback again'), trace))
+    }
     // Synchronous until a body has to be read or a handler returns a promise: a callback whose handlers are
     // synchronous costs one promise, the one returned.
     try {
@@ -141,12 +206,15 @@ export class RoomWebhooks {
       const sdkAppId = verifyCallback(query, this.#verification, receivedAt)
       const source = request.body
       if (typeof source === 'function') {
-        return (source as BodyReader)(this.#bodyLimit).then(
-          (body) => this.#handle(query, sdkAppId, body, receivedAt, trace),
-          (error: unknown) => this.#refuse(error, trace),
+        return this.#track(
+          (source as BodyReader)(this.#bodyLimit).then(
+            (body) => this.#handle(query, sdkAppId, body, receivedAt, trace),
+            (error: unknown) => this.#refuse(error, trace),
+          ),
         )
       }
-      return Promise.resolve(this.#handle(query, sdkAppId, source, receivedAt, trace))
+      const response = this.#handle(query, sdkAppId, source, receivedAt, trace)
+      return response instanceof Promise ? this.#track(response) : Promise.resolve(response)
     } catch (error) {
       return Promise.resolve(this.#refuse(error, trace))
     }
@@ -159,18 +227,17 @@ export class RoomWebhooks {
     receivedAt: number,
     trace: CallbackTrace | undefined,
   ): CallbackResponse | Promise<CallbackResponse> {
-    let event: AnyCallbackEvent
+    let delivery: Delivery
     let key: string | undefined
     try {
-      const payload = parseCallbackBody(body, this.#bodyLimit)
-      const command = resolveCommand(query.command, payload['CallbackCommand'])
+      const text = readBodyText(body, this.#bodyLimit)
+      const payload = parseCallbackBody(body, text)
+      const command = this.#resolveCommand(query.command, payload)
       const definition = findCommand(command)
-      // Before-callbacks are never deduplicated: a repeated question needs its answer again.
-      if (this.#dedupe !== undefined && definition?.kind !== 'before') key = dedupeKey(command, body)
       if (definition !== undefined) {
-        validatePayload(definition, payload, (path) => this.#warnUnsafeNumber(command, path))
+        validatePayload(definition, payload, text, (paths) => this.#warnInexact(command, paths))
       }
-      event = {
+      const event = {
         name: definition?.event ?? null,
         command: definition?.command ?? command,
         payload,
@@ -180,48 +247,142 @@ export class RoomWebhooks {
         eventTime: readEventTime(payload['EventTime']),
         receivedAt,
       } as AnyCallbackEvent
-      if (definition?.decisions) Object.assign(event, decisionHelpers(definition.event, definition.decisions))
+      delivery = { event, rules: definition?.decisions, decisions: [], answered: false, trace }
+      if (definition?.decisions) {
+        Object.assign(event, decisionHelpers(definition.event, definition.decisions, (decision) => this.#record(delivery, decision)))
+      }
+      // Before-callbacks are never deduplicated: a repeated question needs its answer again. Nor are commands
+      // roomhooks does not know, whose names it cannot vouch for.
+      if (this.#dedupe !== undefined && definition?.kind === 'after') key = this.#dedupeKey(definition.command, text ?? body, trace)
     } catch (error) {
       return this.#refuse(error, trace)
     }
-    if (trace) trace.event = event
-    return key === undefined ? this.#dispatch(event, trace) : this.#dispatchOnce(key, event, trace)
+    if (trace) trace.event = delivery.event
+    return key === undefined ? this.#dispatch(delivery) : this.#dispatchOnce(key, delivery)
   }
 
-  /** Dispatches unless the store has seen the callback; fails open when the store fails or is slow. */
-  #dispatchOnce(key: string, event: AnyCallbackEvent, trace: CallbackTrace | undefined): CallbackResponse | Promise<CallbackResponse> {
-    const { store, ttl, timeout } = this.#dedupe as Required<DedupeOptions>
-    const decide = (fresh: boolean) => {
-      if (fresh) return this.#dispatchReleasingOnFailure(store, key, event, trace)
-      this.#log.debug(`[@roomhooks/core] ${event.command} was delivered again; its handlers already ran`)
-      return okResponse
+  /**
+   * The command of a callback: the body's, else the query's (which then stands in for the body's). When both name
+   * known commands that differ, the body decides: some documentation pages show one command's body under
+   * another's query string.
+   */
+  #resolveCommand(fromQuery: string | undefined, payload: Record<string, unknown>): string {
+    const inBody = payload['CallbackCommand']
+    const fromBody = typeof inBody === 'string' && inBody !== '' ? inBody : undefined
+    const command = fromBody ?? fromQuery
+    if (command === undefined || command === '') {
+      throw new RoomhooksError('MISSING_COMMAND', 'CallbackCommand is missing from both the query string and the body')
     }
-    const failOpen = (error: unknown) => {
-      this.#report(dedupeFailure(error, 'failed; the callback was handled anyway'), trace)
-      return this.#dispatch(event, trace)
+    const definition = findCommand(command)
+    if (definition === undefined && !COMMAND_NAME.test(command)) {
+      throw new RoomhooksError('INVALID_COMMAND', `CallbackCommand ${quoteClientText(command)} is not a command name`)
     }
+    if (fromBody === undefined) {
+      if (inBody === undefined || inBody === null) payload['CallbackCommand'] = command
+      return command
+    }
+    if (fromQuery === undefined || fromQuery === '' || fromQuery === fromBody) return command
+    const queried = findCommand(fromQuery)
+    if (definition === undefined || queried === undefined) {
+      throw new RoomhooksError(
+        'COMMAND_MISMATCH',
+        `CallbackCommand differs between the query string (${quoteClientText(fromQuery, 64)}) and the body (${quoteClientText(fromBody, 64)})`,
+      )
+    }
+    if (queried !== definition) {
+      this.#log.warn(`[@roomhooks/core] The query string names ${queried.command} but the body is ${definition.command}; handled as ${definition.command}`)
+    }
+    return command
+  }
+
+  /** The dedupe key, or undefined when the body cannot be hashed (a parsed body too deep to serialise): handled anyway. */
+  #dedupeKey(command: string, body: BodyInput, trace: CallbackTrace | undefined): string | undefined {
     try {
-      const claimed = claimWithin(store, key, ttl, timeout)
-      return typeof claimed === 'boolean' ? decide(claimed) : claimed.then(decide, failOpen)
+      return dedupeKey(command, body)
     } catch (error) {
-      return failOpen(error)
+      this.#report(dedupeFailure(error, 'could not key this callback; it was handled without deduplication'), trace)
+      return undefined
     }
   }
 
-  /** When handlers fail the platform is answered 500 and may retry: the store must not turn the retry away. */
-  #dispatchReleasingOnFailure(store: DedupeStore, key: string, event: AnyCallbackEvent, trace: CallbackTrace | undefined) {
-    const reportFailure = (error: unknown) => this.#report(dedupeFailure(error, 'could not forget a failed callback'), trace)
-    const release = (response: CallbackResponse): CallbackResponse => {
-      if (response.status !== 500) return response
-      try {
-        void Promise.resolve(store.release(key)).catch(reportFailure)
-      } catch (error) {
-        reportFailure(error)
-      }
-      return response
+  /**
+   * Dispatches unless the store has the callback: a duplicate of a handled one is answered OK, a duplicate of one
+   * still running 409 (the platform may try again once it has finished). Fails open when the store fails or is
+   * slow; a claim that lands after the timeout is still completed or released once the handlers have finished.
+   */
+  #dispatchOnce(key: string, delivery: Delivery): CallbackResponse | Promise<CallbackResponse> {
+    const { store, ttl, timeout } = this.#dedupe as Required<DedupeOptions>
+    const settle: SettledListener = (succeeded) => this.#settleClaim(store, key, ttl, timeout, succeeded, delivery.trace)
+    let claim: ClaimResult | Promise<ClaimResult>
+    try {
+      claim = store.claim(key, Math.min(DEDUPE_LEASE, ttl))
+    } catch (error) {
+      return this.#dispatchUnclaimed(error, undefined, delivery, settle)
     }
-    const response = this.#dispatch(event, trace)
-    return response instanceof Promise ? response.then(release) : release(response)
+    const decide = (result: ClaimResult): CallbackResponse | Promise<CallbackResponse> => {
+      if (result === 'claimed') return this.#dispatch(delivery, settle)
+      if (result === 'done') {
+        this.#log.debug(`[@roomhooks/core] ${delivery.event.command} was delivered again; its handlers already ran`)
+        return okResponse
+      }
+      if (result === 'running') {
+        return this.#refuse(
+          new RoomhooksError('DUPLICATE_IN_PROGRESS', 'The same callback is being handled; send it again once that has finished'),
+          delivery.trace,
+        )
+      }
+      throw new TypeError(`The store's claim() answered ${quoteClientText(String(result))}, not 'claimed', 'running' or 'done'`)
+    }
+    if (!(claim instanceof Promise)) {
+      try {
+        return decide(claim)
+      } catch (error) {
+        return this.#dispatchUnclaimed(error, undefined, delivery, settle)
+      }
+    }
+    const lateClaim = claim
+    return (withinTimeout(lateClaim, timeout) as Promise<ClaimResult>)
+      .then(decide)
+      .catch((error: unknown) => this.#dispatchUnclaimed(error, lateClaim, delivery, settle))
+  }
+
+  /** Handles a callback the store could not claim in time, settling the claim if it lands later. */
+  #dispatchUnclaimed(
+    error: unknown,
+    lateClaim: Promise<ClaimResult> | ClaimResult | undefined,
+    delivery: Delivery,
+    settle: SettledListener,
+  ): CallbackResponse | Promise<CallbackResponse> {
+    this.#report(dedupeFailure(error, 'failed or was slow; the callback was handled anyway'), delivery.trace)
+    if (!(lateClaim instanceof Promise)) return this.#dispatch(delivery)
+    let handlersSettled: SettledListener = () => {}
+    const outcome = new Promise<boolean>((resolve) => (handlersSettled = resolve))
+    const claimSettled = Promise.all([lateClaim, outcome]).then(
+      ([result, succeeded]) => result === 'claimed' && settle(succeeded),
+      () => {}, // the claim failed: there is nothing to settle
+    )
+    this.#track(claimSettled)
+    return this.#dispatch(delivery, handlersSettled)
+  }
+
+  /** Records the outcome in the store: done when the handlers succeeded, released for a retry when they failed. */
+  #settleClaim(store: DedupeStore, key: string, ttl: number, timeout: number, succeeded: boolean, trace: CallbackTrace | undefined): void {
+    const failed = (error: unknown) =>
+      this.#report(
+        dedupeFailure(
+          error,
+          succeeded
+            ? 'could not record a handled callback; a retry may run its handlers again'
+            : 'could not forget a failed callback; retries are answered 409 until its claim lapses',
+        ),
+        trace,
+      )
+    try {
+      const written = withinTimeout(succeeded ? store.complete(key, ttl) : store.release(key), timeout)
+      if (written instanceof Promise) this.#track(written.catch(failed))
+    } catch (error) {
+      failed(error)
+    }
   }
 
   #refuse(error: unknown, trace: CallbackTrace | undefined): CallbackResponse {
@@ -230,40 +391,84 @@ export class RoomWebhooks {
     return errorResponse(refusal)
   }
 
-  #dispatch(event: AnyCallbackEvent, trace: CallbackTrace | undefined): CallbackResponse | Promise<CallbackResponse> {
+  #dispatch(delivery: Delivery, onSettled?: SettledListener): CallbackResponse | Promise<CallbackResponse> {
+    const { event } = delivery
     const handlers = event.name === null ? this.#anyHandlers : this.#handlersFor(event.name)
-    if (handlers.length === 0) return okResponse
+    if (handlers.length === 0) {
+      delivery.answered = true
+      onSettled?.(true)
+      return okResponse
+    }
     const outcome = runHandlers(handlers, event as never, this.#handlerTimeout)
     return outcome instanceof Promise
-      ? outcome.then((settled) => this.#answer(event, settled, trace))
-      : this.#answer(event, outcome, trace)
+      ? outcome.then((settled) => this.#answer(delivery, settled, onSettled))
+      : this.#answer(delivery, outcome, onSettled)
   }
 
-  #answer(event: AnyCallbackEvent, outcome: HandlersOutcome, trace: CallbackTrace | undefined): CallbackResponse {
-    const rules: DecisionRules | undefined = event.name === null ? undefined : findDefinition(event.name)?.decisions
+  #answer(delivery: Delivery, outcome: HandlersOutcome, onSettled: SettledListener | undefined): CallbackResponse {
+    const { event, rules, trace } = delivery
+    delivery.answered = true
     if (outcome.late) {
+      this.#track(
+        outcome.settled.then((results) => {
+          const failures = failuresOf(results)
+          if (failures.length > 0) this.#report(new HandlerError(event, failures, true), trace)
+          onSettled?.(failures.length === 0)
+        }),
+      )
+      if (rules) {
+        const timeout = new RoomhooksError(
+          'HANDLER_TIMEOUT',
+          `Handlers for ${event.command} did not decide within ${this.#handlerTimeout} ms; the failure decision was answered`,
+        )
+        this.#report(timeout, trace)
+        return this.#failureResponse(event.name as string, rules, 'late')
+      }
       this.#log.warn(
         `[@roomhooks/core] Handlers for ${event.command} took longer than ${this.#handlerTimeout} ms; answered without them and let them finish`,
       )
-      void outcome.settled.then((results) => {
-        const failures = failuresOf(results)
-        if (failures.length > 0) this.#report(new HandlerError(event, failures, true), trace)
-      })
-      return rules ? this.#failureResponse(event.name as string, rules) : okResponse
+      return okResponse
     }
     const failures = failuresOf(outcome.results)
+    onSettled?.(failures.length === 0)
     if (failures.length > 0) {
       const failure = new HandlerError(event, failures, false)
       this.#report(failure, trace)
-      return rules ? this.#failureResponse(event.name as string, rules) : errorResponse(failure)
+      return rules ? this.#failureResponse(event.name as string, rules, 'failed') : errorResponse(failure)
     }
-    if (!rules) return okResponse
-    const decision = combineDecisions(event.name as string, outcome.results)
-    return decision ? decisionResponse(decision) : okResponse
+    return rules ? this.#decide(delivery, outcome.results) : okResponse
   }
 
-  #failureResponse(event: string, rules: DecisionRules): CallbackResponse {
-    return decisionResponse(failureDecision(event, this.#failureDecisions.get(event) ?? rules.onFailure))
+  /** A before-callback's answer from every decision made, returned or not; the stricter wins. */
+  #decide(delivery: Delivery, results: readonly PromiseSettledResult<unknown>[]): CallbackResponse {
+    const name = delivery.event.name as string
+    const returned = returnedDecisions(name, results)
+    // Returned decisions in the handlers' order (the first rejecting handler's code is used), then the ones only made.
+    const made = [...returned, ...delivery.decisions.filter((decision) => !returned.includes(decision))]
+    const decision = combineDecisions(made)
+    if (decision === undefined) return okResponse
+    const overruled = returned.find((other) => other.action !== decision.action)
+    if (overruled !== undefined) {
+      this.#log.warn(
+        `[@roomhooks/core] ${name}: a handler returned ${overruled.action}() but ${decision.action}() was also decided; answered ${decision.action}, the stricter`,
+      )
+    }
+    return decisionResponse(decision)
+  }
+
+  /** Keeps a decision a handler made, unless the answer has already gone. */
+  #record(delivery: Delivery, decision: Decision): void {
+    if (!delivery.answered) {
+      delivery.decisions.push(decision)
+      return
+    }
+    this.#log.warn(
+      `[@roomhooks/core] ${decision.event}: ${decision.action}() was called after the answer had gone (handlers took longer than ${this.#handlerTimeout} ms); it did not count`,
+    )
+  }
+
+  #failureResponse(event: string, rules: DecisionRules, why: DecisionFailure): CallbackResponse {
+    return decisionResponse(failureDecision(event, this.#failureDecisions.get(event) ?? rules.onFailure, why))
   }
 
   #handlersFor(name: EventName): readonly AnyHandler[] {
@@ -272,10 +477,38 @@ export class RoomWebhooks {
     return this.#anyHandlers.length === 0 ? own : [...own, ...this.#anyHandlers]
   }
 
+  /** Keeps `work` until it settles, so that close() can wait for it; never rejects into the caller's lap. */
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#running.add(work)
+    const done = (): void => void this.#running.delete(work)
+    work.then(done, done)
+    return work
+  }
+
+  async #drain(timeout: number): Promise<CloseResult> {
+    const deadline = Date.now() + timeout
+    // Work finishing can start more (a late handler's store update), so wait until nothing is left.
+    while (this.#running.size > 0) {
+      const left = deadline - Date.now()
+      if (left <= 0) break
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        Promise.allSettled([...this.#running]),
+        new Promise((resolve) => (timer = setTimeout(resolve, left))),
+      ])
+      clearTimeout(timer)
+    }
+    const running = this.#running.size
+    if (running > 0) {
+      this.#log.warn(`[@roomhooks/core] close(): handlers of ${running} callbacks were still running after ${timeout} ms`)
+    }
+    return { drained: running === 0, running }
+  }
+
   #report(error: RoomhooksError, trace: CallbackTrace | undefined): void {
     trace?.errors.push(error)
     if (this.#errorHandlers.length === 0) {
-      if (error instanceof HandlerError) this.#log.error(error.message, ...error.errors)
+      if (error instanceof HandlerError) this.#logHandlerError(error)
       else this.#log.warn(error.message)
       return
     }
@@ -289,13 +522,20 @@ export class RoomWebhooks {
     }
   }
 
+  #logHandlerError(error: HandlerError): void {
+    const count = error.errors.length
+    const others = count > 1 ? ` (${count} handlers failed; the first error is shown)` : ''
+    this.#log.error(`${error.message}${error.late ? ' after the answer' : ''}${others}`, error.errors[0])
+  }
+
   #logErrorHandlerFailure(failure: unknown): void {
     this.#log.error('[@roomhooks/core] An onError handler failed', failure)
   }
 
-  #warnUnsafeNumber(command: string, path: string): void {
+  #warnInexact(command: string, paths: readonly PayloadPath[]): void {
+    const fields = paths.length === 1 ? formatPath(paths[0] as PayloadPath) : `${paths.length} fields, the first ${formatPath(paths[0] as PayloadPath)}`
     this.#log.warn(
-      `[@roomhooks/core] ${command} ${path} arrived as a number above 2^53 in a body parsed before roomhooks, so its digits may be wrong. Let roomhooks read the raw body (mount it before any JSON body parser) to keep user IDs exact.`,
+      `[@roomhooks/core] ${command}: ${fields} arrived as a number above 2^53 and a body parser had already read the body, so its digits may be wrong. Mount roomhooks before the parser, or keep the raw body (express.json({ verify })), to keep user IDs exact.`,
     )
   }
 }
@@ -309,24 +549,6 @@ export class RoomWebhooks {
  */
 export function createRoomWebhooks(options: RoomWebhooksOptions): RoomWebhooks {
   return new RoomWebhooks(options)
-}
-
-function resolveCommand(fromQuery: string | undefined, fromBody: unknown): string {
-  const bodyCommand = typeof fromBody === 'string' && fromBody !== '' ? fromBody : undefined
-  const command = fromQuery || bodyCommand
-  if (command === undefined) {
-    throw new RoomhooksError('MISSING_COMMAND', 'CallbackCommand is missing from both the query string and the body')
-  }
-  if (bodyCommand !== undefined && bodyCommand !== command) {
-    const a = findCommand(command)
-    if (a === undefined || a !== findCommand(bodyCommand)) {
-      throw new RoomhooksError(
-        'COMMAND_MISMATCH',
-        `CallbackCommand differs between the query string (${command}) and the body (${bodyCommand.slice(0, 64)})`,
-      )
-    }
-  }
-  return command
 }
 
 function readEventTime(value: unknown): number | undefined {

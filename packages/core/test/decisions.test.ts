@@ -74,9 +74,11 @@ describe('before-callback decisions', () => {
         await sleep(50)
         throw new Error(`late for ${event.payload.RoomId}`)
       })
-      expect((await send(GIFT)).body).to.include({ ErrorCode: 1 })
+      expect((await send(GIFT)).body).to.deep.equal({ ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'Rejected: the app could not decide in time' })
+      expect(errors.map((error) => error.reason)).to.deep.equal(['HANDLER_TIMEOUT'])
       await sleep(60)
-      expect((errors[0] as HandlerError).late).to.equal(true)
+      expect(errors.map((error) => error.reason)).to.deep.equal(['HANDLER_TIMEOUT', 'HANDLER_FAILED'])
+      expect((errors[1] as HandlerError).late).to.equal(true)
     })
 
     it('allows on failure when configured to', async () => {

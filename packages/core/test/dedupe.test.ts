@@ -26,26 +26,57 @@ function setup(dedupe: RoomWebhooksOptions['dedupe'], handler: () => unknown = (
 }
 
 describe('createMemoryDedupeStore()', () => {
-  it('claims a key once within its time to live', async () => {
+  it('claims a key once, and reports it running while the lease lasts', async () => {
     const store = createMemoryDedupeStore()
-    expect([store.claim('a', 50), store.claim('a', 50), store.claim('b', 50)]).to.deep.equal([true, false, true])
+    expect([store.claim('a', 50), store.claim('a', 50), store.claim('b', 50)]).to.deep.equal(['claimed', 'running', 'claimed'])
     await sleep(60)
-    expect(store.claim('a', 50)).to.equal(true)
+    expect(store.claim('a', 50)).to.equal('claimed')
+  })
+
+  it('reports a completed key done for its time to live', async () => {
+    const store = createMemoryDedupeStore()
+    store.claim('a', 1000)
+    store.complete('a', 50)
+    expect(store.claim('a', 1000)).to.equal('done')
+    await sleep(60)
+    expect(store.claim('a', 1000)).to.equal('claimed')
   })
 
   it('forgets a released key', () => {
     const store = createMemoryDedupeStore()
     store.claim('a', 1000)
     store.release('a')
-    expect(store.claim('a', 1000)).to.equal(true)
+    expect(store.claim('a', 1000)).to.equal('claimed')
   })
 
   it('keeps at most maxEntries keys, forgetting the oldest first', () => {
     const store = createMemoryDedupeStore({ maxEntries: 2 })
     for (const key of ['a', 'b', 'c']) store.claim(key, 60_000)
-    expect([store.claim('b', 60_000), store.claim('c', 60_000), store.claim('a', 60_000)]).to.deep.equal([false, false, true])
+    expect([store.claim('b', 60_000), store.claim('c', 60_000), store.claim('a', 60_000)]).to.deep.equal(['running', 'running', 'claimed'])
   })
 })
+
+/** A memory store whose first claim is answered `ms` late, and whose release() or complete() can be made to fail. */
+function slowStore(ms: number, faults: { release?: boolean; complete?: boolean } = {}) {
+  const inner = createMemoryDedupeStore()
+  const claims: string[] = []
+  const store: DedupeStore = {
+    claim: async (key, lease) => {
+      claims.push(key)
+      if (claims.length === 1) await sleep(ms)
+      return inner.claim(key, lease)
+    },
+    complete: async (key, ttl) => {
+      if (faults.complete) throw new Error('READONLY')
+      inner.complete(key, ttl)
+    },
+    release: async (key) => {
+      if (faults.release) throw new Error('connection reset')
+      inner.release(key)
+    },
+  }
+  return { store, claims }
+}
 
 describe('dedupe', () => {
   it('runs the handlers of a callback delivered twice once, and answers the repeat OK', async () => {
@@ -101,6 +132,7 @@ describe('dedupe', () => {
   it('handles the callback when the store fails, and tells onError', async () => {
     const broken: DedupeStore = {
       claim: () => Promise.reject(new Error('connection refused')),
+      complete: () => {},
       release: () => {},
     }
     const { runs, errors, send } = setup({ store: broken })
@@ -114,6 +146,7 @@ describe('dedupe', () => {
       claim: () => {
         throw new Error('bad store')
       },
+      complete: () => {},
       release: () => {},
     }
     const { runs, errors, send } = setup({ store: broken })
@@ -122,7 +155,7 @@ describe('dedupe', () => {
   })
 
   it('handles the callback when the store is slower than its timeout', async () => {
-    const slow: DedupeStore = { claim: () => new Promise(() => {}), release: () => {} }
+    const slow: DedupeStore = { claim: () => new Promise(() => {}), complete: () => {}, release: () => {} }
     const { runs, errors, send } = setup({ store: slow, timeout: 20 })
     const started = Date.now()
     expect((await send()).status).to.equal(200)
@@ -137,7 +170,123 @@ describe('dedupe', () => {
     expect(runs).to.have.length(1)
   })
 
-  it('refuses a store without claim() and release()', () => {
+  it('refuses a store without claim(), complete() and release()', () => {
     expect(() => createRoomWebhooks({ sdkAppId: 1, dedupe: { store: {} as DedupeStore } })).to.throw(TypeError, /claim/)
+    const old = { claim: () => true, release: () => {} } as unknown as DedupeStore
+    expect(() => createRoomWebhooks({ sdkAppId: 1, dedupe: { store: old } })).to.throw(TypeError, /complete/)
+  })
+
+  it('answers a duplicate 409 while the first delivery runs, never OK before it succeeded', async () => {
+    let finish: () => void = () => {}
+    const { runs, send } = setup(true, () => new Promise<void>((resolve) => (finish = resolve)))
+    const first = send()
+    await sleep(5)
+    const duplicate = await send()
+    expect([duplicate.status, duplicate.body.ErrorCode]).to.deep.equal([409, 40901])
+    finish()
+    expect((await first).status).to.equal(200)
+    expect((await send()).status).to.equal(200)
+    expect(runs).to.have.length(1)
+  })
+
+  it('lets the retry of a delivery that failed while a duplicate was refused run', async () => {
+    let fail: (error: Error) => void = () => {}
+    const { runs, send } = setup(true, () => (runs.length === 1 ? new Promise((_, reject) => (fail = reject)) : undefined))
+    const first = send()
+    await sleep(5)
+    expect((await send()).status).to.equal(409)
+    fail(new Error('database down'))
+    expect((await first).status).to.equal(500)
+    expect((await send()).status).to.equal(200)
+    expect(runs).to.have.length(2)
+  })
+
+  it('releases a claim that lands after the timeout when the handler failed, so the retry runs', async () => {
+    const { store } = slowStore(40)
+    let failing = true
+    const { runs, errors, send } = setup({ store, timeout: 10 }, () => {
+      if (failing) throw new Error('database down')
+    })
+    expect((await send()).status).to.equal(500)
+    expect(errors.map((error) => error.reason)).to.include('DEDUPE_FAILED')
+    await sleep(60) // the claim lands in the store, and is released
+    failing = false
+    expect((await send()).status).to.equal(200)
+    expect(runs).to.have.length(2)
+  })
+
+  it('completes a claim that lands after the timeout when the handler succeeded', async () => {
+    const { store } = slowStore(40)
+    const { runs, send } = setup({ store, timeout: 10 })
+    expect((await send()).status).to.equal(200)
+    await sleep(60)
+    expect((await send()).status).to.equal(200)
+    expect(runs).to.have.length(1)
+  })
+
+  it('reports a release that fails, and still never answers the retry OK without running it', async () => {
+    const { store } = slowStore(0, { release: true })
+    const { runs, errors, send } = setup({ store }, () => {
+      throw new Error('database down')
+    })
+    expect((await send()).status).to.equal(500)
+    await sleep(5)
+    expect(errors.map((error) => [error.reason, error.info])).to.deep.include([
+      'DEDUPE_FAILED',
+      'The dedupe store could not forget a failed callback; retries are answered 409 until its claim lapses',
+    ])
+    expect((await send()).status).to.equal(409)
+    expect(runs).to.have.length(1)
+  })
+
+  it('reports a complete() that fails', async () => {
+    const { store } = slowStore(0, { complete: true })
+    const { errors, send } = setup({ store })
+    expect((await send()).status).to.equal(200)
+    await sleep(5)
+    expect(errors.map((error) => error.reason)).to.deep.equal(['DEDUPE_FAILED'])
+  })
+
+  it('completes the claim of handlers answered late once they succeed', async () => {
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: true, handlerTimeout: 20, log: { warn: () => {} } })
+    let runs = 0
+    hooks.onAny(async () => {
+      runs++
+      await sleep(50)
+    })
+    const send = () => hooks.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) })
+    expect((await send()).status).to.equal(200)
+    expect((await send()).status).to.equal(409)
+    await sleep(50)
+    expect((await send()).status).to.equal(200)
+    expect(runs).to.equal(1)
+  })
+
+  it('fails open when the store answers something other than a claim result', async () => {
+    const odd = { claim: () => true, complete: () => {}, release: () => {} } as unknown as DedupeStore
+    const { runs, errors, send } = setup({ store: odd })
+    expect((await send()).status).to.equal(200)
+    expect([runs.length, errors[0]?.reason]).to.deep.equal([1, 'DEDUPE_FAILED'])
+  })
+
+  it('keys by the catalog command and never claims unknown commands, so a query cannot make long keys', async () => {
+    const { store, claims } = slowStore(0)
+    const runs: string[] = []
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store } }).onAny((event) => void runs.push(event.command))
+    const query = callbackQuery({ command: 'Room.CallbackUpdateRoomInfo' })
+    await hooks.receive({ query, body: fixtureText('Room.CallbackAfterUpdateRoomInfo') })
+    await hooks.receive({ query: query.replace(/CallbackCommand=[\w.]+/, `CallbackCommand=Room.CallbackAfter${'X'.repeat(100)}`), body: '{"RoomId":"1"}' })
+    expect(runs).to.have.length(2)
+    expect(claims).to.have.length(1)
+    expect(claims[0]).to.match(/^Room\.CallbackAfterUpdateRoomInfo:[\w-]{43}$/)
+  })
+
+  it('handles a parsed body too deep to key as it would without dedupe', async () => {
+    let deep: Record<string, unknown> = {}
+    const body = { ...JSON.parse(fixtureText(CREATED)), Extra: deep }
+    for (let i = 0; i < 10_000; i++) deep = deep['a'] = {}
+    const { runs, errors, send } = setup(true)
+    expect((await send(CREATED, body)).status).to.equal(200)
+    expect([runs.length, errors[0]?.reason]).to.deep.equal([1, 'DEDUPE_FAILED'])
   })
 })

@@ -109,8 +109,9 @@ describe('createRoomWebhooks()', () => {
       expect(answer.status).to.equal(200)
     })
 
-    it('refuses a body whose command differs from the query string', async () => {
-      const answer = await create().receive(request('Room.CallbackAfterDestroyRoom', fixtureText('Room.CallbackAfterCreateRoom')))
+    it('refuses a body naming an unknown command that differs from the query string', async () => {
+      const body = fixtureText('Room.CallbackAfterCreateRoom').replace('Room.CallbackAfterCreateRoom', 'Room.CallbackAfterSomethingNew')
+      const answer = await create().receive(request('Room.CallbackAfterCreateRoom', body))
       expect(answer.status).to.equal(400)
       expect(answer.body.ErrorCode).to.equal(40005)
     })

@@ -1,8 +1,9 @@
-import type { DedupeStore } from '@roomhooks/core'
+import type { ClaimResult, DedupeStore } from '@roomhooks/core'
 
-/** The two commands the store uses; an ioredis `Redis` or `Cluster` client has them. */
+/** The commands the store uses; an ioredis `Redis` or `Cluster` client has them. */
 export interface RedisCommands {
-  set(key: string, value: string, px: 'PX', ttl: number, nx: 'NX'): Promise<string | null>
+  eval(script: string, keys: number, ...args: (string | number)[]): Promise<unknown>
+  set(key: string, value: string, px: 'PX', ttl: number): Promise<unknown>
   del(key: string): Promise<number>
 }
 
@@ -12,9 +13,14 @@ export interface RedisDedupeStoreOptions {
   readonly prefix?: string
 }
 
+// Claims the key for the lease unless it exists, and says what it found, in one atomic step.
+const CLAIM = `if redis.call('SET', KEYS[1], 'running', 'PX', ARGV[1], 'NX') then return 'claimed' end
+return redis.call('GET', KEYS[1]) or 'claimed'`
+
 /**
  * A dedupe store in Redis, shared by every instance of the app: a callback the platform delivers twice, to the
- * same instance or to two, runs its handlers once. Claims are atomic (`SET key 1 PX ttl NX`).
+ * same instance or to two, runs its handlers once. A claim is atomic (a script: `SET key running PX lease NX`,
+ * else `GET key`); a handled callback is then kept as `done` for the ttl.
  *
  * Create the client with `enableOfflineQueue: false` (and a `commandTimeout`) so that an unreachable Redis
  * fails fast; roomhooks then handles the callback anyway and tells `onError`.
@@ -26,8 +32,11 @@ export interface RedisDedupeStoreOptions {
 export function createRedisDedupeStore(redis: RedisCommands, options: RedisDedupeStoreOptions = {}): DedupeStore {
   const prefix = options.prefix ?? 'roomhooks:dedupe:'
   return {
-    async claim(key, ttl) {
-      return (await redis.set(prefix + key, '1', 'PX', Math.ceil(ttl), 'NX')) === 'OK'
+    async claim(key, lease) {
+      return (await redis.eval(CLAIM, 1, prefix + key, Math.ceil(lease))) as ClaimResult
+    },
+    async complete(key, ttl) {
+      await redis.set(prefix + key, 'done', 'PX', Math.ceil(ttl))
     },
     async release(key) {
       await redis.del(prefix + key)

@@ -56,31 +56,40 @@ describe('createRedisDedupeStore() against redis-server', function () {
   it('lets exactly one of many concurrent claims through, across clients', async () => {
     const stores = [createRedisDedupeStore(await ready(client())), createRedisDedupeStore(await ready(client()))]
     const claims = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 2]!.claim('concurrent', 10_000)))
-    expect(claims.filter(Boolean)).to.have.length(1)
+    expect(claims.filter((claim) => claim === 'claimed')).to.have.length(1)
+    expect(claims.filter((claim) => claim === 'running')).to.have.length(49)
   })
 
-  it('sets the key with its time to live, and lets it go after it', async () => {
+  it('holds a claim for its lease, and lets it go after it', async () => {
     const redis = await ready(client())
     const store = createRedisDedupeStore(redis, { prefix: 'test:' })
-    expect(await store.claim('ttl', 400)).to.equal(true)
-    const ttl = await redis.pttl('test:ttl')
-    expect(ttl).to.be.within(1, 400)
-    expect(await store.claim('ttl', 400)).to.equal(false)
+    expect(await store.claim('lease', 400)).to.equal('claimed')
+    expect(await redis.pttl('test:lease')).to.be.within(1, 400)
+    expect(await store.claim('lease', 400)).to.equal('running')
     await sleep(450)
-    expect(await store.claim('ttl', 400)).to.equal(true)
+    expect(await store.claim('lease', 400)).to.equal('claimed')
+  })
+
+  it('keeps a completed key as done for its time to live', async () => {
+    const redis = await ready(client())
+    const store = createRedisDedupeStore(redis, { prefix: 'test:' })
+    await store.claim('done', 400)
+    await store.complete('done', 60_000)
+    expect(await redis.pttl('test:done')).to.be.within(59_000, 60_000)
+    expect(await store.claim('done', 400)).to.equal('done')
   })
 
   it('forgets a released key', async () => {
     const store = createRedisDedupeStore(await ready(client()))
     await store.claim('released', 10_000)
     await store.release('released')
-    expect(await store.claim('released', 10_000)).to.equal(true)
+    expect(await store.claim('released', 10_000)).to.equal('claimed')
   })
 
   it('runs a callback delivered to two instances once', async () => {
     const runs: number[] = []
     const instances = [1, 2].map(async (instance) =>
-      createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store: createRedisDedupeStore(await ready(client())) } }).on(
+      createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store: createRedisDedupeStore(await ready(client())) }, log: { warn: () => {} } }).on(
         'room.created',
         () => void runs.push(instance),
       ),
@@ -89,8 +98,52 @@ describe('createRedisDedupeStore() against redis-server', function () {
     const body = fixtureText(CREATED).replace('tandy-test-rest', `room-${Date.now()}`)
     const request = { query: callbackQuery({ command: CREATED }), body }
     const answers = await Promise.all([first!.receive(request), second!.receive(request), first!.receive(request)])
-    expect(answers.map((answer) => answer.status)).to.deep.equal([200, 200, 200])
+    // One delivery runs; one that arrives while it runs is told to come again (409), never OK before it succeeded.
+    expect(answers.filter((answer) => answer.status === 200).length).to.be.at.least(1)
+    expect(answers.every((answer) => answer.status === 200 || answer.status === 409)).to.equal(true)
+    expect((await second!.receive(request)).status).to.equal(200)
     expect(runs).to.have.length(1)
+  })
+
+  it('answers a duplicate 409 while the first delivery runs on another instance, and OK once it succeeded', async () => {
+    let finish: () => void = () => {}
+    const stores = [createRedisDedupeStore(await ready(client())), createRedisDedupeStore(await ready(client()))]
+    const [slow, other] = stores.map((store) => createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store }, log: { warn: () => {} } }))
+    slow!.on('room.created', () => new Promise<void>((resolve) => (finish = resolve)))
+    let otherRuns = 0
+    other!.on('room.created', () => void otherRuns++)
+    const request = { query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED).replace('tandy', `busy-${Date.now()}`) }
+    const first = slow!.receive(request)
+    await sleep(50)
+    expect((await other!.receive(request)).body.ErrorCode).to.equal(40901)
+    finish()
+    expect((await first).status).to.equal(200)
+    await sleep(20) // the completion is written after the answer
+    expect((await other!.receive(request)).status).to.equal(200)
+    expect(otherRuns).to.equal(0)
+  })
+
+  it('releases a claim Redis applies after the timeout when the handler failed, so the retry runs', async () => {
+    const redis = await ready(client())
+    const sleeper = await ready(client())
+    const runs: boolean[] = []
+    let fail = true
+    const hooks = createRoomWebhooks({
+      sdkAppId: SDK_APP_ID,
+      dedupe: { store: createRedisDedupeStore(redis), timeout: 50 },
+      log: { warn: () => {}, error: () => {} },
+    }).on('room.created', () => {
+      runs.push(fail)
+      if (fail) throw new Error('down')
+    })
+    const request = { query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED).replace('tandy', `slow-${Date.now()}`) }
+    // Redis stalls for 300 ms: the claim times out, the handler runs anyway and fails, then Redis applies the claim.
+    await sleeper.call('CLIENT', 'PAUSE', '300', 'ALL')
+    expect((await hooks.receive(request)).status).to.equal(500)
+    await sleep(400)
+    fail = false
+    expect((await hooks.receive(request)).status).to.equal(200)
+    expect(runs).to.deep.equal([true, false])
   })
 
   it('lets a retry through after the handlers failed', async () => {

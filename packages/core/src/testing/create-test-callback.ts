@@ -60,7 +60,7 @@ export function createTestCallback<N extends ListenableName>(name: N, options: T
   const body = options.overrides === undefined ? base : withOverrides(base, options.overrides)
   if (options.validate !== false) {
     try {
-      validatePayload(definition, parseJsonLosslessly(body) as object, () => {})
+      validatePayload(definition, parseJsonLosslessly(body) as Record<string, unknown>, body, () => {})
     } catch (error) {
       const problem = error instanceof ValidationError ? error.info : 'the body is not JSON'
       throw new TypeError(

@@ -13,8 +13,9 @@ export function fixtureText(command: CommandName): string {
 export const fixtures = Object.freeze(
   Object.fromEntries(
     commandDefinitions.map((definition) => {
-      const payload = parseJsonLosslessly(fixtureTexts[definition.command]) as Record<string, unknown>
-      validatePayload(definition, payload, () => {})
+      const text = fixtureTexts[definition.command]
+      const payload = parseJsonLosslessly(text) as Record<string, unknown>
+      validatePayload(definition, payload, text, () => {})
       return [definition.command, deepFreeze(payload)]
     }),
   ),
