@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, copyFileSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { commandDefinitions, findDefinition, signCallback } from '@roomhooks/core'
+import { commandDefinitions, findDefinition, signCallback, type AnyCommandDefinition } from '@roomhooks/core'
 import { fixtures } from '@roomhooks/core/testing'
 import { sendCallback, SendError, type SendResult } from './send.js'
 import { setPath } from './set-path.js'
@@ -22,21 +22,30 @@ Commands:
   sign                   print a RequestTime and its Sign for a token
   schema                 write the JSON Schema of every callback body
 
+Options:
+  --version, -v          print the version of roomhooks
+  --help, -h             show this help
+
 Run roomhooks <command> --help for its options.`,
   send: `Usage: roomhooks send <event|command> --url <url> --sdk-app-id <id> [options]
        roomhooks send --all --url <url> --sdk-app-id <id> [options]
 
 Sends what the platform would send: the command's sample body (or --body), with the query string the platform
-appends, signed when --token is given. Prints the status, the envelope and the time taken; exits 1 when the
-answer is not HTTP 200 with ActionStatus OK.
+appends, signed when there is a token. Prints the status, the envelope and the time taken, marked ✔ when the app
+accepted the callback and ✘ when it did not.
+
+Exits 0 when every answer is HTTP 200 with ActionStatus OK, including a before-callback the app refused
+(ErrorCode 1, rejected, or 2, dropped: printed ✘, the platform acts on it); 1 when an answer is not HTTP 200
+with ActionStatus OK, or the URL cannot be reached; 2 on a usage error.
 
 Options:
   --url <url>               the callback endpoint, e.g. http://localhost:3000/tencent/callback
   --sdk-app-id <id>         the SDKAppID to send as
-  --token <token>           the callback token: adds RequestTime and Sign
-  --set <Path.To.Field=v>   change a field of the body (repeatable); v is read as JSON when it is JSON
+  --token <token>           the callback token: adds RequestTime and Sign (default: $ROOMHOOKS_TOKEN)
+  --set <Path.To.Field=v>   change a field of the body (repeatable); v is read as JSON when it is JSON. A field
+                            the command's schema does not know is refused, unless --no-validate
   --body <file.json>        send this body instead of the sample
-  --no-validate             send even if the body does not match the command's schema
+  --no-validate             send even if the body does not match the command's schema, or --set adds fields
   --all                     send every command in the catalog in turn
   --help                    show this help`,
   list: `Usage: roomhooks list
@@ -45,13 +54,21 @@ Prints every callback roomhooks knows: the Tencent command, its event name, and 
 before-callback (whose answer decides).`,
   sign: `Usage: roomhooks sign --token <token> [--time <unix seconds>]
 
-Prints a RequestTime (now, unless --time) and the Sign the platform computes for it: sha256(token + time).`,
+Prints a RequestTime (now, unless --time) and the Sign the platform computes for it: sha256(token + time).
+--token defaults to $ROOMHOOKS_TOKEN.`,
   schema: `Usage: roomhooks schema [--out <dir>]
 
 Writes the JSON Schema of every callback body, one <command>.json per command, to --out (default ./schemas).`,
 }
 
 class UsageError extends Error {}
+
+/** The send options that shape a body. */
+interface BodyOptions {
+  readonly body?: string | undefined
+  readonly set?: readonly string[] | undefined
+  readonly validate: boolean
+}
 
 /** Runs the CLI; resolves to the exit code (0 success, 1 a callback failed or was unreachable, 2 usage). */
 export async function run(argv: readonly string[], output: Output): Promise<number> {
@@ -66,6 +83,10 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
         return sign(rest, output)
       case 'schema':
         return schema(rest, output)
+      case '--version':
+      case '-v':
+        output.out(version())
+        return 0
       case undefined:
       case '--help':
       case '-h':
@@ -122,39 +143,69 @@ async function send(args: readonly string[], output: Output): Promise<number> {
   if (!/^https?:\/\//.test(url)) throw new UsageError(`--url must be an http(s) URL, got ${JSON.stringify(url)}`)
   if (values.all === (positionals.length > 0)) throw new UsageError(`send needs one event or command, or --all.\n\n${USAGE.send}`)
   const names = values.all ? commandDefinitions.map((definition) => definition.command) : positionals
+  const token = tokenOrEnvironment(values.token)
+  // Every body is built before the first is sent, so a usage error sends nothing.
+  const callbacks = names.map(definitionOf).map((definition) => ({ command: definition.command, body: bodyOf(definition, values) }))
   let failed = 0
-  for (const name of names) {
-    const definition = findDefinition(name)
-    if (definition === undefined) {
-      throw new UsageError(`Unknown event or command ${JSON.stringify(name)}. Run roomhooks list to see them all.`)
-    }
-    const fileBody = values.body === undefined ? undefined : readBodyFile(values.body)
-    let body = fileBody
-    if (values.set !== undefined) {
-      const payload = fileBody === undefined ? structuredClone(fixtures[definition.command]) : JSON.parse(fileBody)
-      for (const assignment of values.set) {
-        try {
-          setPath(payload as Record<string, unknown>, assignment)
-        } catch (error) {
-          throw new UsageError((error as Error).message)
-        }
-      }
-      body = JSON.stringify(payload, null, 2)
-    }
+  let refused = 0
+  for (const { command, body } of callbacks) {
     let result: SendResult
     try {
-      result = await sendCallback(definition.command, { url, sdkAppId, token: values.token, body, validate: values.validate })
+      result = await sendCallback(command, { url, sdkAppId, token, body, validate: values.validate })
     } catch (error) {
       if (error instanceof TypeError && !(error instanceof SendError)) throw new UsageError(error.message)
       throw error
     }
-    output.out(
-      `${result.ok ? '✔' : '✘'} ${result.command} (${result.event}) → ${result.status} ${result.envelope ? JSON.stringify(result.envelope) : result.text.slice(0, 200)} in ${result.ms.toFixed(1)} ms`,
-    )
+    output.out(describe(result))
     if (!result.ok) failed++
+    if (result.refused) refused++
   }
-  if (names.length > 1) output.out(`${names.length - failed} of ${names.length} answered OK`)
+  if (names.length > 1) {
+    output.out(`${names.length - failed} of ${names.length} answered OK${refused > 0 ? ` (${refused} refused by the app)` : ''}`)
+  }
   return failed === 0 ? 0 : 1
+}
+
+function definitionOf(name: string): AnyCommandDefinition {
+  const definition = findDefinition(name)
+  if (definition === undefined) {
+    throw new UsageError(`Unknown event or command ${JSON.stringify(name)}. Run roomhooks list to see them all.`)
+  }
+  return definition
+}
+
+/** The body to send: the file's or none (the sample), with the --set changes; undefined sends the sample as is. */
+function bodyOf(definition: AnyCommandDefinition, options: BodyOptions): string | undefined {
+  const fileBody = options.body === undefined ? undefined : readBodyFile(options.body)
+  if (options.set === undefined) return fileBody
+  const payload = fileBody === undefined ? structuredClone(fixtures[definition.command]) : JSON.parse(fileBody)
+  // --no-validate sends anything, unknown fields included.
+  const schema = options.validate ? definition.schema : undefined
+  for (const assignment of options.set) {
+    try {
+      setPath(payload as Record<string, unknown>, assignment, schema)
+    } catch (error) {
+      throw new UsageError((error as Error).message)
+    }
+  }
+  return JSON.stringify(payload, null, 2)
+}
+
+/** One line per answer; a refusal is ✘ too, since the app did not take the callback, though nothing failed. */
+function describe(result: SendResult): string {
+  const answer = result.envelope ? JSON.stringify(result.envelope) : result.text.slice(0, 200)
+  const line = `${result.ok && !result.refused ? '✔' : '✘'} ${result.command} (${result.event}) → ${result.status} ${answer} in ${result.ms.toFixed(1)} ms`
+  return result.refused ? `${line}: refused by the app` : line
+}
+
+/** --token, else ROOMHOOKS_TOKEN: a token in the environment stays out of shell history and process lists. */
+function tokenOrEnvironment(flag: string | undefined): string | undefined {
+  return flag ?? (process.env['ROOMHOOKS_TOKEN'] || undefined)
+}
+
+/** The CLI's own version, from its package.json, found by package name from src/ and dist/esm/ alike. */
+function version(): string {
+  return (createRequire(import.meta.url)('@roomhooks/cli/package.json') as { version: string }).version
 }
 
 function readBodyFile(path: string): string {
@@ -185,11 +236,12 @@ function sign(args: readonly string[], output: Output): number {
     output.out(USAGE.sign)
     return 0
   }
-  if (values.token === undefined || values.token === '') throw new UsageError(`sign needs --token.\n\n${USAGE.sign}`)
+  const token = tokenOrEnvironment(values.token)
+  if (token === undefined || token === '') throw new UsageError(`sign needs --token or ROOMHOOKS_TOKEN.\n\n${USAGE.sign}`)
   const time = values.time ?? String(Math.floor(Date.now() / 1000))
   if (!/^\d{1,12}$/.test(time)) throw new UsageError(`--time must be Unix seconds, got ${JSON.stringify(time)}`)
   output.out(`RequestTime=${time}`)
-  output.out(`Sign=${signCallback(values.token, time)}`)
+  output.out(`Sign=${signCallback(token, time)}`)
   return 0
 }
 

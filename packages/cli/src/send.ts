@@ -30,6 +30,11 @@ export interface SendResult {
   readonly ms: number
   /** The answer is what the platform counts as a success: HTTP 200 and `ActionStatus` OK. */
   readonly ok: boolean
+  /**
+   * Answered OK, but with a nonzero `ErrorCode`: the app refused the callback (a before-callback rejected with 1
+   * or a pass-through code, or dropped with 2). The platform acts on it; nothing failed.
+   */
+  readonly refused: boolean
 }
 
 /** Raised when the endpoint cannot be reached or does not answer in time. */
@@ -74,5 +79,6 @@ export async function sendCallback(name: string, options: SendOptions): Promise<
     envelope = undefined
   }
   const ok = response.status === 200 && envelope?.ActionStatus === 'OK'
-  return { command: callback.command, event: callback.event, status: response.status, envelope, text, ms, ok }
+  const refused = ok && (envelope?.ErrorCode ?? 0) !== 0
+  return { command: callback.command, event: callback.event, status: response.status, envelope, text, ms, ok, refused }
 }

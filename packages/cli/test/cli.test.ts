@@ -1,12 +1,14 @@
 // Runs the built `roomhooks` binary against the Express example app, listening on a real socket.
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
+import { createNodeHandler, createRoomWebhooks } from '@roomhooks/core'
 import { createApp } from '../../../examples/express/src/app.js'
+import { run } from '../src/cli.js'
 import { listen, type RunningServer } from '../../../test/support/http.js'
 
 const bin = fileURLToPath(new URL('../dist/esm/bin.js', import.meta.url))
@@ -14,8 +16,15 @@ const sdkAppId = '1400000000'
 const token = 'cli-test-token'
 
 function roomhooks(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return roomhooksWith({}, ...args)
+}
+
+/** Runs the binary with `env` added; a ROOMHOOKS_TOKEN of the shell running the tests never leaks in. */
+function roomhooksWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const inherited = { ...process.env }
+  delete inherited['ROOMHOOKS_TOKEN']
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...inherited, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
     })
   })
@@ -26,14 +35,18 @@ describe('the roomhooks CLI', function () {
   let server: RunningServer
   let url: string
   const printed: string[] = []
+  let requests = 0
 
   before(async () => {
-    server = await listen(createServer(createApp({ sdkAppId, token, print: (line) => void printed.push(line) })))
+    const http = createServer(createApp({ sdkAppId, token, print: (line) => void printed.push(line) }))
+    http.on('request', () => void requests++)
+    server = await listen(http)
     url = `${server.url}/tencent/callback`
   })
   after(() => server.close())
   beforeEach(() => {
     printed.length = 0
+    requests = 0
   })
 
   describe('send', () => {
@@ -64,9 +77,34 @@ describe('the roomhooks CLI', function () {
     it('sends every command with --all', async () => {
       const { code, stdout } = await roomhooks('send', '--all', '--url', url, '--sdk-app-id', sdkAppId, '--token', token)
       expect(code).to.equal(0)
-      expect(stdout.trim().split('\n')).to.have.length(25)
-      expect(stdout).to.contain('24 of 24 answered OK')
-      expect(stdout).to.contain('"ErrorCode":1,"ErrorInfo":"Gifts over 500 coins need approval"')
+      const lines = stdout.trim().split('\n')
+      expect(lines).to.have.length(25)
+      expect(lines.at(-1)).to.equal('24 of 24 answered OK (1 refused by the app)')
+      expect(lines.filter((line) => line.startsWith('✘'))).to.have.length(1)
+      expect(stdout).to.match(/^✘ Live\.CallbackBeforeSendGift .*"ErrorCode":1,"ErrorInfo":"Gifts over 500 coins need approval"\}/m)
+    })
+
+    it('marks a rejected before-callback ✘ and still exits 0', async () => {
+      const { code, stdout } = await roomhooks('send', 'gift.beforeSend', '--url', url, '--sdk-app-id', sdkAppId, '--token', token)
+      expect(code).to.equal(0)
+      expect(stdout).to.match(
+        /^✘ Live\.CallbackBeforeSendGift \(gift\.beforeSend\) → 200 \{"ActionStatus":"OK","ErrorCode":1,"ErrorInfo":"Gifts over 500 coins need approval"\} in [\d.]+ ms: refused by the app\n$/,
+      )
+      const allowed = await roomhooks('send', 'gift.beforeSend', '--url', url, '--sdk-app-id', sdkAppId, '--token', token, '--set', 'GiftWater.Coins=100')
+      expect([allowed.code, allowed.stdout.slice(0, 1)]).to.deep.equal([0, '✔'])
+    })
+
+    it('marks a dropped message ✘ and still exits 0', async () => {
+      const hooks = createRoomWebhooks({ sdkAppId, token })
+      hooks.on('message.beforeSend', (event) => event.drop())
+      const dropping = await listen(createServer(createNodeHandler(hooks)))
+      try {
+        const { code, stdout } = await roomhooks('send', 'message.beforeSend', '--url', `${dropping.url}/cb`, '--sdk-app-id', sdkAppId, '--token', token)
+        expect(code).to.equal(0)
+        expect(stdout).to.match(/^✘ Group\.CallbackBeforeSendMsg .* → 200 \{"ActionStatus":"OK","ErrorCode":2,"ErrorInfo":""\} in [\d.]+ ms: refused by the app\n$/)
+      } finally {
+        await dropping.close()
+      }
     })
 
     it('exits 1 when the answer is not OK', async () => {
@@ -82,6 +120,52 @@ describe('the roomhooks CLI', function () {
       const sent = await roomhooks('send', 'room.created', '--url', url, '--sdk-app-id', sdkAppId, '--token', token, '--set', 'RoomInfo.MaxMemberCount=lots', '--no-validate')
       expect(sent.code).to.equal(1)
       expect(sent.stdout).to.contain('→ 400')
+    })
+
+    it('refuses --set of a field the schema does not know, naming it and the fields there, and sends nothing', async () => {
+      const typo = await roomhooks('send', 'room.created', '--url', url, '--sdk-app-id', sdkAppId, '--token', token, '--set', 'RoomInfo.MaxMemberCont=5')
+      expect(typo.code).to.equal(2)
+      expect(typo.stdout).to.equal('')
+      expect(typo.stderr).to.match(/^--set RoomInfo\.MaxMemberCont: RoomInfo has no field "MaxMemberCont"\. Its fields: RoomId, .*\bMaxMemberCount\b.*--no-validate/)
+      const topLevel = await roomhooks('send', 'member.enter', '--url', url, '--sdk-app-id', sdkAppId, '--token', token, '--set', 'Roomid=r1')
+      expect(topLevel.code).to.equal(2)
+      expect(topLevel.stderr).to.contain('the Room.CallbackAfterMemberEnter body has no field "Roomid". Its fields: CallbackCommand, ')
+      const inList = await roomhooks('send', 'follow.added', '--url', url, '--sdk-app-id', sdkAppId, '--token', token, '--set', 'FollowList.0.To_Acount=bob')
+      expect(inList.code).to.equal(2)
+      expect(inList.stderr).to.contain('FollowList.0 has no field "To_Acount". Its fields: To_Account.')
+      const notIndexed = await roomhooks('send', 'follow.added', '--url', url, '--sdk-app-id', sdkAppId, '--token', token, '--set', 'FollowList.first=bob')
+      expect(notIndexed.code).to.equal(2)
+      expect(notIndexed.stderr).to.contain('FollowList is a list; index it with a number, e.g. FollowList.0.')
+      // Every command but the last has EventTime: --all sends none of them.
+      const everywhere = await roomhooks('send', '--all', '--url', url, '--sdk-app-id', sdkAppId, '--token', token, '--set', 'EventTime=1700000000000')
+      expect(everywhere.code).to.equal(2)
+      expect(everywhere.stdout).to.equal('')
+      expect(everywhere.stderr).to.contain('the Live.CallbackAfterCloudRecordingChanged body has no field "EventTime"')
+      expect(requests).to.equal(0)
+    })
+
+    it('lets --set reach into list elements and any key of a record, and add any field with --no-validate', async () => {
+      const record = await roomhooks(
+        'send', 'message.sent', '--url', url, '--sdk-app-id', sdkAppId, '--token', token, '--set', 'MsgBody.0.MsgContent.Anything=42',
+      )
+      expect(record.code).to.equal(0)
+      expect(printed.join('\n')).to.contain('"Anything":42')
+      const added = await roomhooks(
+        'send', 'room.created', '--url', url, '--sdk-app-id', sdkAppId, '--token', token, '--set', 'RoomInfo.Colour=red', '--no-validate',
+      )
+      expect(added.code).to.equal(0)
+      expect(printed.join('\n')).to.contain('"Colour":"red"')
+    })
+
+    it('takes the token from ROOMHOOKS_TOKEN when there is no --token', async () => {
+      const signed = await roomhooksWith({ ROOMHOOKS_TOKEN: token }, 'send', 'room.created', '--url', url, '--sdk-app-id', sdkAppId)
+      expect([signed.code, signed.stdout.slice(0, 1)]).to.deep.equal([0, '✔'])
+      expect(printed).to.include('room tandy-test-rest created by user3')
+      const unsigned = await roomhooks('send', 'room.created', '--url', url, '--sdk-app-id', sdkAppId)
+      expect(unsigned.code).to.equal(1)
+      expect(unsigned.stdout).to.match(/^✘ .* → 401 /)
+      const flagWins = await roomhooksWith({ ROOMHOOKS_TOKEN: token }, 'send', 'room.created', '--url', url, '--sdk-app-id', sdkAppId, '--token', 'wrong')
+      expect(flagWins.code).to.equal(1)
     })
 
     it('explains an unknown event', async () => {
@@ -122,6 +206,34 @@ describe('the roomhooks CLI', function () {
     const { code, stdout } = await roomhooks('sign', '--token', 'xxxxyyyy', '--time', '1669872112')
     expect(code).to.equal(0)
     expect(stdout).to.equal('RequestTime=1669872112\nSign=17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061\n')
+  })
+
+  it('signs with the token in ROOMHOOKS_TOKEN, a Sign the server accepts', async () => {
+    const { code, stdout } = await roomhooksWith({ ROOMHOOKS_TOKEN: token }, 'sign')
+    expect(code).to.equal(0)
+    const [, requestTime, sign] = /^RequestTime=(\d+)\nSign=([0-9a-f]{64})\n$/.exec(stdout) ?? []
+    const query = new URLSearchParams({ SdkAppid: sdkAppId, CallbackCommand: 'Room.CallbackAfterCreateRoom', RequestTime: requestTime ?? '', Sign: sign ?? '' })
+    const body = JSON.stringify({ CallbackCommand: 'Room.CallbackAfterCreateRoom', RoomInfo: { RoomId: 'signed-by-env' } })
+    const answer = await fetch(`${url}?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    expect(answer.status).to.equal(200)
+    expect(printed).to.include('room signed-by-env created by unknown')
+    const flagWins = await roomhooksWith({ ROOMHOOKS_TOKEN: 'other' }, 'sign', '--token', 'xxxxyyyy', '--time', '1669872112')
+    expect(flagWins.stdout).to.contain('Sign=17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061')
+    const none = await roomhooks('sign')
+    expect(none.code).to.equal(2)
+    expect(none.stderr).to.contain('sign needs --token or ROOMHOOKS_TOKEN')
+  })
+
+  it('prints its version with --version and -v', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    for (const flag of ['--version', '-v']) {
+      const { code, stdout } = await roomhooks(flag)
+      expect([code, stdout], flag).to.deep.equal([0, `${version}\n`])
+    }
+    const lines: string[] = []
+    expect(await run(['--version'], { out: (line) => void lines.push(line), err: (line) => void lines.push(line) })).to.equal(0)
+    expect(lines).to.deep.equal([version])
+    expect((await roomhooks('--help')).stdout).to.contain('--version, -v')
   })
 
   it('writes the JSON Schemas', async () => {
