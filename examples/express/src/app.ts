@@ -1,5 +1,5 @@
 import express from 'express'
-import { createRoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
+import { createRoomWebhooks, type RoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
 import { createExpressMiddleware } from '@roomhooks/express'
 
 export interface AppOptions extends Pick<RoomWebhooksOptions, 'sdkAppId' | 'token'> {
@@ -7,8 +7,8 @@ export interface AppOptions extends Pick<RoomWebhooksOptions, 'sdkAppId' | 'toke
   readonly print?: (line: string) => void
 }
 
-/** An Express app with a callback route; the rest of your app lives beside it. */
-export function createApp({ sdkAppId, token, print = console.log }: AppOptions): express.Express {
+/** The callback handlers: what the app does with each event. */
+export function createHooks({ sdkAppId, token, print = console.log }: AppOptions): RoomWebhooks {
   const hooks = createRoomWebhooks({ sdkAppId, token })
 
   hooks.on('room.created', (event) => {
@@ -28,7 +28,11 @@ export function createApp({ sdkAppId, token, print = console.log }: AppOptions):
   })
   hooks.onAny((event) => print(`${event.name ?? 'unknown event'} (${event.command}) ${JSON.stringify(event.payload)}`))
   hooks.onError((error) => print(`refused or failed: ${error.message}`))
+  return hooks
+}
 
+/** An Express app with a callback route; the rest of your app lives beside it. */
+export function createApp(options: AppOptions, hooks: RoomWebhooks = createHooks(options)): express.Express {
   const app = express()
   app.get('/health', (_req, res) => {
     res.send('ok')

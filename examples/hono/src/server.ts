@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server'
-import { createApp } from './app.js'
+import { createApp, createHooks } from './app.js'
 
 const sdkAppId = process.env['SDKAPPID']
 if (!sdkAppId) {
@@ -8,6 +8,15 @@ if (!sdkAppId) {
 }
 const port = Number(process.env['PORT'] ?? 3000)
 
-serve({ fetch: createApp({ sdkAppId, token: process.env['CALLBACK_TOKEN'] || undefined }).fetch, port }, () => {
+const options = { sdkAppId, token: process.env['CALLBACK_TOKEN'] || undefined }
+const hooks = createHooks(options)
+const server = serve({ fetch: createApp(options, hooks).fetch, port }, () => {
   console.log(`Receiving callbacks on http://localhost:${port}/tencent/callback`)
+})
+
+// A deploy stops the process with SIGTERM: stop taking requests, let the handlers of callbacks already answered
+// finish (the platform does not send them again), then exit.
+process.once('SIGTERM', () => {
+  server.close()
+  void hooks.close({ timeout: 10_000 }).then(({ drained }) => process.exit(drained ? 0 : 1))
 })

@@ -1,6 +1,6 @@
 import Koa from 'koa'
 import Router from '@koa/router'
-import { createRoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
+import { createRoomWebhooks, type RoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
 import { createKoaMiddleware } from '@roomhooks/koa'
 
 export interface AppOptions extends Pick<RoomWebhooksOptions, 'sdkAppId' | 'token'> {
@@ -8,9 +8,9 @@ export interface AppOptions extends Pick<RoomWebhooksOptions, 'sdkAppId' | 'toke
   readonly print?: (line: string) => void
 }
 
-/** A Koa app whose router has a callback route beside the rest of your routes. */
-export function createApp({ sdkAppId, token, print = console.log }: AppOptions): Koa {
-  const hooks = createRoomWebhooks({ sdkAppId, token })
+/** The callback handlers: what the app does with each event. */
+export function createHooks({ sdkAppId, token, print = console.log }: AppOptions): RoomWebhooks {
+  return createRoomWebhooks({ sdkAppId, token })
     .on('live.destroyed', (event) => {
       print(`live room ${event.payload.RoomId} destroyed (${event.payload.EventType ?? 'no reason given'})`)
     })
@@ -24,7 +24,10 @@ export function createApp({ sdkAppId, token, print = console.log }: AppOptions):
     })
     .onAny((event) => print(`${event.name ?? 'unknown event'} (${event.command}) ${JSON.stringify(event.payload)}`))
     .onError((error) => print(`refused or failed: ${error.message}`))
+}
 
+/** A Koa app whose router has a callback route beside the rest of your routes. */
+export function createApp(options: AppOptions, hooks: RoomWebhooks = createHooks(options)): Koa {
   const router = new Router()
   router.get('/health', (ctx) => {
     ctx.body = 'ok'

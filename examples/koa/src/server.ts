@@ -1,4 +1,4 @@
-import { createApp } from './app.js'
+import { createApp, createHooks } from './app.js'
 
 const sdkAppId = process.env['SDKAPPID']
 if (!sdkAppId) {
@@ -7,6 +7,15 @@ if (!sdkAppId) {
 }
 const port = Number(process.env['PORT'] ?? 3000)
 
-createApp({ sdkAppId, token: process.env['CALLBACK_TOKEN'] || undefined }).listen(port, () => {
+const options = { sdkAppId, token: process.env['CALLBACK_TOKEN'] || undefined }
+const hooks = createHooks(options)
+const server = createApp(options, hooks).listen(port, () => {
   console.log(`Receiving callbacks on http://localhost:${port}/tencent/callback`)
+})
+
+// A deploy stops the process with SIGTERM: stop taking requests, let the handlers of callbacks already answered
+// finish (the platform does not send them again), then exit.
+process.once('SIGTERM', () => {
+  server.close()
+  void hooks.close({ timeout: 10_000 }).then(({ drained }) => process.exit(drained ? 0 : 1))
 })

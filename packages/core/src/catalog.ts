@@ -1,7 +1,7 @@
 import { Type, type TLiteral, type TObject, type TProperties, type TUnion } from '@sinclair/typebox'
 import type { DecisionRules } from './decision.js'
 import { BattleCreatedFields, BattleEndedFields, BattleStartedFields } from './schemas/battle.js'
-import { FollowFields } from './schemas/follow.js'
+import { FollowAddedFields, FollowRemovedFields } from './schemas/follow.js'
 import { MessageFields, MessageSentFields } from './schemas/group.js'
 import {
   AdminChangedFields,
@@ -212,13 +212,13 @@ export const commandDefinitions = [
     event: 'follow.added',
     kind: 'after',
     summary: 'A user followed other users.',
-    fields: FollowFields,
+    fields: FollowAddedFields,
   }),
   defineCommand('Follow.CallbackAfterFollowDelete', {
     event: 'follow.removed',
     kind: 'after',
     summary: 'A user unfollowed other users.',
-    fields: FollowFields,
+    fields: FollowRemovedFields,
   }),
   defineCommand('Live.CallbackAfterCloudRecordingChanged', {
     event: 'recording.changed',

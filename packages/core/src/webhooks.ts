@@ -533,13 +533,13 @@ export class RoomWebhooks {
   }
 
   #warnInexact(command: string, paths: readonly PayloadPath[]): void {
-    const fields = paths.length === 1 ? formatPath(paths[0] as PayloadPath) : `${paths.length} fields, the first ${formatPath(paths[0] as PayloadPath)}`
+    const first = formatPath(paths[0] as PayloadPath)
+    const fields = paths.length === 1 ? `${first} arrived as a number` : `${paths.length} fields (the first ${first}) arrived as numbers`
     this.#log.warn(
-      `[@roomhooks/core] ${command}: ${fields} arrived as a number above 2^53 and a body parser had already read the body, so its digits may be wrong. Mount roomhooks before the parser, or keep the raw body (express.json({ verify })), to keep user IDs exact.`,
+      `[@roomhooks/core] ${command}: ${fields} above 2^53 after a body parser had read the body, so digits may be wrong. Mount roomhooks before the parser, or keep the raw body (express.json({ verify })), to keep user IDs exact.`,
     )
   }
 }
-
 /**
  * Creates a receiver for Tencent Cloud Room and Live callbacks.
  *

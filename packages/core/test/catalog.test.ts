@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { commandDefinitions, findDefinition } from '@roomhooks/core'
@@ -6,6 +7,13 @@ import { fixtureCommands, fixtureText } from '../../../test/support/callbacks.js
 describe('the command catalog', () => {
   it('has a fixture for every command and a command for every fixture', () => {
     expect(commandDefinitions.map((definition) => definition.command).sort()).to.deep.equal([...fixtureCommands])
+  })
+
+  it('says for every fixture which documentation page it comes from', () => {
+    const sources = readFileSync(new URL('../fixtures/README.md', import.meta.url), 'utf8')
+    for (const command of fixtureCommands) {
+      expect(sources, command).to.match(new RegExp(`^\\| \`${command.replaceAll('.', '\\.')}\` \\| https://\\S+`, 'm'))
+    }
   })
 
   it('gives every command, alias and event name one entry', () => {
@@ -24,7 +32,14 @@ describe('the command catalog', () => {
     it(`checks the ${definition.command} fixture against its schema (samples with quirks fail until normalised)`, () => {
       const check = TypeCompiler.Compile(definition.schema)
       const payload = JSON.parse(fixtureText(definition.command))
-      const quirky = ['Room.CallbackAfterUpdateRoomInfo', 'Group.CallbackBeforeSendMsg', 'Live.CallbackAfterDestroyRoom', 'Mic.CallbackAfterSeatInfoChanged', 'Live.CallbackAfterEndBattle']
+      const quirky = [
+        'Room.CallbackAfterUpdateRoomInfo',
+        'Group.CallbackBeforeSendMsg',
+        'Group.CallbackAfterSendMsg',
+        'Live.CallbackAfterDestroyRoom',
+        'Mic.CallbackAfterSeatInfoChanged',
+        'Live.CallbackAfterEndBattle',
+      ]
       expect(check.Check(payload), [...check.Errors(payload)].map((error) => error.path).join()).to.equal(
         !quirky.includes(definition.command),
       )

@@ -63,8 +63,7 @@ describe('before-callback decisions', () => {
       })
       const answer = await send(GIFT)
       expect(answer.status).to.equal(200)
-      expect(answer.body).to.include({ ActionStatus: 'OK', ErrorCode: 1 })
-      expect(answer.body.ErrorInfo).not.to.contain('wallet')
+      expect(answer.body).to.deep.equal({ ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'Rejected: the app failed to decide' })
       expect(errors.map((error) => error.reason)).to.deep.equal(['HANDLER_FAILED'])
     })
 
@@ -157,6 +156,49 @@ describe('before-callback decisions', () => {
       hooks.on('message.beforeSend', (event) => void (eventTime = event.eventTime))
       await send(MESSAGE)
       expect(eventTime).to.equal(1670574414123)
+    })
+  })
+
+  describe('decisions made, returned or not', () => {
+    function watched() {
+      const warnings: string[] = []
+      const { hooks, errors, send } = setup({ log: { warn: (line) => void warnings.push(line) } })
+      return { hooks, errors, send, warnings }
+    }
+
+    it('counts reject() called and not returned', async () => {
+      const { hooks, send, warnings } = watched()
+      hooks.on('gift.beforeSend', async (event) => {
+        if (event.payload.GiftWater.Coins > 100) event.reject('too big')
+      })
+      expect(await send(GIFT)).to.deep.equal(ok(1, 'too big'))
+      expect(warnings).to.deep.equal([])
+    })
+
+    it('answers the stricter when a handler returns allow() after calling reject(), and warns', async () => {
+      const { hooks, send, warnings } = watched()
+      hooks.on('gift.beforeSend', (event) => {
+        event.reject('too big')
+        return event.allow()
+      })
+      expect(await send(GIFT)).to.deep.equal(ok(1, 'too big'))
+      expect(warnings).to.deep.equal([
+        '[@roomhooks/core] gift.beforeSend: a handler returned allow() but reject() was also decided; answered reject, the stricter',
+      ])
+    })
+
+    it('ignores, with a warning, a decision made after the answer went at the deadline', async () => {
+      const warnings: string[] = []
+      const { hooks, send } = setup({ handlerTimeout: 20, log: { warn: (line) => void warnings.push(line) } })
+      hooks.on('message.beforeSend', async (event) => {
+        await sleep(40)
+        event.drop()
+      })
+      expect(await send(MESSAGE)).to.deep.equal(ok(0))
+      await sleep(40)
+      expect(warnings).to.deep.equal([
+        '[@roomhooks/core] message.beforeSend: drop() was called after the answer had gone (handlers took longer than 20 ms); it did not count',
+      ])
     })
   })
 

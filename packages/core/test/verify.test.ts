@@ -107,6 +107,31 @@ describe('verifyCallback()', () => {
       expect(reasonOf({ ...valid, requestTime: edge, sign: signCallback('token-a', edge) }, signed)).to.equal(undefined)
     })
 
+    it('accepts both edges of the window at any moment within the second, and refuses one second past either', () => {
+      for (const now of [NOW, NOW + 1, NOW + 500, NOW + 999]) {
+        const second = Math.floor(now / 1000)
+        const reasons = [second - 60, second + 60, second - 61, second + 61].map((time) => {
+          try {
+            verifyCallback({ ...valid, requestTime: String(time), sign: signCallback('token-a', time) }, signed, now)
+            return undefined
+          } catch (error) {
+            return (error as RoomhooksError).reason
+          }
+        })
+        expect(reasons).to.deep.equal([undefined, undefined, 'STALE_REQUEST_TIME', 'STALE_REQUEST_TIME'])
+      }
+    })
+
+    it('says so when RequestTime is in milliseconds', () => {
+      const millis = String(NOW)
+      try {
+        verifyCallback({ ...valid, requestTime: millis, sign: signCallback('token-a', millis) }, signed, NOW)
+        expect.fail('accepted milliseconds')
+      } catch (error) {
+        expect((error as RoomhooksError).info).to.equal('RequestTime looks like milliseconds; the platform sends Unix seconds')
+      }
+    })
+
     it('refuses a Sign with characters that only differ from the right one by case folding', () => {
       const folded = valid.sign.replace(/[0-9]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0x20))
       expect(reasonOf({ ...valid, sign: folded }, signed)).to.equal('MALFORMED_SIGN')

@@ -1,10 +1,18 @@
 import { Type } from '@sinclair/typebox'
-import { Account, EventTime } from './common.js'
+import { Account, AccountList, EventTime } from './common.js'
 
-export const FollowFields = {
-  From_Account: Account('The user who followed or unfollowed'),
-  FollowList: Type.Array(Type.Object({ To_Account: Account('A user followed or unfollowed') }), {
-    description: 'The users concerned',
+// Follow.CallbackAfterFollowAdd and Follow.CallbackAfterFollowDelete carry the users in different shapes.
+
+export const FollowAddedFields = {
+  From_Account: Account('The user who followed'),
+  FollowList: Type.Array(Type.Object({ To_Account: Account('A user followed') }), {
+    description: 'The users followed',
   }),
+  EventTime,
+}
+
+export const FollowRemovedFields = {
+  From_Account: Account('The user who unfollowed'),
+  To_Account: AccountList('The users unfollowed'),
   EventTime,
 }

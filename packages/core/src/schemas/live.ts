@@ -11,7 +11,7 @@ const liveRoomFields = {
   IsMessageDisabled: Flag('Messages are disabled for all members'),
   CustomInfo: Type.Optional(Type.String({ description: 'Custom room data' })),
   IsSeatEnabled: Flag('Seat control is on'),
-  TakeSeatMode: Type.Optional(Type.String({ description: '`FreeToTake` or `ApplyToTake`' })),
+  TakeSeatMode: Type.Optional(Type.String({ description: '`None` (seats off), `FreeToTake` or `ApplyToTake`' })),
   MaxSeatCount: Type.Optional(Type.Integer({ description: 'Seat limit' })),
   CreateTime: Type.Optional(Seconds('Creation time')),
   IsPublicVisible: Flag('The room is listed publicly'),
@@ -38,7 +38,12 @@ export const LiveDestroyedFields = {
   Operator_Account: Type.Optional(Account('Who destroyed the room; `@TIM#SYSTEM` when the system did')),
   RoomId: Type.String({ description: 'Room ID' }),
   EventType: Type.Optional(Type.String({ description: '`DestroyByUser` or `DestroyBySystem`' })),
-  RoomInfo: Type.Optional(Type.Object(liveRoomFields, { description: 'The room as it was' })),
+  RoomInfo: Type.Optional(
+    Type.Object(
+      { RoomId: Type.Optional(Type.String({ description: 'Room ID (real payloads carry it; the sample does not)' })), ...liveRoomFields },
+      { description: 'The room as it was' },
+    ),
+  ),
   Statistic: Type.Optional(
     Type.Object(
       {
@@ -87,7 +92,9 @@ export const QuotaThresholdFields = {
 export const MemberStateFields = {
   RoomId: Type.String({ description: 'Room ID' }),
   EventType: Type.String({ description: '`Online` or `Offline`' }),
-  EventCause: Type.Optional(Type.String({ description: '`Enter`, `Leave`, `HeartbeatInterrupt` or `HeartbeatRecover`' })),
+  EventCause: Type.Optional(
+    Type.String({ description: '`Enter`, `Leave`, `HeartbeatInterrupt`, `HeartbeatRecover` or `Kicked` (removed by an admin or the owner)' }),
+  ),
   MemberList: Type.Array(Type.Object({ Member_Account: Account('Member') }), { description: 'The members whose state changed' }),
   EventTime,
 }
@@ -118,7 +125,7 @@ export const GiftFields = {
       Time: Type.Optional(Seconds('When it was sent')),
       GiftId: Type.String({ description: 'Gift ID' }),
       Count: Type.Integer({ description: 'How many' }),
-      Coins: Type.Integer({ description: 'Their total price' }),
+      Coins: Type.Integer({ description: "The gift's value in coins, as the app's gift catalog prices it (the docs do not say whether it covers Count gifts or one)" }),
     },
     { description: 'The gift about to be sent' },
   ),

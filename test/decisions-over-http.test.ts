@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http'
+import { createAdaptorServer } from '@hono/node-server'
+import { expect } from 'chai'
+import express5 from 'express'
+import express4 from 'express4'
+import { Hono } from 'hono'
+import Koa from 'koa'
+import koa2 from 'koa2'
+import { createFetchHandler, createNodeHandler, createRoomWebhooks, type RoomhooksError, type RoomWebhooks } from '@roomhooks/core'
+import { createExpressMiddleware } from '@roomhooks/express'
+import { createKoaMiddleware } from '@roomhooks/koa'
+import { callbackQuery, fixtureText, SDK_APP_ID } from './support/callbacks.js'
+import { listen, post, type RunningServer } from './support/http.js'
+
+// Before-callback decisions are the money path: a decision counts when it is made, and an answer that cannot be
+// sent becomes the documented failure decision, whichever transport carries it.
+
+const PATH = '/tencent/callback'
+const GIFT = 'Live.CallbackBeforeSendGift'
+const MESSAGE = 'Group.CallbackBeforeSendMsg'
+
+const transports: Record<string, (hooks: RoomWebhooks) => Promise<RunningServer>> = {
+  'node:http': (hooks) => listen(createServer(createNodeHandler(hooks, { path: PATH }))),
+  'Express 5': (hooks) => listen(createServer(express5().post(PATH, createExpressMiddleware(hooks)))),
+  'Express 4': (hooks) => listen(createServer((express4 as unknown as typeof express5)().post(PATH, createExpressMiddleware(hooks)))),
+  'Koa 3': (hooks) => listen(createServer(new Koa().use(createKoaMiddleware(hooks, { path: PATH })).callback())),
+  'Koa 2': (hooks) => listen(createServer(new koa2().use(createKoaMiddleware(hooks, { path: PATH }) as never).callback())),
+  'the fetch handler under Hono': (hooks) => {
+    const receive = createFetchHandler(hooks)
+    return listen(createAdaptorServer({ fetch: new Hono().post(PATH, (c) => receive(c.req.raw)).fetch }) as Server)
+  },
+}
+
+for (const [transport, start] of Object.entries(transports)) {
+  describe(`before-callback decisions over ${transport}`, () => {
+    let server: RunningServer | undefined
+    afterEach(async () => {
+      await server?.close()
+      server = undefined
+    })
+
+    async function send(hooks: RoomWebhooks, command: string, body = fixtureText(command)) {
+      server ??= await start(hooks)
+      return post(`${server.url}${PATH}?${callbackQuery({ command })}`, body)
+    }
+
+    function receiver() {
+      const errors: RoomhooksError[] = []
+      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { warn: () => {}, error: () => {} } }).onError(
+        (error) => void errors.push(error),
+      )
+      return { hooks, errors }
+    }
+
+    it('rejects a gift when reject() is called and not returned', async () => {
+      const { hooks } = receiver()
+      hooks.on('gift.beforeSend', async (event) => {
+        if (event.payload.GiftWater.Coins > 100) event.reject('too big')
+      })
+      const answer = await send(hooks, GIFT)
+      expect([answer.status, answer.envelope]).to.deep.equal([200, { ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'too big' }])
+    })
+
+    it('drops a message when drop() is called and not returned', async () => {
+      const { hooks } = receiver()
+      hooks.on('message.beforeSend', (event) => {
+        event.drop()
+      })
+      expect((await send(hooks, MESSAGE)).envelope).to.deep.equal({ ActionStatus: 'OK', ErrorCode: 2, ErrorInfo: '' })
+    })
+
+    for (const [kind, body] of [
+      ['a BigInt', () => [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi', Seq: 10n } }]],
+      ['a cycle', () => {
+        const content: Record<string, unknown> = { Text: 'hi' }
+        content['self'] = content
+        return [{ MsgType: 'TIMTextElem', MsgContent: content }]
+      }],
+    ] as const) {
+      it(`answers the failure decision, as JSON, when allow({ MsgBody }) holds ${kind}, and keeps serving`, async () => {
+        const { hooks, errors } = receiver()
+        hooks.on('message.beforeSend', (event) => event.allow({ MsgBody: body() as never }))
+        const answer = await send(hooks, MESSAGE)
+        expect([answer.status, answer.envelope]).to.deep.equal([200, { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' }])
+        expect(errors.map((error) => error.reason)).to.deep.equal(['HANDLER_FAILED'])
+        expect((await send(hooks, GIFT)).status).to.equal(200)
+      })
+    }
+  })
+}
