@@ -1,35 +1,14 @@
-import { createServer, type Server } from 'node:http'
-import { createAdaptorServer } from '@hono/node-server'
 import { expect } from 'chai'
-import express5 from 'express'
-import express4 from 'express4'
-import { Hono } from 'hono'
-import Koa from 'koa'
-import koa2 from 'koa2'
-import { createFetchHandler, createNodeHandler, createRoomWebhooks, type RoomhooksError, type RoomWebhooks } from '@roomhooks/core'
-import { createExpressMiddleware } from '@roomhooks/express'
-import { createKoaMiddleware } from '@roomhooks/koa'
+import { createRoomWebhooks, type RoomhooksError, type RoomWebhooks } from '@roomhooks/core'
 import { callbackQuery, fixtureText, SDK_APP_ID } from './support/callbacks.js'
-import { listen, post, type RunningServer } from './support/http.js'
+import { post, type RunningServer } from './support/http.js'
+import { TRANSPORT_PATH as PATH, transports } from './support/transports.js'
 
 // Before-callback decisions are the money path: a decision counts when it is made, and an answer that cannot be
 // sent becomes the documented failure decision, whichever transport carries it.
 
-const PATH = '/tencent/callback'
 const GIFT = 'Live.CallbackBeforeSendGift'
 const MESSAGE = 'Group.CallbackBeforeSendMsg'
-
-const transports: Record<string, (hooks: RoomWebhooks) => Promise<RunningServer>> = {
-  'node:http': (hooks) => listen(createServer(createNodeHandler(hooks, { path: PATH }))),
-  'Express 5': (hooks) => listen(createServer(express5().post(PATH, createExpressMiddleware(hooks)))),
-  'Express 4': (hooks) => listen(createServer((express4 as unknown as typeof express5)().post(PATH, createExpressMiddleware(hooks)))),
-  'Koa 3': (hooks) => listen(createServer(new Koa().use(createKoaMiddleware(hooks, { path: PATH })).callback())),
-  'Koa 2': (hooks) => listen(createServer(new koa2().use(createKoaMiddleware(hooks, { path: PATH }) as never).callback())),
-  'the fetch handler under Hono': (hooks) => {
-    const receive = createFetchHandler(hooks)
-    return listen(createAdaptorServer({ fetch: new Hono().post(PATH, (c) => receive(c.req.raw)).fetch }) as Server)
-  },
-}
 
 for (const [transport, start] of Object.entries(transports)) {
   describe(`before-callback decisions over ${transport}`, () => {
