@@ -2,12 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { errorResponse, serializeEnvelope, type CallbackResponse } from './envelope.js'
 import { RoomhooksError } from './errors.js'
 import { bodyTooLarge, type BodyInput } from './parse-body.js'
+import { looksLikeCallbackQuery } from './query.js'
 import { readRequestBody } from './read-body.js'
 import type { BodyReader, RoomWebhooks } from './webhooks.js'
 
 /** Options shared by the node:http handler and the framework adapters. */
 export interface NodeReceiverOptions {
-  /** Only requests to this path are callbacks; others pass to the next middleware (or get 404 on plain node:http). */
+  /**
+   * Only requests to this path are callbacks; others pass to the next middleware (or get 404 on plain
+   * node:http). Without it, only requests whose query string names `SdkAppid` or `CallbackCommand` are taken.
+   */
   readonly path?: string
   /** How long the body may take to arrive, in ms. Default 5000. */
   readonly readTimeout?: number
@@ -23,7 +27,10 @@ export interface PreReadBody {
 
 /** Turns node:http requests into callback answers; the adapters only translate to and from their framework. */
 export interface NodeReceiver {
-  /** Whether the request is for the callback path (always, without a `path` option). */
+  /**
+   * Whether the request is for the receiver: with a `path` option, whether it is for that path; without one,
+   * whether it looks like a callback (its query string names `SdkAppid`, in any casing, or `CallbackCommand`).
+   */
   matches(request: IncomingMessage): boolean
   /** Reads, checks and handles one request; never rejects. */
   receive(request: IncomingMessage, preRead?: PreReadBody): Promise<CallbackResponse>
@@ -35,7 +42,7 @@ const methodNotAllowed = (): CallbackResponse => ({
 })
 
 /**
- * Builds the Node.js receiving logic the adapters share: path matching, choosing where the body comes from
+ * Builds the Node.js receiving logic the adapters share: which requests are callbacks, choosing where the body comes from
  * (the unread stream, a raw body a middleware kept, or the parsed body, in that order, so big user IDs stay
  * exact whenever the raw text can be had), and closing the connection when a refused body was left unread.
  */
@@ -46,10 +53,10 @@ export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOpt
 
   return {
     matches(request) {
-      if (path === undefined) return true
       const url = request.url ?? '/'
       const end = url.indexOf('?')
-      return (end === -1 ? url : url.slice(0, end)) === path
+      if (path !== undefined) return (end === -1 ? url : url.slice(0, end)) === path
+      return end !== -1 && looksLikeCallbackQuery(url, end + 1)
     },
 
     async receive(request, preRead = {}) {

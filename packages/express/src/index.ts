@@ -6,8 +6,10 @@ export type ExpressMiddlewareOptions = NodeReceiverOptions
 
 /**
  * Express 4 and 5 middleware that receives Tencent Cloud Room and Live callbacks. Mount it on a route, or with
- * `app.use()` and a `path`. Works with or without `express.json()` before it; it reads the raw body itself when
- * nothing did, which keeps large user IDs exact.
+ * `app.use()`: with a `path` it takes the requests to that path, without one only the requests that look like
+ * callbacks (`SdkAppid` or `CallbackCommand` in the query string); everything else goes to `next()`. Works with
+ * or without `express.json()` before it; it reads the raw body itself when nothing did, or takes `req.rawBody`
+ * when a parser kept it, which keeps large user IDs exact.
  *
  * @example
  * app.post('/tencent/callback', createExpressMiddleware(hooks))

@@ -6,8 +6,10 @@ export type KoaMiddlewareOptions = NodeReceiverOptions
 
 /**
  * Koa 2 and 3 middleware that receives Tencent Cloud Room and Live callbacks. Mount it on a router route, or with
- * `app.use()` and a `path`. Works with or without `@koa/bodyparser` or `koa-body` before it; it reads the raw
- * body itself when nothing did, which keeps large user IDs exact.
+ * `app.use()`: with a `path` it takes the requests to that path, without one only the requests that look like
+ * callbacks (`SdkAppid` or `CallbackCommand` in the query string); everything else goes to `next()`. Works with
+ * or without `@koa/bodyparser` or `koa-body` before it; it reads the raw body itself when nothing did, which
+ * keeps large user IDs exact.
  *
  * @example
  * router.post('/tencent/callback', createKoaMiddleware(hooks))
