@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readTimeoutOption } from './collect-body.js'
 import { errorResponse, serializeEnvelope, type CallbackResponse } from './envelope.js'
 import { RoomhooksError } from './errors.js'
 import { bodyTooLarge, type BodyInput } from './parse-body.js'
@@ -48,8 +49,7 @@ const methodNotAllowed = (): CallbackResponse => ({
  */
 export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOptions = {}): NodeReceiver {
   const { path } = options
-  const readTimeout = options.readTimeout ?? 5000
-  if (!(readTimeout > 0)) throw new TypeError('[@roomhooks/core] readTimeout must be a positive number of ms')
+  const readTimeout = readTimeoutOption(options.readTimeout)
 
   return {
     matches(request) {
