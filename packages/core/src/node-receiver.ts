@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { readTimeoutOption } from './collect-body.js'
+import { checkBodyHeaders, readTimeoutOption } from './collect-body.js'
 import { errorResponse, serializeEnvelope, type CallbackResponse } from './envelope.js'
 import { RoomhooksError } from './errors.js'
 import { bodyTooLarge, type BodyInput } from './parse-body.js'
@@ -77,7 +77,9 @@ export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOpt
 function chooseBody(request: IncomingMessage, { rawBody, parsedBody }: PreReadBody, readTimeout: number): BodyReader {
   return async (limit) => {
     if (!request.readableDidRead && !request.readableEnded) return readRequestBody(request, limit, readTimeout)
-    // A middleware read the body first; what it read still counts against the limit.
+    // A middleware read the body first: the same header checks apply (a body it inflated from gzip is refused,
+    // as its size is unknown), and what it read still counts against the limit.
+    checkBodyHeaders(request.headers['content-length'], request.headers['content-encoding'], limit)
     if (sizeOfReadBody(request, rawBody, parsedBody) > limit) throw bodyTooLarge(limit)
     if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody
     if (parsedBody !== undefined) return parsedBody as BodyInput
