@@ -2,6 +2,13 @@ import { RoomhooksError } from './errors.js'
 import { bodyTooLarge } from './parse-body.js'
 
 /**
+ * The largest refused body that is drained (read and thrown away) so the connection can serve the next request.
+ * A refused body larger than this, of unknown size (chunked), or slower than the read timeout is left unread and
+ * the connection is closed. Callbacks are a few kilobytes.
+ */
+export const DRAIN_LIMIT = 64 * 1024
+
+/**
  * Collects the chunks of one body, for both the node:http and the web-stream readers: it never holds more than
  * `limit` bytes, gives up when the whole body has not arrived within `timeout` ms (a slow drip), and settles
  * once. The reader feeds it with {@link add}, {@link end} and {@link fail}; `settle` is called exactly once, with
@@ -62,6 +69,14 @@ export class BodyCollector {
     }
     return Buffer.concat(chunks, this.#size)
   }
+}
+
+/**
+ * Whether a refused body that nobody read may be drained to keep the connection: its size is declared with
+ * Content-Length, and at most {@link DRAIN_LIMIT}. A chunked body, of unknown size, is not.
+ */
+export function isDrainable(contentLength: string | null | undefined, transferEncoding: string | null | undefined): boolean {
+  return transferEncoding == null && contentLength != null && Number(contentLength) <= DRAIN_LIMIT
 }
 
 /**

@@ -33,6 +33,11 @@ export const errorCodes = {
     status: 503,
     meaning: 'Never answered, only reported to onError: the dedupe store failed or was slow, and the callback was handled anyway.',
   },
+  CONNECTION_CLOSING: {
+    code: 50303,
+    status: 503,
+    meaning: 'Not processed, never answered: the request was pipelined behind one answered with Connection: close, and the connection closes.',
+  },
 } as const
 
 /** Why a callback was refused or failed: a key of {@link errorCodes}. */

@@ -1,4 +1,4 @@
-import { BodyCollector, checkBodyHeaders, readTimeoutOption } from './collect-body.js'
+import { BodyCollector, checkBodyHeaders, DRAIN_LIMIT, isDrainable, readTimeoutOption } from './collect-body.js'
 import { errorResponse, serializeEnvelope, type CallbackResponse } from './envelope.js'
 import { RoomhooksError } from './errors.js'
 import type { RoomWebhooks } from './webhooks.js'
@@ -32,11 +32,11 @@ export function createFetchHandler(hooks: RoomWebhooks, options: FetchHandlerOpt
   return async (request) => {
     const url = new URL(request.url)
     if (path !== undefined && url.pathname !== path) {
-      return toResponse(errorResponse(new RoomhooksError('NOT_FOUND', 'Not the callback path')))
+      return toResponse(await settleUnread(request, errorResponse(new RoomhooksError('NOT_FOUND', 'Not the callback path')), readTimeout, true))
     }
     if (request.method !== 'POST') {
       const refusal = errorResponse(new RoomhooksError('METHOD_NOT_ALLOWED', 'Callbacks must be sent with POST'))
-      return toResponse({ ...refusal, headers: { allow: 'POST' } })
+      return toResponse(await settleUnread(request, { ...refusal, headers: { allow: 'POST' } }, readTimeout, true))
     }
     let state = UNREAD
     const answer = await hooks.receive({
@@ -48,9 +48,10 @@ export function createFetchHandler(hooks: RoomWebhooks, options: FetchHandlerOpt
         return body
       },
     })
-    if (state !== READING) return toResponse(answer)
-    // The body could not be read (408, 413, 415): its stream was cancelled, and the connection is closed.
-    return toResponse({ ...answer, headers: { ...answer.headers, connection: 'close' } })
+    if (state === READ) return toResponse(answer)
+    // Refused before the body was read (403, 401): drain it when small. Refused while reading it (408, 413,
+    // 415): stop the upload.
+    return toResponse(await settleUnread(request, answer, readTimeout, state === UNREAD))
   }
 }
 
@@ -90,6 +91,34 @@ async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, collector: 
   } catch (error) {
     collector.fail(new RoomhooksError('INCOMPLETE_BODY', 'The body could not be read', { cause: error }))
   }
+}
+
+/**
+ * An answer given without the whole body read. A small body (declared Content-Length within the drain limit) is
+ * read and dropped within the read timeout, so the connection can serve the next request. Any other is cancelled
+ * unread, and the answer asks to close the connection: cancelling ends the upload where the runtime passes it on
+ * to the socket; the close ends it on node:http-based servers such as @hono/node-server, which do not.
+ */
+async function settleUnread(request: Request, answer: CallbackResponse, readTimeout: number, mayDrain: boolean): Promise<CallbackResponse> {
+  const body = request.body
+  if (body === null) return answer
+  if (!body.locked) {
+    if (mayDrain && isDrainable(request.headers.get('content-length'), request.headers.get('transfer-encoding'))) {
+      try {
+        await collectStream(body, DRAIN_LIMIT, readTimeout, false)
+        return answer
+      } catch {
+        // too slow: the stream was cancelled
+        return closing(answer)
+      }
+    }
+    body.cancel().catch(() => {})
+  }
+  return closing(answer)
+}
+
+function closing(answer: CallbackResponse): CallbackResponse {
+  return { ...answer, headers: { ...answer.headers, connection: 'close' } }
 }
 
 function toResponse(answer: CallbackResponse): Response {

@@ -21,9 +21,13 @@ export function createNodeHandler(hooks: RoomWebhooks, options: NodeReceiverOpti
   return (request, response, next) => {
     if ((routes || next !== undefined) && !receiver.matches(request)) {
       if (next) next()
-      else sendNodeResponse(response, errorResponse(new RoomhooksError('NOT_FOUND', 'Not the callback path')))
+      else void receiver.refuse(request, notFound()).then((answer) => sendNodeResponse(response, answer))
       return
     }
     void receiver.receive(request).then((answer) => sendNodeResponse(response, answer))
   }
+}
+
+function notFound() {
+  return errorResponse(new RoomhooksError('NOT_FOUND', 'Not the callback path'))
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { BodyCollector, checkBodyHeaders } from './collect-body.js'
+import { BodyCollector, checkBodyHeaders, DRAIN_LIMIT } from './collect-body.js'
 import { RoomhooksError } from './errors.js'
 
 /**
@@ -12,6 +12,14 @@ export async function readRequestBody(request: IncomingMessage, limit: number, t
   return collectRequestBody(request, limit, timeout, true)
 }
 
+/**
+ * Reads and throws away the body of a refused request whose declared size is small, so that the connection can
+ * serve the next request; rejects when the body does not arrive in time.
+ */
+export function drainRequestBody(request: IncomingMessage, timeout: number): Promise<unknown> {
+  return collectRequestBody(request, DRAIN_LIMIT, timeout, false)
+}
+
 function collectRequestBody(request: IncomingMessage, limit: number, timeout: number, keep: boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const collector = new BodyCollector(limit, timeout, keep, (error) => {
@@ -20,8 +28,8 @@ function collectRequestBody(request: IncomingMessage, limit: number, timeout: nu
         resolve(collector.bytes())
         return
       }
-      // Whatever is still coming is discarded; the answer closes the connection (see node-receiver.ts).
-      request.resume()
+      // Whatever is still coming stays unread: the answer closes the connection (see node-receiver.ts).
+      request.pause()
       reject(error)
     })
     const onData = (chunk: Buffer): void => void collector.add(chunk)

@@ -102,4 +102,22 @@ describe('createFetchHandler() and bodies it does not read', () => {
       expect(() => createFetchHandler(hooks, { readTimeout }), String(readTimeout)).to.throw(TypeError, /readTimeout/)
     }
   })
+
+  it('cancels, unread, a body of unknown size it refuses before reading (403)', async () => {
+    const hooks = createRoomWebhooks({ sdkAppId, log: quiet })
+    const callback = createTestCallback('room.created', { sdkAppId: 1400000001 })
+    const { request, stream } = hangingRequest(callback.url(endpoint), callback.body)
+    const response = await createFetchHandler(hooks)(request)
+    expect([response.status, response.headers.get('connection')]).to.deep.equal([403, 'close'])
+    expect(stream.cancelled).to.equal(true)
+  })
+
+  it('cancels, unread, a body whose declared size is over the limit (413)', async () => {
+    const hooks = createRoomWebhooks({ sdkAppId, bodyLimit: 1024, log: quiet })
+    const callback = createTestCallback('room.created', { sdkAppId })
+    const { request, stream } = hangingRequest(callback.url(endpoint), callback.body, { 'content-length': String(64 * 1024 * 1024) })
+    const response = await createFetchHandler(hooks)(request)
+    expect([response.status, response.headers.get('connection')]).to.deep.equal([413, 'close'])
+    expect(stream.cancelled).to.equal(true)
+  })
 })
