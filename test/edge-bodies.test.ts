@@ -10,7 +10,7 @@ import { createKoaMiddleware } from '@roomhooks/koa'
 import { callbackQuery, fixtureText, SDK_APP_ID } from './support/callbacks.js'
 import { listen, post, type RunningServer } from './support/http.js'
 import { countBytesRead, pushUpload, RawConnection, rawRequest } from './support/raw-http.js'
-import { allTransports, expressVersions, honoTransport, koaVersions, nodeTransports, type Mount } from './support/transports.js'
+import { allTransports, expressVersions, honoTransport, koaVersions, nodeTransports, type Mount } from './support/edge-transports.js'
 
 const PATH = '/tencent/callback'
 const CREATED = 'Room.CallbackAfterCreateRoom'

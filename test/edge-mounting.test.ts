@@ -8,7 +8,7 @@ import { createKoaMiddleware } from '@roomhooks/koa'
 import { callbackQuery, fixtureText, SDK_APP_ID } from './support/callbacks.js'
 import { listen, post, type RunningServer } from './support/http.js'
 import { describeReceiverContract } from './support/receiver-contract.js'
-import { expressVersions, koaVersions } from './support/transports.js'
+import { expressVersions, koaVersions } from './support/edge-transports.js'
 
 const CREATED = 'Room.CallbackAfterCreateRoom'
 const quiet = { warn: () => {}, error: () => {} }
