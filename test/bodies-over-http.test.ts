@@ -1,14 +1,17 @@
 import { expect } from 'chai'
 import { createRoomWebhooks, type AnyCallbackEvent, type RoomWebhooks } from '@roomhooks/core'
 import { callbackQuery, fixtureText, SDK_APP_ID } from './support/callbacks.js'
-import { post, type RunningServer } from './support/http.js'
-import { TRANSPORT_PATH, transports } from './support/transports.js'
+import { listen, post, type RunningServer } from './support/http.js'
+import { allTransports } from './support/transports.js'
+
+const PATH = '/tencent/callback'
 
 // Bodies the second hardening round found mishandled, through each transport that carries them.
 
 const BIG = '144115216631667826'
 
-for (const [transport, start] of Object.entries(transports)) {
+for (const [transport, mount] of Object.entries(allTransports)) {
+  const start = (hooks: RoomWebhooks) => listen(mount(hooks, { path: PATH }))
   describe(`bodies over ${transport}`, () => {
     let server: RunningServer | undefined
     let hooks: RoomWebhooks
@@ -24,7 +27,7 @@ for (const [transport, start] of Object.entries(transports)) {
     })
 
     const send = (command: string, body: string | Uint8Array, query = callbackQuery({ command })) =>
-      post(`${server!.url}${TRANSPORT_PATH}?${query}`, body)
+      post(`${server!.url}${PATH}?${query}`, body)
 
     it('keeps integers above 2^53 exact in string fields that are not *_Account (RoomId, BattleId, GroupId, UserId)', async () => {
       const bodies: [string, string][] = [

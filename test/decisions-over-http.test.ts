@@ -1,8 +1,10 @@
 import { expect } from 'chai'
 import { createRoomWebhooks, type RoomhooksError, type RoomWebhooks } from '@roomhooks/core'
 import { callbackQuery, fixtureText, SDK_APP_ID } from './support/callbacks.js'
-import { post, type RunningServer } from './support/http.js'
-import { TRANSPORT_PATH as PATH, transports } from './support/transports.js'
+import { listen, post, type RunningServer } from './support/http.js'
+import { allTransports } from './support/transports.js'
+
+const PATH = '/tencent/callback'
 
 // Before-callback decisions are the money path: a decision counts when it is made, and an answer that cannot be
 // sent becomes the documented failure decision, whichever transport carries it.
@@ -10,7 +12,8 @@ import { TRANSPORT_PATH as PATH, transports } from './support/transports.js'
 const GIFT = 'Live.CallbackBeforeSendGift'
 const MESSAGE = 'Group.CallbackBeforeSendMsg'
 
-for (const [transport, start] of Object.entries(transports)) {
+for (const [transport, mount] of Object.entries(allTransports)) {
+  const start = (hooks: RoomWebhooks) => listen(mount(hooks, { path: PATH }))
   describe(`before-callback decisions over ${transport}`, () => {
     let server: RunningServer | undefined
     afterEach(async () => {

@@ -44,6 +44,11 @@ export const errorCodes = {
     meaning: 'Never answered, only reported to onError: the dedupe store failed or was slow, and the callback was handled anyway.',
   },
   SHUTTING_DOWN: { code: 50302, status: 503, meaning: 'The receiver is closing (hooks.close()); the callback was not handled.' },
+  CONNECTION_CLOSING: {
+    code: 50303,
+    status: 503,
+    meaning: 'Not processed, never answered: the request was pipelined behind one answered with Connection: close, and the connection closes.',
+  },
   HANDLER_TIMEOUT: {
     code: 50401,
     status: 504,

@@ -1,7 +1,6 @@
+import { BodyCollector, checkBodyHeaders, DRAIN_LIMIT, isDrainable, readTimeoutOption } from './collect-body.js'
 import { errorResponse, serializeEnvelope, type CallbackResponse } from './envelope.js'
 import { RoomhooksError } from './errors.js'
-import { bodyTooLarge } from './parse-body.js'
-import { checkBodyHeaders } from './read-body.js'
 import type { RoomWebhooks } from './webhooks.js'
 
 /** A web-standard request handler: Hono, Next.js route handlers, Bun, Deno, Cloudflare Workers. */
@@ -11,7 +10,13 @@ export type FetchHandler = (request: Request) => Promise<Response>
 export interface FetchHandlerOptions {
   /** Only requests to this path are callbacks; others get 404. Leave it out when the framework routes. */
   readonly path?: string
+  /** How long the body may take to arrive, in ms (408 after it). Default 5000. */
+  readonly readTimeout?: number
 }
+
+const UNREAD = 0
+const READING = 1
+const READ = 2
 
 /**
  * Receives callbacks as web-standard `Request`s and answers `Response`s, for runtimes without node:http.
@@ -21,37 +26,99 @@ export interface FetchHandlerOptions {
  * export const POST = createFetchHandler(hooks)                   // Next.js route handler
  */
 export function createFetchHandler(hooks: RoomWebhooks, options: FetchHandlerOptions = {}): FetchHandler {
+  const { path } = options
+  const readTimeout = readTimeoutOption(options.readTimeout)
+
   return async (request) => {
     const url = new URL(request.url)
-    if (options.path !== undefined && url.pathname !== options.path) {
-      return toResponse(errorResponse(new RoomhooksError('NOT_FOUND', 'Not the callback path')))
+    if (path !== undefined && url.pathname !== path) {
+      return toResponse(await settleUnread(request, errorResponse(new RoomhooksError('NOT_FOUND', 'Not the callback path')), readTimeout, true))
     }
     if (request.method !== 'POST') {
       const refusal = errorResponse(new RoomhooksError('METHOD_NOT_ALLOWED', 'Callbacks must be sent with POST'))
-      return toResponse({ ...refusal, headers: { allow: 'POST' } })
+      return toResponse(await settleUnread(request, { ...refusal, headers: { allow: 'POST' } }, readTimeout, true))
     }
-    return toResponse(await hooks.receive({ query: url.search, body: (limit) => readFetchBody(request, limit) }))
+    let state = UNREAD
+    const answer = await hooks.receive({
+      query: url.search,
+      body: async (limit) => {
+        state = READING
+        const body = await readFetchBody(request, limit, readTimeout)
+        state = READ
+        return body
+      },
+    })
+    if (state === READ) return toResponse(answer)
+    // Refused before the body was read (403, 401): drain it when small. Refused while reading it (408, 413,
+    // 415): stop the upload.
+    return toResponse(await settleUnread(request, answer, readTimeout, state === UNREAD))
   }
 }
 
-/** Reads a web-standard body, never holding more than `limit` bytes. */
-async function readFetchBody(request: Request, limit: number): Promise<Uint8Array> {
+/** Reads a web-standard body, never holding more than `limit` bytes nor waiting longer than `timeout` ms. */
+function readFetchBody(request: Request, limit: number, timeout: number): Promise<Uint8Array> {
   checkBodyHeaders(request.headers.get('content-length'), request.headers.get('content-encoding'), limit)
-  if (request.body === null) return new Uint8Array()
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel()
-      throw bodyTooLarge(limit)
+  if (request.body === null) return Promise.resolve(new Uint8Array())
+  return collectStream(request.body, limit, timeout, true)
+}
+
+function collectStream(body: ReadableStream<Uint8Array>, limit: number, timeout: number, keep: boolean): Promise<Buffer> {
+  const reader = body.getReader()
+  return new Promise((resolve, reject) => {
+    const collector = new BodyCollector(limit, timeout, keep, (error) => {
+      if (error === undefined) {
+        resolve(collector.bytes())
+        return
+      }
+      // Stop the source: nothing more of this body is wanted (a pending read then ends).
+      reader.cancel().catch(() => {})
+      reject(error)
+    })
+    void pump(reader, collector)
+  })
+}
+
+async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, collector: BodyCollector): Promise<void> {
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) {
+        collector.end()
+        return
+      }
+      if (!collector.add(value)) return
     }
-    chunks.push(value)
+  } catch (error) {
+    collector.fail(new RoomhooksError('INCOMPLETE_BODY', 'The body could not be read', { cause: error }))
   }
-  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size)
+}
+
+/**
+ * An answer given without the whole body read. A small body (declared Content-Length within the drain limit) is
+ * read and dropped within the read timeout, so the connection can serve the next request. Any other is cancelled
+ * unread, and the answer asks to close the connection: cancelling ends the upload where the runtime passes it on
+ * to the socket; the close ends it on node:http-based servers such as @hono/node-server, which do not.
+ */
+async function settleUnread(request: Request, answer: CallbackResponse, readTimeout: number, mayDrain: boolean): Promise<CallbackResponse> {
+  const body = request.body
+  if (body === null) return answer
+  if (!body.locked) {
+    if (mayDrain && isDrainable(request.headers.get('content-length'), request.headers.get('transfer-encoding'))) {
+      try {
+        await collectStream(body, DRAIN_LIMIT, readTimeout, false)
+        return answer
+      } catch {
+        // too slow: the stream was cancelled
+        return closing(answer)
+      }
+    }
+    body.cancel().catch(() => {})
+  }
+  return closing(answer)
+}
+
+function closing(answer: CallbackResponse): CallbackResponse {
+  return { ...answer, headers: { ...answer.headers, connection: 'close' } }
 }
 
 function toResponse(answer: CallbackResponse): Response {

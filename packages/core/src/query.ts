@@ -50,6 +50,23 @@ export function readCallbackQuery(input: QueryInput): CallbackQuery {
   return query
 }
 
+/**
+ * Whether a raw query string (from `start`, after the `?`) names `SdkAppid` (in any casing) or `CallbackCommand`,
+ * as every callback URL does: what tells a callback from the app's other requests when the receiver has no `path`.
+ */
+export function looksLikeCallbackQuery(query: string, start = 0): boolean {
+  while (start < query.length) {
+    let end = query.indexOf('&', start)
+    if (end === -1) end = query.length
+    let equals = query.indexOf('=', start)
+    if (equals === -1 || equals > end) equals = end
+    const field = fieldAt(query, start, equals)
+    if (field === 'sdkAppId' || field === 'command') return true
+    start = end + 1
+  }
+  return false
+}
+
 /** The field named by `text[start, end)`, compared without regard to case, or undefined. */
 function fieldAt(text: string, start: number, end: number): keyof CallbackQuery | undefined {
   for (const [name, field] of FIELDS) {

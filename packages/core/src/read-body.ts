@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
+import { BodyCollector, checkBodyHeaders, DRAIN_LIMIT } from './collect-body.js'
 import { RoomhooksError } from './errors.js'
-import { bodyTooLarge } from './parse-body.js'
 
 /**
  * Reads a request body, never holding more than `limit` bytes: a declared Content-Length over the limit is
@@ -9,51 +9,37 @@ import { bodyTooLarge } from './parse-body.js'
  */
 export async function readRequestBody(request: IncomingMessage, limit: number, timeout: number): Promise<Buffer> {
   checkBodyHeaders(request.headers['content-length'], request.headers['content-encoding'], limit)
-
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const timer = setTimeout(() => {
-      finish(new RoomhooksError('BODY_TIMEOUT', `The body did not arrive within ${timeout} ms`))
-    }, timeout)
-
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length
-      if (size > limit) finish(bodyTooLarge(limit))
-      else chunks.push(chunk)
-    }
-    const onEnd = (): void => finish(undefined)
-    const onClose = (): void => {
-      if (!request.complete) finish(new RoomhooksError('INCOMPLETE_BODY', 'The connection closed before the body was complete'))
-    }
-    const onError = (error: Error): void => {
-      finish(new RoomhooksError('INCOMPLETE_BODY', 'The body could not be read', { cause: error }))
-    }
-
-    function finish(error: RoomhooksError | undefined): void {
-      clearTimeout(timer)
-      request.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onError)
-      if (error === undefined) {
-        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
-        return
-      }
-      chunks.length = 0
-      // Whatever is still coming is discarded; the answer closes the connection (see node-receiver.ts).
-      request.resume()
-      reject(error)
-    }
-
-    request.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onError)
-  })
+  return collectRequestBody(request, limit, timeout, true)
 }
 
 /**
- * Refuses a body from its headers alone, before any of it is read: a declared size over the limit (413), or a
- * compressed body (415; the platform sends plain JSON).
+ * Reads and throws away the body of a refused request whose declared size is small, so that the connection can
+ * serve the next request; rejects when the body does not arrive in time.
  */
-export function checkBodyHeaders(contentLength: string | null | undefined, contentEncoding: string | null | undefined, limit: number): void {
-  if (contentLength != null && Number(contentLength) > limit) throw bodyTooLarge(limit)
-  if (contentEncoding != null && contentEncoding.toLowerCase() !== 'identity') {
-    throw new RoomhooksError('UNSUPPORTED_ENCODING', `Content-Encoding ${JSON.stringify(contentEncoding.slice(0, 32))} is not supported`)
-  }
+export function drainRequestBody(request: IncomingMessage, timeout: number): Promise<unknown> {
+  return collectRequestBody(request, DRAIN_LIMIT, timeout, false)
+}
+
+function collectRequestBody(request: IncomingMessage, limit: number, timeout: number, keep: boolean): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const collector = new BodyCollector(limit, timeout, keep, (error) => {
+      request.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onError)
+      if (error === undefined) {
+        resolve(collector.bytes())
+        return
+      }
+      // Whatever is still coming stays unread: the answer closes the connection (see node-receiver.ts).
+      request.pause()
+      reject(error)
+    })
+    const onData = (chunk: Buffer): void => void collector.add(chunk)
+    const onEnd = (): void => collector.end()
+    const onClose = (): void => {
+      if (!request.complete) collector.fail(new RoomhooksError('INCOMPLETE_BODY', 'The connection closed before the body was complete'))
+    }
+    const onError = (error: Error): void => {
+      collector.fail(new RoomhooksError('INCOMPLETE_BODY', 'The body could not be read', { cause: error }))
+    }
+    request.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onError)
+  })
 }

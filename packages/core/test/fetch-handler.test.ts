@@ -61,3 +61,63 @@ describe('createFetchHandler()', () => {
     expect((await handler(new Request('http://localhost/other', { method: 'POST', body: '{}' }))).status).to.equal(404)
   })
 })
+
+describe('createFetchHandler() and bodies it does not read', () => {
+  /** A request whose body stream sends `first` and then nothing more, and tells when it is cancelled. */
+  function hangingRequest(url: string, first: string, headers: Record<string, string> = {}) {
+    const stream = { cancelled: false }
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(first))
+      },
+      cancel() {
+        stream.cancelled = true
+      },
+    })
+    return { request: new Request(url, { method: 'POST', body, headers, duplex: 'half' } as RequestInit), stream }
+  }
+
+  it('answers 408 to a body that does not arrive within readTimeout, and cancels its stream', async () => {
+    let runs = 0
+    const hooks = createRoomWebhooks({ sdkAppId, log: quiet }).onAny(() => void runs++)
+    const callback = createTestCallback('room.created', { sdkAppId })
+    const { request, stream } = hangingRequest(callback.url(endpoint), callback.body.slice(0, 20))
+    const started = Date.now()
+    const response = await createFetchHandler(hooks, { readTimeout: 100 })(request)
+    expect(Date.now() - started).to.be.within(80, 1000)
+    expect(response.status).to.equal(408)
+    expect(response.headers.get('connection')).to.equal('close')
+    expect(await response.json()).to.deep.equal({
+      ActionStatus: 'FAIL',
+      ErrorCode: 40801,
+      ErrorInfo: 'The body did not arrive within 100 ms',
+    })
+    expect(stream.cancelled).to.equal(true)
+    expect(runs).to.equal(0)
+  })
+
+  it('refuses a readTimeout that is not a positive number of ms', () => {
+    const hooks = createRoomWebhooks({ sdkAppId, log: quiet })
+    for (const readTimeout of [0, -1, Number.NaN, 2 ** 31]) {
+      expect(() => createFetchHandler(hooks, { readTimeout }), String(readTimeout)).to.throw(TypeError, /readTimeout/)
+    }
+  })
+
+  it('cancels, unread, a body of unknown size it refuses before reading (403)', async () => {
+    const hooks = createRoomWebhooks({ sdkAppId, log: quiet })
+    const callback = createTestCallback('room.created', { sdkAppId: 1400000001 })
+    const { request, stream } = hangingRequest(callback.url(endpoint), callback.body)
+    const response = await createFetchHandler(hooks)(request)
+    expect([response.status, response.headers.get('connection')]).to.deep.equal([403, 'close'])
+    expect(stream.cancelled).to.equal(true)
+  })
+
+  it('cancels, unread, a body whose declared size is over the limit (413)', async () => {
+    const hooks = createRoomWebhooks({ sdkAppId, bodyLimit: 1024, log: quiet })
+    const callback = createTestCallback('room.created', { sdkAppId })
+    const { request, stream } = hangingRequest(callback.url(endpoint), callback.body, { 'content-length': String(64 * 1024 * 1024) })
+    const response = await createFetchHandler(hooks)(request)
+    expect([response.status, response.headers.get('connection')]).to.deep.equal([413, 'close'])
+    expect(stream.cancelled).to.equal(true)
+  })
+})

@@ -6,8 +6,11 @@ export type ExpressMiddlewareOptions = NodeReceiverOptions
 
 /**
  * Express 4 and 5 middleware that receives Tencent Cloud Room and Live callbacks. Mount it on a route, or with
- * `app.use()` and a `path`. Works with or without `express.json()` before it; it reads the raw body itself when
- * nothing did, which keeps large user IDs exact.
+ * `app.use()`: on a route it takes every request the route matches; with `app.use()` and a `path`, the requests to
+ * that path; with `app.use()` alone, only the requests that look like callbacks (`SdkAppid` or `CallbackCommand`
+ * in the query string). Everything else goes to `next()`. Works with
+ * or without `express.json()` before it; it reads the raw body itself when nothing did, or takes `req.rawBody`
+ * when a parser kept it, which keeps large user IDs exact.
  *
  * @example
  * app.post('/tencent/callback', createExpressMiddleware(hooks))
@@ -15,7 +18,8 @@ export type ExpressMiddlewareOptions = NodeReceiverOptions
 export function createExpressMiddleware(hooks: RoomWebhooks, options: ExpressMiddlewareOptions = {}): RequestHandler {
   const receiver = createNodeReceiver(hooks, options)
   return (req, res, next) => {
-    if (!receiver.matches(req)) {
+    // Express sets req.route when the middleware was mounted on a route (app.post(path, …)), not with app.use().
+    if (!receiver.matches(req, req.route !== undefined)) {
       next()
       return
     }
