@@ -9,17 +9,19 @@ import type { BodyInput } from './parse-body.js'
  *
  * A key moves from claimed (handlers running, for at most `lease` ms) to done (for `ttl` ms), or is released when
  * the handlers failed, so that a retry runs them again. A duplicate is answered OK only once a delivery is done.
+ * Each claim has an `owner` (unique per delivery): a delivery whose lease lapsed, and whose key another delivery
+ * has claimed since, must not complete or release that other delivery's claim.
  */
 export interface DedupeStore {
   /**
-   * Marks `key` as running for `lease` ms unless the store already has it. Returns `'claimed'` when it did not
-   * (the caller handles the callback), else the state it has: `'running'` or `'done'`.
+   * Marks `key` as running, for `owner`, for `lease` ms, unless the store already has it. Returns `'claimed'` when
+   * it did not (the caller handles the callback), else the state it has: `'running'` or `'done'`.
    */
-  claim(key: string, lease: number): ClaimResult | Promise<ClaimResult>
-  /** Marks `key` as done for `ttl` ms: its handlers succeeded. */
-  complete(key: string, ttl: number): void | Promise<void>
-  /** Forgets `key`, so that a retry is handled again (used when the handlers failed). */
-  release(key: string): void | Promise<void>
+  claim(key: string, lease: number, owner: string): ClaimResult | Promise<ClaimResult>
+  /** Marks `key` as done for `ttl` ms (its handlers succeeded), unless another owner has claimed it since. */
+  complete(key: string, ttl: number, owner: string): void | Promise<void>
+  /** Forgets `key` if `owner` still holds it, so that a retry is handled again (the handlers failed). */
+  release(key: string, owner: string): void | Promise<void>
 }
 
 /** What {@link DedupeStore.claim} found. */
@@ -57,36 +59,44 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
     throw new TypeError('[@roomhooks/core] maxEntries must be a positive integer')
   }
   // Entries are kept in the order they were last written, which is close to expiry order: the oldest go first.
-  const entries = new Map<string, { readonly state: 'running' | 'done'; readonly expiry: number }>()
-  const write = (key: string, state: 'running' | 'done', ms: number, now: number): void => {
+  const entries = new Map<string, { readonly state: 'running' | 'done'; readonly owner: string; readonly expiry: number }>()
+  const write = (key: string, state: 'running' | 'done', owner: string, ms: number, now: number): void => {
     entries.delete(key)
     for (const [oldest, entry] of entries) {
       if (entry.expiry > now && entries.size < maxEntries) break
       entries.delete(oldest)
     }
-    entries.set(key, { state, expiry: now + ms })
+    entries.set(key, { state, owner, expiry: now + ms })
+  }
+  /** The live entry of `key`, if any. */
+  const find = (key: string, now: number) => {
+    const entry = entries.get(key)
+    return entry !== undefined && entry.expiry > now ? entry : undefined
   }
   return {
-    claim(key, lease) {
+    claim(key, lease, owner) {
       const now = Date.now()
-      const entry = entries.get(key)
-      if (entry !== undefined && entry.expiry > now) return entry.state
-      write(key, 'running', lease, now)
+      const entry = find(key, now)
+      if (entry !== undefined) return entry.state
+      write(key, 'running', owner, lease, now)
       return 'claimed'
     },
-    complete(key, ttl) {
-      write(key, 'done', ttl, Date.now())
+    complete(key, ttl, owner) {
+      const now = Date.now()
+      const entry = find(key, now)
+      if (entry === undefined || (entry.state === 'running' && entry.owner === owner)) write(key, 'done', owner, ttl, now)
     },
-    release(key) {
-      entries.delete(key)
+    release(key, owner) {
+      const entry = find(key, Date.now())
+      if (entry?.state === 'running' && entry.owner === owner) entries.delete(key)
     },
   }
 }
 
-/** What identifies a delivery: the command and the SHA-256 of the body as received. */
-export function dedupeKey(command: string, body: BodyInput): string {
+/** What identifies a delivery: the command, the app it is for, and the SHA-256 of the body as received. */
+export function dedupeKey(command: string, sdkAppId: number, body: BodyInput): string {
   const text = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)
-  return `${command}:${hash('sha256', text, 'base64url')}`
+  return `${command}:${sdkAppId}:${hash('sha256', text, 'base64url')}`
 }
 
 /** A store's answer, given up after `ms` so that a slow store cannot eat the platform's 2 s. */

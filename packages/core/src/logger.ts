@@ -1,3 +1,5 @@
+import { isThenable } from './thenable.js'
+
 /**
  * A logger roomhooks can write to: console, pino, winston, bunyan, Fastify's `app.log`, or any object with some of
  * these methods. Each method is called on the logger itself, so class-based loggers work unchanged.
@@ -25,7 +27,8 @@ export interface Log {
  * and the error as metadata. A logger that throws, returns a rejected promise or lacks a method never breaks an
  * answer: levels it lacks fall back to the console (warn, error) or to nothing (debug, info).
  */
-export function createLogger(logger: Partial<Logger> = consoleWarnings): Log {
+export function createLogger(given?: Partial<Logger> | null): Log {
+  const logger = given ?? consoleWarnings
   const errorFirst = takesErrorFirst(logger)
   const write = (level: Level, message: string, error?: unknown): void => {
     try {
@@ -40,7 +43,7 @@ export function createLogger(logger: Partial<Logger> = consoleWarnings): Log {
           : errorFirst
             ? method.call(logger, error instanceof Error ? error : { err: error }, message)
             : method.call(logger, message, error)
-      if (result instanceof Promise) result.catch(ignore)
+      if (isThenable(result)) result.then(undefined, ignore)
     } catch {
       // The logger failed; the answer to the platform must not.
     }

@@ -1,3 +1,5 @@
+import { isThenable } from './thenable.js'
+
 /** How the handlers of one callback ended: all within the deadline, or not all of them. */
 export type HandlersOutcome =
   | { readonly late: false; readonly results: readonly PromiseSettledResult<unknown>[] }
@@ -44,14 +46,6 @@ function call<Event>(
   } catch (reason) {
     return { status: 'rejected', reason }
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
 }
 
 /** The reasons of the handlers that failed. */

@@ -1,4 +1,5 @@
-import { commandDefinitions, findCommand, requireDefinition } from './catalog.js'
+import { randomUUID } from 'node:crypto'
+import { commandDefinitions, findCommand, requireDefinition, type AnyCommandDefinition } from './catalog.js'
 import { formatPath, type PayloadPath } from './coerce.js'
 import {
   combineDecisions,
@@ -61,9 +62,9 @@ export interface CloseOptions {
 
 /** What {@link RoomWebhooks.close} found. */
 export interface CloseResult {
-  /** Every handler finished within the timeout. */
+  /** Everything finished within the timeout. */
   readonly drained: boolean
-  /** How many callbacks still had handlers running when the timeout passed. */
+  /** How many tasks (callbacks being handled, handlers answered without, store updates) were unfinished. */
   readonly running: number
 }
 
@@ -87,6 +88,9 @@ type SettledListener = (succeeded: boolean) => void
 // Tencent's commands are `Product.CallbackName`; anything else in CallbackCommand is not from the platform.
 const COMMAND_NAME = /^[A-Za-z][A-Za-z0-9_.]{0,127}$/
 
+// setTimeout's largest delay; a longer one fires at once.
+const MAX_TIMER = 2 ** 31 - 1
+
 /**
  * Receives Tencent Cloud Room and Live callbacks: verifies, parses, validates, dispatches typed events to the
  * handlers, and answers with the envelope the platform expects. Create it with {@link createRoomWebhooks}.
@@ -102,8 +106,10 @@ export class RoomWebhooks {
   readonly #handlers = new Map<EventName, readonly AnyHandler[]>()
   #anyHandlers: readonly AnyHandler[] = []
   #errorHandlers: readonly ErrorHandler[] = []
-  // Work not finished yet: callbacks being handled, handlers answered without, store updates. close() waits for it.
-  readonly #running = new Set<Promise<unknown>>()
+  // Tasks not finished yet: callbacks being handled, handlers answered without, store updates. A count, not the
+  // tasks themselves, so that a handler that never settles is not kept in memory. close() waits for it to be 0.
+  #running = 0
+  #idle: (() => void) | undefined
   #closing: Promise<CloseResult> | undefined
 
   constructor(options: RoomWebhooksOptions) {
@@ -232,14 +238,15 @@ export class RoomWebhooks {
     try {
       const text = readBodyText(body, this.#bodyLimit)
       const payload = parseCallbackBody(body, text)
-      const command = this.#resolveCommand(query.command, payload)
-      const definition = findCommand(command)
+      const resolved = this.#resolveCommand(query.command, payload)
+      const definition = typeof resolved === 'string' ? undefined : resolved
+      const command = typeof resolved === 'string' ? resolved : resolved.command
       if (definition !== undefined) {
         validatePayload(definition, payload, text, (paths) => this.#warnInexact(command, paths))
       }
       const event = {
         name: definition?.event ?? null,
-        command: definition?.command ?? command,
+        command,
         payload,
         sdkAppId,
         clientIp: query.clientIp,
@@ -252,8 +259,10 @@ export class RoomWebhooks {
         Object.assign(event, decisionHelpers(definition.event, definition.decisions, (decision) => this.#record(delivery, decision)))
       }
       // Before-callbacks are never deduplicated: a repeated question needs its answer again. Nor are commands
-      // roomhooks does not know, whose names it cannot vouch for.
-      if (this.#dedupe !== undefined && definition?.kind === 'after') key = this.#dedupeKey(definition.command, text ?? body, trace)
+      // roomhooks does not know, whose names it cannot vouch for, nor callbacks nobody listens to.
+      if (this.#dedupe !== undefined && definition?.kind === 'after' && this.#handlersFor(definition.event).length > 0) {
+        key = this.#dedupeKey(command, sdkAppId, text ?? body, trace)
+      }
     } catch (error) {
       return this.#refuse(error, trace)
     }
@@ -262,11 +271,11 @@ export class RoomWebhooks {
   }
 
   /**
-   * The command of a callback: the body's, else the query's (which then stands in for the body's). When both name
-   * known commands that differ, the body decides: some documentation pages show one command's body under
-   * another's query string.
+   * The command of a callback, as its catalog row when it is known: the body's, else the query's (which then
+   * stands in for the body's). When both name known commands that differ, the body decides: some documentation
+   * pages show one command's body under another's query string.
    */
-  #resolveCommand(fromQuery: string | undefined, payload: Record<string, unknown>): string {
+  #resolveCommand(fromQuery: string | undefined, payload: Record<string, unknown>): AnyCommandDefinition | string {
     const inBody = payload['CallbackCommand']
     const fromBody = typeof inBody === 'string' && inBody !== '' ? inBody : undefined
     const command = fromBody ?? fromQuery
@@ -278,10 +287,10 @@ export class RoomWebhooks {
       throw new RoomhooksError('INVALID_COMMAND', `CallbackCommand ${quoteClientText(command)} is not a command name`)
     }
     if (fromBody === undefined) {
-      if (inBody === undefined || inBody === null) payload['CallbackCommand'] = command
-      return command
+      if (inBody === undefined || inBody === null || inBody === '') payload['CallbackCommand'] = command
+      return definition ?? command
     }
-    if (fromQuery === undefined || fromQuery === '' || fromQuery === fromBody) return command
+    if (fromQuery === undefined || fromQuery === '' || fromQuery === fromBody) return definition ?? command
     const queried = findCommand(fromQuery)
     if (definition === undefined || queried === undefined) {
       throw new RoomhooksError(
@@ -292,13 +301,13 @@ export class RoomWebhooks {
     if (queried !== definition) {
       this.#log.warn(`[@roomhooks/core] The query string names ${queried.command} but the body is ${definition.command}; handled as ${definition.command}`)
     }
-    return command
+    return definition
   }
 
   /** The dedupe key, or undefined when the body cannot be hashed (a parsed body too deep to serialise): handled anyway. */
-  #dedupeKey(command: string, body: BodyInput, trace: CallbackTrace | undefined): string | undefined {
+  #dedupeKey(command: string, sdkAppId: number, body: BodyInput, trace: CallbackTrace | undefined): string | undefined {
     try {
-      return dedupeKey(command, body)
+      return dedupeKey(command, sdkAppId, body)
     } catch (error) {
       this.#report(dedupeFailure(error, 'could not key this callback; it was handled without deduplication'), trace)
       return undefined
@@ -312,38 +321,35 @@ export class RoomWebhooks {
    */
   #dispatchOnce(key: string, delivery: Delivery): CallbackResponse | Promise<CallbackResponse> {
     const { store, ttl, timeout } = this.#dedupe as Required<DedupeOptions>
-    const settle: SettledListener = (succeeded) => this.#settleClaim(store, key, ttl, timeout, succeeded, delivery.trace)
+    const owner = randomUUID()
+    const settle: SettledListener = (succeeded) => this.#settleClaim(store, key, owner, ttl, timeout, succeeded, delivery.trace)
     let claim: ClaimResult | Promise<ClaimResult>
     try {
-      claim = store.claim(key, Math.min(DEDUPE_LEASE, ttl))
+      claim = store.claim(key, Math.min(DEDUPE_LEASE, ttl), owner)
     } catch (error) {
       return this.#dispatchUnclaimed(error, undefined, delivery, settle)
     }
-    const decide = (result: ClaimResult): CallbackResponse | Promise<CallbackResponse> => {
-      if (result === 'claimed') return this.#dispatch(delivery, settle)
-      if (result === 'done') {
-        this.#log.debug(`[@roomhooks/core] ${delivery.event.command} was delivered again; its handlers already ran`)
-        return okResponse
-      }
-      if (result === 'running') {
-        return this.#refuse(
-          new RoomhooksError('DUPLICATE_IN_PROGRESS', 'The same callback is being handled; send it again once that has finished'),
-          delivery.trace,
-        )
-      }
-      throw new TypeError(`The store's claim() answered ${quoteClientText(String(result))}, not 'claimed', 'running' or 'done'`)
-    }
-    if (!(claim instanceof Promise)) {
-      try {
-        return decide(claim)
-      } catch (error) {
-        return this.#dispatchUnclaimed(error, undefined, delivery, settle)
-      }
-    }
+    if (!(claim instanceof Promise)) return this.#afterClaim(claim, delivery, settle)
     const lateClaim = claim
-    return (withinTimeout(lateClaim, timeout) as Promise<ClaimResult>)
-      .then(decide)
-      .catch((error: unknown) => this.#dispatchUnclaimed(error, lateClaim, delivery, settle))
+    return (withinTimeout(lateClaim, timeout) as Promise<ClaimResult>).then(
+      (result) => this.#afterClaim(result, delivery, settle),
+      (error: unknown) => this.#dispatchUnclaimed(error, lateClaim, delivery, settle),
+    )
+  }
+
+  /** Runs a callback the store let through; a copy of one handled is answered OK, of one running 409. */
+  #afterClaim(result: ClaimResult, delivery: Delivery, settle: SettledListener): CallbackResponse | Promise<CallbackResponse> {
+    if (result === 'claimed') return this.#dispatch(delivery, settle)
+    if (result === 'done') {
+      this.#log.debug(`[@roomhooks/core] ${delivery.event.command} was delivered again; its handlers already ran`)
+      return okResponse
+    }
+    if (result === 'running') {
+      const running = new RoomhooksError('DUPLICATE_IN_PROGRESS', 'The same callback is being handled; send it again once that has finished')
+      return this.#refuse(running, delivery.trace)
+    }
+    const odd = new TypeError(`The store's claim() answered ${quoteClientText(String(result))}, not 'claimed', 'running' or 'done'`)
+    return this.#dispatchUnclaimed(odd, undefined, delivery, settle)
   }
 
   /** Handles a callback the store could not claim in time, settling the claim if it lands later. */
@@ -357,7 +363,8 @@ export class RoomWebhooks {
     if (!(lateClaim instanceof Promise)) return this.#dispatch(delivery)
     let handlersSettled: SettledListener = () => {}
     const outcome = new Promise<boolean>((resolve) => (handlersSettled = resolve))
-    const claimSettled = Promise.all([lateClaim, outcome]).then(
+    // After the lease there is no claim left to settle, so a claim that never answers is not waited for longer.
+    const claimSettled = Promise.all([withinTimeout(lateClaim, DEDUPE_LEASE), outcome]).then(
       ([result, succeeded]) => result === 'claimed' && settle(succeeded),
       () => {}, // the claim failed: there is nothing to settle
     )
@@ -366,7 +373,15 @@ export class RoomWebhooks {
   }
 
   /** Records the outcome in the store: done when the handlers succeeded, released for a retry when they failed. */
-  #settleClaim(store: DedupeStore, key: string, ttl: number, timeout: number, succeeded: boolean, trace: CallbackTrace | undefined): void {
+  #settleClaim(
+    store: DedupeStore,
+    key: string,
+    owner: string,
+    ttl: number,
+    timeout: number,
+    succeeded: boolean,
+    trace: CallbackTrace | undefined,
+  ): void {
     const failed = (error: unknown) =>
       this.#report(
         dedupeFailure(
@@ -378,7 +393,7 @@ export class RoomWebhooks {
         trace,
       )
     try {
-      const written = withinTimeout(succeeded ? store.complete(key, ttl) : store.release(key), timeout)
+      const written = withinTimeout(succeeded ? store.complete(key, ttl, owner) : store.release(key, owner), timeout)
       if (written instanceof Promise) this.#track(written.catch(failed))
     } catch (error) {
       failed(error)
@@ -422,7 +437,7 @@ export class RoomWebhooks {
           `Handlers for ${event.command} did not decide within ${this.#handlerTimeout} ms; the failure decision was answered`,
         )
         this.#report(timeout, trace)
-        return this.#failureResponse(event.name as string, rules, 'late')
+        return this.#failureResponse(delivery, rules, 'late')
       }
       this.#log.warn(
         `[@roomhooks/core] Handlers for ${event.command} took longer than ${this.#handlerTimeout} ms; answered without them and let them finish`,
@@ -434,7 +449,7 @@ export class RoomWebhooks {
     if (failures.length > 0) {
       const failure = new HandlerError(event, failures, false)
       this.#report(failure, trace)
-      return rules ? this.#failureResponse(event.name as string, rules, 'failed') : errorResponse(failure)
+      return rules ? this.#failureResponse(delivery, rules, 'failed') : errorResponse(failure)
     }
     return rules ? this.#decide(delivery, outcome.results) : okResponse
   }
@@ -447,7 +462,9 @@ export class RoomWebhooks {
     const made = [...returned, ...delivery.decisions.filter((decision) => !returned.includes(decision))]
     const decision = combineDecisions(made)
     if (decision === undefined) return okResponse
-    const overruled = returned.find((other) => other.action !== decision.action)
+    // Handlers that disagree are normal (the stricter wins, as documented); a handler whose own returned decision
+    // lost to one it only made is worth a warning.
+    const overruled = returned.includes(decision) ? undefined : returned.find((other) => other.action !== decision.action)
     if (overruled !== undefined) {
       this.#log.warn(
         `[@roomhooks/core] ${name}: a handler returned ${overruled.action}() but ${decision.action}() was also decided; answered ${decision.action}, the stricter`,
@@ -467,8 +484,14 @@ export class RoomWebhooks {
     )
   }
 
-  #failureResponse(event: string, rules: DecisionRules, why: DecisionFailure): CallbackResponse {
-    return decisionResponse(failureDecision(event, this.#failureDecisions.get(event) ?? rules.onFailure, why))
+  /**
+   * The answer when handlers failed or missed the deadline: the failure decision, unless a handler made a stricter
+   * one in time (a reject or drop still counts; so does a replacement message when the failure decision allows).
+   */
+  #failureResponse(delivery: Delivery, rules: DecisionRules, why: DecisionFailure): CallbackResponse {
+    const event = delivery.event.name as string
+    const fallback = failureDecision(event, this.#failureDecisions.get(event) ?? rules.onFailure, why)
+    return decisionResponse(combineDecisions([...delivery.decisions, fallback]) ?? fallback)
   }
 
   #handlersFor(name: EventName): readonly AnyHandler[] {
@@ -477,30 +500,29 @@ export class RoomWebhooks {
     return this.#anyHandlers.length === 0 ? own : [...own, ...this.#anyHandlers]
   }
 
-  /** Keeps `work` until it settles, so that close() can wait for it; never rejects into the caller's lap. */
+  /** Counts `work` as running until it settles, so that close() can wait for it. */
   #track<T>(work: Promise<T>): Promise<T> {
-    this.#running.add(work)
-    const done = (): void => void this.#running.delete(work)
+    this.#running++
+    const done = (): void => {
+      if (--this.#running === 0) this.#idle?.()
+    }
     work.then(done, done)
     return work
   }
 
   async #drain(timeout: number): Promise<CloseResult> {
-    const deadline = Date.now() + timeout
-    // Work finishing can start more (a late handler's store update), so wait until nothing is left.
-    while (this.#running.size > 0) {
-      const left = deadline - Date.now()
-      if (left <= 0) break
-      let timer: NodeJS.Timeout | undefined
-      await Promise.race([
-        Promise.allSettled([...this.#running]),
-        new Promise((resolve) => (timer = setTimeout(resolve, left))),
-      ])
-      clearTimeout(timer)
+    if (this.#running > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(timeout, MAX_TIMER))
+        this.#idle = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
     }
-    const running = this.#running.size
+    const running = this.#running
     if (running > 0) {
-      this.#log.warn(`[@roomhooks/core] close(): handlers of ${running} callbacks were still running after ${timeout} ms`)
+      this.#log.warn(`[@roomhooks/core] close(): ${running} tasks (handlers, store updates) were unfinished after ${timeout} ms`)
     }
     return { drained: running === 0, running }
   }
@@ -509,7 +531,7 @@ export class RoomWebhooks {
     trace?.errors.push(error)
     if (this.#errorHandlers.length === 0) {
       if (error instanceof HandlerError) this.#logHandlerError(error)
-      else this.#log.warn(error.message)
+      else this.#log.warn(error.message, error.cause)
       return
     }
     for (const handler of this.#errorHandlers) {

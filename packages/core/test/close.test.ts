@@ -40,7 +40,7 @@ describe('hooks.close()', () => {
     expect(errors.map((error) => error.reason)).to.deep.equal(['SHUTTING_DOWN', 'SHUTTING_DOWN'])
   })
 
-  it('gives up after its timeout, saying how many callbacks still had handlers running', async () => {
+  it('gives up after its timeout, saying how many tasks were unfinished', async () => {
     const warnings: string[] = []
     const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 10, log: { warn: (line) => void warnings.push(line) } })
     hooks.on('member.leave', () => new Promise(() => {}))
@@ -48,20 +48,35 @@ describe('hooks.close()', () => {
     const started = Date.now()
     expect(await hooks.close({ timeout: 50 })).to.deep.equal({ drained: false, running: 1 })
     expect(Date.now() - started).to.be.within(40, 500)
-    expect(warnings.at(-1)).to.equal('[@roomhooks/core] close(): handlers of 1 callbacks were still running after 50 ms')
+    expect(warnings.at(-1)).to.equal('[@roomhooks/core] close(): 1 tasks (handlers, store updates) were unfinished after 50 ms')
   })
 
-  it('waits for a callback still being read and handled, and returns the same promise when called again', async () => {
+  it('waits for a callback whose body is still being read, and returns the same promise when called again', async () => {
     let finished = false
-    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID }).on('member.leave', async () => {
-      await sleep(40)
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID }).on('member.leave', () => {
       finished = true
     })
-    const answer = hooks.receive(request())
+    const slowBody = () => sleep(40).then(() => request().body)
+    const answer = hooks.receive({ query: request().query, body: slowBody })
     const closing = hooks.close()
     expect(hooks.close()).to.equal(closing)
     await closing
     expect([finished, (await answer).status]).to.deep.equal([true, 200])
+  })
+
+  it('takes a timeout of Infinity without a flood of timer warnings', async () => {
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => void warnings.push(warning)
+    process.on('warning', onWarning)
+    try {
+      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 10, log: { warn: () => {} } }).on('member.leave', () => sleep(40))
+      await hooks.receive(request())
+      expect(await hooks.close({ timeout: Number.POSITIVE_INFINITY })).to.deep.equal({ drained: true, running: 0 })
+      await sleep(10)
+      expect(warnings.map((warning) => warning.name)).to.deep.equal([])
+    } finally {
+      process.off('warning', onWarning)
+    }
   })
 
   it('lets a SIGTERM-style shutdown of a real server finish what was answered early', async () => {

@@ -187,6 +187,34 @@ describe('before-callback decisions', () => {
       ])
     })
 
+    it('keeps a reject made in time when another handler fails', async () => {
+      const { hooks, send, errors } = watched()
+      hooks
+        .on('gift.beforeSend', (event) => void event.reject('Top up first', 102101))
+        .on('gift.beforeSend', () => {
+          throw new Error('audit log down')
+        })
+      expect(await send(GIFT)).to.deep.equal(ok(102101, 'Top up first'))
+      expect(errors.map((error) => error.reason)).to.deep.equal(['HANDLER_FAILED'])
+    })
+
+    it('keeps a reject made in time when the handler then misses the deadline', async () => {
+      const { hooks, errors, send } = setup({ handlerTimeout: 20 })
+      hooks.on('message.beforeSend', async (event) => {
+        event.reject('spam', 120010)
+        await sleep(60)
+      })
+      expect(await send(MESSAGE)).to.deep.equal(ok(120010, 'spam'))
+      expect(errors.map((error) => error.reason)).to.deep.equal(['HANDLER_TIMEOUT'])
+    })
+
+    it('does not warn when handlers simply disagree: the stricter wins, as documented', async () => {
+      const { hooks, send, warnings } = watched()
+      hooks.on('gift.beforeSend', (event) => event.allow()).on('gift.beforeSend', (event) => event.reject('no'))
+      expect(await send(GIFT)).to.deep.equal(ok(1, 'no'))
+      expect(warnings).to.deep.equal([])
+    })
+
     it('ignores, with a warning, a decision made after the answer went at the deadline', async () => {
       const warnings: string[] = []
       const { hooks, send } = setup({ handlerTimeout: 20, log: { warn: (line) => void warnings.push(line) } })

@@ -28,31 +28,48 @@ function setup(dedupe: RoomWebhooksOptions['dedupe'], handler: () => unknown = (
 describe('createMemoryDedupeStore()', () => {
   it('claims a key once, and reports it running while the lease lasts', async () => {
     const store = createMemoryDedupeStore()
-    expect([store.claim('a', 50), store.claim('a', 50), store.claim('b', 50)]).to.deep.equal(['claimed', 'running', 'claimed'])
+    expect([store.claim('a', 50, 'one'), store.claim('a', 50, 'two'), store.claim('b', 50, 'one')]).to.deep.equal(['claimed', 'running', 'claimed'])
     await sleep(60)
-    expect(store.claim('a', 50)).to.equal('claimed')
+    expect(store.claim('a', 50, 'three')).to.equal('claimed')
   })
 
   it('reports a completed key done for its time to live', async () => {
     const store = createMemoryDedupeStore()
-    store.claim('a', 1000)
-    store.complete('a', 50)
-    expect(store.claim('a', 1000)).to.equal('done')
+    store.claim('a', 1000, 'one')
+    store.complete('a', 50, 'one')
+    expect(store.claim('a', 1000, 'two')).to.equal('done')
     await sleep(60)
-    expect(store.claim('a', 1000)).to.equal('claimed')
+    expect(store.claim('a', 1000, 'two')).to.equal('claimed')
   })
 
   it('forgets a released key', () => {
     const store = createMemoryDedupeStore()
-    store.claim('a', 1000)
-    store.release('a')
-    expect(store.claim('a', 1000)).to.equal('claimed')
+    store.claim('a', 1000, 'one')
+    store.release('a', 'one')
+    expect(store.claim('a', 1000, 'two')).to.equal('claimed')
+  })
+
+  it("never completes or releases another delivery's claim, made after this one's lease lapsed", async () => {
+    const store = createMemoryDedupeStore()
+    store.claim('a', 20, 'first')
+    await sleep(30)
+    expect(store.claim('a', 1000, 'second')).to.equal('claimed')
+    store.release('a', 'first')
+    expect(store.claim('a', 1000, 'third')).to.equal('running')
+    store.complete('a', 1000, 'first')
+    expect(store.claim('a', 1000, 'third')).to.equal('running')
+    store.complete('a', 1000, 'second')
+    expect(store.claim('a', 1000, 'third')).to.equal('done')
   })
 
   it('keeps at most maxEntries keys, forgetting the oldest first', () => {
     const store = createMemoryDedupeStore({ maxEntries: 2 })
-    for (const key of ['a', 'b', 'c']) store.claim(key, 60_000)
-    expect([store.claim('b', 60_000), store.claim('c', 60_000), store.claim('a', 60_000)]).to.deep.equal(['running', 'running', 'claimed'])
+    for (const key of ['a', 'b', 'c']) store.claim(key, 60_000, key)
+    expect([store.claim('b', 60_000, 'x'), store.claim('c', 60_000, 'x'), store.claim('a', 60_000, 'x')]).to.deep.equal([
+      'running',
+      'running',
+      'claimed',
+    ])
   })
 })
 
@@ -61,18 +78,18 @@ function slowStore(ms: number, faults: { release?: boolean; complete?: boolean }
   const inner = createMemoryDedupeStore()
   const claims: string[] = []
   const store: DedupeStore = {
-    claim: async (key, lease) => {
+    claim: async (key, lease, owner) => {
       claims.push(key)
       if (claims.length === 1) await sleep(ms)
-      return inner.claim(key, lease)
+      return inner.claim(key, lease, owner)
     },
-    complete: async (key, ttl) => {
+    complete: async (key, ttl, owner) => {
       if (faults.complete) throw new Error('READONLY')
-      inner.complete(key, ttl)
+      inner.complete(key, ttl, owner)
     },
-    release: async (key) => {
+    release: async (key, owner) => {
       if (faults.release) throw new Error('connection reset')
-      inner.release(key)
+      inner.release(key, owner)
     },
   }
   return { store, claims }
@@ -120,6 +137,13 @@ describe('dedupe', () => {
     await send('Live.CallbackBeforeSendGift')
     await send('Live.CallbackBeforeSendGift')
     expect(runs).to.have.length(2)
+  })
+
+  it('claims nothing for a callback nobody listens to', async () => {
+    const { store, claims } = slowStore(0)
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store } }).on('room.destroyed', () => {})
+    const answer = await hooks.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) })
+    expect([answer.status, claims.length]).to.deep.equal([200, 0])
   })
 
   it('is off unless asked for', async () => {
@@ -278,7 +302,7 @@ describe('dedupe', () => {
     await hooks.receive({ query: query.replace(/CallbackCommand=[\w.]+/, `CallbackCommand=Room.CallbackAfter${'X'.repeat(100)}`), body: '{"RoomId":"1"}' })
     expect(runs).to.have.length(2)
     expect(claims).to.have.length(1)
-    expect(claims[0]).to.match(/^Room\.CallbackAfterUpdateRoomInfo:[\w-]{43}$/)
+    expect(claims[0]).to.match(new RegExp(`^Room\\.CallbackAfterUpdateRoomInfo:${SDK_APP_ID}:[\\w-]{43}$`))
   })
 
   it('handles a parsed body too deep to key as it would without dedupe', async () => {

@@ -83,6 +83,13 @@ describe('intake of authentic callbacks', () => {
       expect([events[0]?.name, payload()['CallbackCommand']]).to.deep.equal(['room.destroyed', 'Room.CallbackAfterDestroyRoom'])
     })
 
+    it("lets the query's command stand in for an empty one in the body", async () => {
+      const { send, payload } = setup()
+      const body = fixtureText('Room.CallbackAfterDestroyRoom').replace('"CallbackCommand": "Room.CallbackAfterDestroyRoom"', '"CallbackCommand": ""')
+      expect((await send('Room.CallbackAfterDestroyRoom', body)).status).to.equal(200)
+      expect(payload()['CallbackCommand']).to.equal('Room.CallbackAfterDestroyRoom')
+    })
+
     it("takes the body's command when the query names another known one, as the DelMetadata page's query table does, and warns", async () => {
       const { send, events, warnings } = setup()
       const query = callbackQuery({ command: 'Live.CallbackAfterSetMetadata' })
@@ -156,11 +163,13 @@ describe('intake of authentic callbacks', () => {
       expect(warnings[0]).to.match(/^\[@roomhooks\/core\] Room.CallbackAfterMemberEnter: 50000 fields \(the first \/MemberList_Account\/0\) arrived as numbers above 2\^53 after a body parser had read the body/)
     })
 
-    it('does not warn when it read the raw text itself', async () => {
+    it('does not warn when it read the raw text itself, and keeps every digit', async () => {
       const { send, warnings, payload } = setup()
-      const body = JSON.stringify({ CallbackCommand: 'Room.CallbackAfterMemberEnter', RoomId: 'r', MemberList_Account: Array(1000).fill(1e16) })
+      const ids = Array.from({ length: 1000 }, (_, i) => `${10_000_000_000_000_001n + BigInt(i)}`)
+      const body = `{"CallbackCommand":"Room.CallbackAfterMemberEnter","RoomId":"r","MemberList_Account":[${ids.join(',')}]}`
       expect((await send('Room.CallbackAfterMemberEnter', body)).status).to.equal(200)
-      expect([warnings.length, payload()['MemberList_Account'][0]]).to.deep.equal([0, '10000000000000000'])
+      expect(warnings).to.deep.equal([])
+      expect(payload()['MemberList_Account']).to.deep.equal(ids)
     })
   })
 

@@ -119,6 +119,16 @@ describe('loggers', () => {
     expect(records).to.have.length(1)
   })
 
+  it('logs the cause of a refusal with it when there is no onError (a store that failed)', async () => {
+    const calls: unknown[][] = []
+    const cause = new Error('connect ECONNREFUSED 127.0.0.1:6379')
+    const store = { claim: () => Promise.reject(cause), complete: () => {}, release: () => {} }
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store }, log: { warn: (...args: unknown[]) => void calls.push(args) } })
+    hooks.on('room.created', () => {})
+    expect((await hooks.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) })).status).to.equal(200)
+    expect(calls).to.deep.equal([['[@roomhooks/core] The dedupe store failed or was slow; the callback was handled anyway', cause]])
+  })
+
   it('calls a class-based logger as a method, with its own this', async () => {
     class Recorder {
       readonly #lines: string[] = []

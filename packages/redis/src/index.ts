@@ -1,10 +1,8 @@
 import type { ClaimResult, DedupeStore } from '@roomhooks/core'
 
-/** The commands the store uses; an ioredis `Redis` or `Cluster` client has them. */
+/** The command the store uses (`EVAL`); an ioredis `Redis` or `Cluster` client has it. */
 export interface RedisCommands {
   eval(script: string, keys: number, ...args: (string | number)[]): Promise<unknown>
-  set(key: string, value: string, px: 'PX', ttl: number): Promise<unknown>
-  del(key: string): Promise<number>
 }
 
 /** Options of {@link createRedisDedupeStore}. */
@@ -13,14 +11,24 @@ export interface RedisDedupeStoreOptions {
   readonly prefix?: string
 }
 
-// Claims the key for the lease unless it exists, and says what it found, in one atomic step.
-const CLAIM = `if redis.call('SET', KEYS[1], 'running', 'PX', ARGV[1], 'NX') then return 'claimed' end
-return redis.call('GET', KEYS[1]) or 'claimed'`
+// Each script is one atomic step. A running key holds `running:<owner>`, a handled one `done`.
+// Claims the key for the lease unless it exists, and says what it found.
+const CLAIM = `if redis.call('SET', KEYS[1], 'running:' .. ARGV[2], 'PX', ARGV[1], 'NX') then return 'claimed' end
+local state = redis.call('GET', KEYS[1])
+if state == 'done' then return 'done' end
+return 'running'`
+// Marks the key done, unless another delivery has claimed it since this one's lease lapsed.
+const COMPLETE = `local state = redis.call('GET', KEYS[1])
+if state == false or state == 'running:' .. ARGV[2] then redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1]) end
+return 0`
+// Forgets the key if this delivery still holds it.
+const RELEASE = `if redis.call('GET', KEYS[1]) == 'running:' .. ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`
 
 /**
  * A dedupe store in Redis, shared by every instance of the app: a callback the platform delivers twice, to the
- * same instance or to two, runs its handlers once. A claim is atomic (a script: `SET key running PX lease NX`,
- * else `GET key`); a handled callback is then kept as `done` for the ttl.
+ * same instance or to two, runs its handlers once. Each step is one atomic script: a claim is
+ * `SET key running:<owner> PX lease NX`, else `GET key`; a handled callback is then kept as `done` for the ttl.
  *
  * Create the client with `enableOfflineQueue: false` (and a `commandTimeout`) so that an unreachable Redis
  * fails fast; roomhooks then handles the callback anyway and tells `onError`.
@@ -32,14 +40,14 @@ return redis.call('GET', KEYS[1]) or 'claimed'`
 export function createRedisDedupeStore(redis: RedisCommands, options: RedisDedupeStoreOptions = {}): DedupeStore {
   const prefix = options.prefix ?? 'roomhooks:dedupe:'
   return {
-    async claim(key, lease) {
-      return (await redis.eval(CLAIM, 1, prefix + key, Math.ceil(lease))) as ClaimResult
+    async claim(key, lease, owner) {
+      return (await redis.eval(CLAIM, 1, prefix + key, Math.ceil(lease), owner)) as ClaimResult
     },
-    async complete(key, ttl) {
-      await redis.set(prefix + key, 'done', 'PX', Math.ceil(ttl))
+    async complete(key, ttl, owner) {
+      await redis.eval(COMPLETE, 1, prefix + key, Math.ceil(ttl), owner)
     },
-    async release(key) {
-      await redis.del(prefix + key)
+    async release(key, owner) {
+      await redis.eval(RELEASE, 1, prefix + key, owner)
     },
   }
 }

@@ -55,7 +55,7 @@ describe('createRedisDedupeStore() against redis-server', function () {
 
   it('lets exactly one of many concurrent claims through, across clients', async () => {
     const stores = [createRedisDedupeStore(await ready(client())), createRedisDedupeStore(await ready(client()))]
-    const claims = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 2]!.claim('concurrent', 10_000)))
+    const claims = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 2]!.claim('concurrent', 10_000, `owner-${i}`)))
     expect(claims.filter((claim) => claim === 'claimed')).to.have.length(1)
     expect(claims.filter((claim) => claim === 'running')).to.have.length(49)
   })
@@ -63,27 +63,40 @@ describe('createRedisDedupeStore() against redis-server', function () {
   it('holds a claim for its lease, and lets it go after it', async () => {
     const redis = await ready(client())
     const store = createRedisDedupeStore(redis, { prefix: 'test:' })
-    expect(await store.claim('lease', 400)).to.equal('claimed')
+    expect(await store.claim('lease', 400, 'one')).to.equal('claimed')
     expect(await redis.pttl('test:lease')).to.be.within(1, 400)
-    expect(await store.claim('lease', 400)).to.equal('running')
+    expect(await store.claim('lease', 400, 'two')).to.equal('running')
     await sleep(450)
-    expect(await store.claim('lease', 400)).to.equal('claimed')
+    expect(await store.claim('lease', 400, 'two')).to.equal('claimed')
   })
 
   it('keeps a completed key as done for its time to live', async () => {
     const redis = await ready(client())
     const store = createRedisDedupeStore(redis, { prefix: 'test:' })
-    await store.claim('done', 400)
-    await store.complete('done', 60_000)
+    await store.claim('done', 400, 'one')
+    await store.complete('done', 60_000, 'one')
     expect(await redis.pttl('test:done')).to.be.within(59_000, 60_000)
-    expect(await store.claim('done', 400)).to.equal('done')
+    expect(await store.claim('done', 400, 'two')).to.equal('done')
   })
 
   it('forgets a released key', async () => {
     const store = createRedisDedupeStore(await ready(client()))
-    await store.claim('released', 10_000)
-    await store.release('released')
-    expect(await store.claim('released', 10_000)).to.equal('claimed')
+    await store.claim('released', 10_000, 'one')
+    await store.release('released', 'one')
+    expect(await store.claim('released', 10_000, 'two')).to.equal('claimed')
+  })
+
+  it("never completes or releases another delivery's claim, made after this one's lease lapsed", async () => {
+    const store = createRedisDedupeStore(await ready(client()))
+    await store.claim('owned', 50, 'first')
+    await sleep(70)
+    expect(await store.claim('owned', 10_000, 'second')).to.equal('claimed')
+    await store.release('owned', 'first')
+    expect(await store.claim('owned', 10_000, 'third')).to.equal('running')
+    await store.complete('owned', 10_000, 'first')
+    expect(await store.claim('owned', 10_000, 'third')).to.equal('running')
+    await store.complete('owned', 10_000, 'second')
+    expect(await store.claim('owned', 10_000, 'third')).to.equal('done')
   })
 
   it('runs a callback delivered to two instances once', async () => {
