@@ -1,5 +1,3 @@
-import type { CallbackResponse } from './envelope.js'
-
 /**
  * Tencent's rules for answering one before-callback: which `ErrorCode` values reach the client, whether the
  * callback can drop silently or replace the message, and what the platform itself does when it gets no answer.
@@ -135,12 +133,6 @@ export function returnedDecisions(event: string, results: readonly PromiseSettle
     }
   }
   return decisions
-}
-
-/** The platform's answer to a decision: always HTTP 200 and `ActionStatus` OK; the code carries the decision. */
-export function decisionResponse(decision: Decision): CallbackResponse {
-  const body = { ActionStatus: 'OK', ErrorCode: decision.code, ErrorInfo: decision.info } as const
-  return { status: 200, body: decision.msgBody === undefined ? body : { ...body, MsgBody: decision.msgBody } }
 }
 
 /** Why the handlers could not decide: one of them failed, or they missed the deadline. */

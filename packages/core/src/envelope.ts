@@ -1,3 +1,4 @@
+import type { Decision } from './decision.js'
 import type { RoomhooksError } from './errors.js'
 
 /** The JSON body the platform expects in answer to every callback. */
@@ -25,6 +26,12 @@ export const okResponse: CallbackResponse = Object.freeze({ status: 200, body: O
 /** The answer to a refused or failed callback: the error's status and a `FAIL` envelope with its public text. */
 export function errorResponse(error: RoomhooksError): CallbackResponse {
   return { status: error.status, body: { ActionStatus: 'FAIL', ErrorCode: error.code, ErrorInfo: error.info } }
+}
+
+/** The platform's answer to a decision: always HTTP 200 and `ActionStatus` OK; the code carries the decision. */
+export function decisionResponse(decision: Decision): CallbackResponse {
+  const body = { ActionStatus: 'OK', ErrorCode: decision.code, ErrorInfo: decision.info } as const
+  return { status: 200, body: decision.msgBody === undefined ? body : { ...body, MsgBody: decision.msgBody } }
 }
 
 /** The envelope as JSON text; the common OK envelope is serialised once. */

@@ -132,6 +132,9 @@ export function quoteClientText(value: string, max = 32): string {
   return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
+/** Told of every failed handler and every refused request. Its own failures are logged, never thrown. */
+export type ErrorHandler = (error: RoomhooksError) => unknown
+
 /** Reads any thrown value as a RoomhooksError: unexpected errors become a generic 500 that leaks nothing. */
 export function toRoomhooksError(error: unknown): RoomhooksError {
   if (error instanceof RoomhooksError) return error

@@ -12,7 +12,7 @@ export type { NodeReceiver, NodeReceiverOptions, PreReadBody } from './node-rece
 export { commandDefinitions, findDefinition } from './catalog.js'
 export type { AnyCommandDefinition, CallbackKind, CommandDefinition } from './catalog.js'
 export { errorCodes, HandlerError, RoomhooksError, ValidationError } from './errors.js'
-export type { ErrorReason } from './errors.js'
+export type { ErrorHandler, ErrorReason } from './errors.js'
 export { okResponse, serializeEnvelope } from './envelope.js'
 export type { CallbackEnvelope, CallbackResponse } from './envelope.js'
 export { Decision } from './decision.js'
@@ -39,7 +39,6 @@ export type {
   CommandAlias,
   CommandName,
   DecisionHelpersOf,
-  ErrorHandler,
   EventFor,
   EventName,
   EventNameOf,

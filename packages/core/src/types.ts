@@ -8,7 +8,6 @@ import type {
   DecisionRules,
   DropHelper,
 } from './decision.js'
-import type { RoomhooksError } from './errors.js'
 
 /** Every event name of the catalog, e.g. `'room.created'`. */
 export type EventName = AnyCommandDefinition['event']
@@ -93,6 +92,3 @@ export type HandlerResult<Event> = Event extends { readonly name: infer E }
 
 /** A handler; it may be async. It is awaited, up to the handler deadline. */
 export type CallbackHandler<Event> = (event: Event) => HandlerResult<Event> | Promise<HandlerResult<Event>>
-
-/** Told of every failed handler and every refused request. Its own failures are logged, never thrown. */
-export type ErrorHandler = (error: RoomhooksError) => unknown

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto'
+import { DEDUPE_LEASE, dedupeFailure, withinTimeout, type ClaimResult, type DedupeOptions } from './dedupe.js'
+import { dispatch, refuse } from './dispatch.js'
+import { okResponse, type CallbackResponse } from './envelope.js'
+import { quoteClientText, RoomhooksError } from './errors.js'
+import type { Delivery, ReceiverState, SettledListener } from './receiver-state.js'
+import { report } from './reporter.js'
+
+/**
+ * Dispatches a callback unless the dedupe store has it: a copy of one handled is answered OK, a copy of one still
+ * running 409 (the platform may try again once it has finished). Fails open when the store fails or is slow; a
+ * claim that lands after the timeout is still completed or released once the handlers have finished.
+ */
+export function dispatchOnce(
+  state: ReceiverState,
+  dedupe: Required<DedupeOptions>,
+  key: string,
+  delivery: Delivery,
+): CallbackResponse | Promise<CallbackResponse> {
+  const claimed: Claim = { ...dedupe, key, owner: randomUUID() }
+  const settle: SettledListener = (succeeded) => settleClaim(state, claimed, succeeded, delivery)
+  let claim: ClaimResult | Promise<ClaimResult>
+  try {
+    claim = dedupe.store.claim(key, Math.min(DEDUPE_LEASE, dedupe.ttl), claimed.owner)
+  } catch (error) {
+    return dispatchUnclaimed(state, error, undefined, delivery, settle)
+  }
+  if (!(claim instanceof Promise)) return afterClaim(state, claim, delivery, settle)
+  const lateClaim = claim
+  return (withinTimeout(lateClaim, dedupe.timeout) as Promise<ClaimResult>).then(
+    (result) => afterClaim(state, result, delivery, settle),
+    (error: unknown) => dispatchUnclaimed(state, error, lateClaim, delivery, settle),
+  )
+}
+
+/** One delivery's claim in the dedupe store. */
+interface Claim extends Required<DedupeOptions> {
+  readonly key: string
+  /** Unique to the delivery, so that it never settles a claim another delivery made after its own lapsed. */
+  readonly owner: string
+}
+
+function afterClaim(state: ReceiverState, result: ClaimResult, delivery: Delivery, settle: SettledListener): CallbackResponse | Promise<CallbackResponse> {
+  if (result === 'claimed') return dispatch(state, delivery, settle)
+  if (result === 'done') {
+    state.config.log.debug(`[@roomhooks/core] ${delivery.event.command} was delivered again; its handlers already ran`)
+    return okResponse
+  }
+  if (result === 'running') {
+    const running = new RoomhooksError('DUPLICATE_IN_PROGRESS', 'The same callback is being handled; send it again once that has finished')
+    return refuse(state, running, delivery.trace)
+  }
+  const odd = new TypeError(`The store's claim() answered ${quoteClientText(String(result))}, not 'claimed', 'running' or 'done'`)
+  return dispatchUnclaimed(state, odd, undefined, delivery, settle)
+}
+
+/** Handles a callback the store could not claim in time, settling the claim if it lands later. */
+function dispatchUnclaimed(
+  state: ReceiverState,
+  error: unknown,
+  lateClaim: Promise<ClaimResult> | undefined,
+  delivery: Delivery,
+  settle: SettledListener,
+): CallbackResponse | Promise<CallbackResponse> {
+  report(state, dedupeFailure(error, 'failed or was slow; the callback was handled anyway'), delivery.trace)
+  if (lateClaim === undefined) return dispatch(state, delivery)
+  let handlersSettled: SettledListener = () => {}
+  const outcome = new Promise<boolean>((resolve) => (handlersSettled = resolve))
+  // After the lease there is no claim left to settle, so a claim that never answers is not waited for longer.
+  const claimSettled = Promise.all([withinTimeout(lateClaim, DEDUPE_LEASE), outcome]).then(
+    ([result, succeeded]) => result === 'claimed' && settle(succeeded),
+    () => {}, // the claim failed: there is nothing to settle
+  )
+  state.tasks.track(claimSettled)
+  return dispatch(state, delivery, handlersSettled)
+}
+
+/** Records the outcome in the store: done when the handlers succeeded, released for a retry when they failed. */
+function settleClaim(state: ReceiverState, { store, ttl, timeout, key, owner }: Claim, succeeded: boolean, delivery: Delivery): void {
+  const failed = (error: unknown) => {
+    const what = succeeded
+      ? 'could not record a handled callback; a retry may run its handlers again'
+      : 'could not forget a failed callback; retries are answered 409 until its claim lapses'
+    report(state, dedupeFailure(error, what), delivery.trace)
+  }
+  try {
+    const written = withinTimeout(succeeded ? store.complete(key, ttl, owner) : store.release(key, owner), timeout)
+    if (written instanceof Promise) state.tasks.track(written.catch(failed))
+  } catch (error) {
+    failed(error)
+  }
+}

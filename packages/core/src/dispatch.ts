@@ -1,0 +1,112 @@
+import {
+  combineDecisions,
+  failureDecision,
+  returnedDecisions,
+  type Decision,
+  type DecisionFailure,
+  type DecisionRules,
+} from './decision.js'
+import { decisionResponse, errorResponse, okResponse, type CallbackResponse } from './envelope.js'
+import { HandlerError, RoomhooksError, toRoomhooksError } from './errors.js'
+import type { Delivery, ReceiverState, SettledListener } from './receiver-state.js'
+import { report } from './reporter.js'
+import { failuresOf, runHandlers, type HandlersOutcome } from './run-handlers.js'
+import type { CallbackTrace } from './trace.js'
+
+/**
+ * Runs a callback's handlers, up to the deadline, and turns their outcome into the answer: OK, a 500 when one
+ * failed, or a before-callback's decision. `onSettled` hears when every handler has finished, late ones included.
+ */
+export function dispatch(state: ReceiverState, delivery: Delivery, onSettled?: SettledListener): CallbackResponse | Promise<CallbackResponse> {
+  const { event } = delivery
+  const handlers = state.listeners.for(event.name)
+  if (handlers.length === 0) {
+    delivery.answered = true
+    onSettled?.(true)
+    return okResponse
+  }
+  const outcome = runHandlers(handlers, event as never, state.config.handlerTimeout)
+  return outcome instanceof Promise
+    ? outcome.then((settled) => answer(state, delivery, settled, onSettled))
+    : answer(state, delivery, outcome, onSettled)
+}
+
+/** The answer to a request refused or failed before dispatch, reported to `onError`. */
+export function refuse(state: ReceiverState, error: unknown, trace: CallbackTrace | undefined): CallbackResponse {
+  const refusal = toRoomhooksError(error)
+  report(state, refusal, trace)
+  return errorResponse(refusal)
+}
+
+/** Keeps a decision a handler made, unless the answer has already gone. */
+export function recordDecision(state: ReceiverState, delivery: Delivery, decision: Decision): void {
+  if (!delivery.answered) {
+    delivery.decisions.push(decision)
+    return
+  }
+  state.config.log.warn(
+    `[@roomhooks/core] ${decision.event}: ${decision.action}() was called after the answer had gone (handlers took longer than ${state.config.handlerTimeout} ms); it did not count`,
+  )
+}
+
+function answer(state: ReceiverState, delivery: Delivery, outcome: HandlersOutcome, onSettled: SettledListener | undefined): CallbackResponse {
+  const { event, rules, trace } = delivery
+  const { handlerTimeout, log } = state.config
+  delivery.answered = true
+  if (outcome.late) {
+    state.tasks.track(
+      outcome.settled.then((results) => {
+        const failures = failuresOf(results)
+        if (failures.length > 0) report(state, new HandlerError(event, failures, true), trace)
+        onSettled?.(failures.length === 0)
+      }),
+    )
+    if (rules) {
+      const timeout = new RoomhooksError(
+        'HANDLER_TIMEOUT',
+        `Handlers for ${event.command} did not decide within ${handlerTimeout} ms; the failure decision was answered`,
+      )
+      report(state, timeout, trace)
+      return failureResponse(state, delivery, rules, 'late')
+    }
+    log.warn(`[@roomhooks/core] Handlers for ${event.command} took longer than ${handlerTimeout} ms; answered without them and let them finish`)
+    return okResponse
+  }
+  const failures = failuresOf(outcome.results)
+  onSettled?.(failures.length === 0)
+  if (failures.length > 0) {
+    const failure = new HandlerError(event, failures, false)
+    report(state, failure, trace)
+    return rules ? failureResponse(state, delivery, rules, 'failed') : errorResponse(failure)
+  }
+  return rules ? decide(state, delivery, outcome.results) : okResponse
+}
+
+/** A before-callback's answer from every decision made, returned or not; the stricter wins. */
+function decide(state: ReceiverState, delivery: Delivery, results: readonly PromiseSettledResult<unknown>[]): CallbackResponse {
+  const name = delivery.event.name as string
+  const returned = returnedDecisions(name, results)
+  // Returned decisions in the handlers' order (the first rejecting handler's code is used), then the ones only made.
+  const made = [...returned, ...delivery.decisions.filter((decision) => !returned.includes(decision))]
+  const decision = combineDecisions(made)
+  if (decision === undefined) return okResponse
+  // Handlers that disagree are normal (the stricter wins, as documented); a handler whose own returned decision
+  // lost to one it only made is worth a warning.
+  const overruled = returned.includes(decision) ? undefined : returned.find((other) => other.action !== decision.action)
+  if (overruled !== undefined) {
+    state.config.log.warn(
+      `[@roomhooks/core] ${name}: a handler returned ${overruled.action}() but ${decision.action}() was also decided; answered ${decision.action}, the stricter`,
+    )
+  }
+  return decisionResponse(decision)
+}
+
+/**
+ * The answer when handlers failed or missed the deadline: the failure decision, unless a handler made a stricter
+ * one in time (a reject or drop still counts; so does a replacement message when the failure decision allows).
+ */
+function failureResponse(state: ReceiverState, delivery: Delivery, rules: DecisionRules, why: DecisionFailure): CallbackResponse {
+  const event = delivery.event.name as string
+  const fallback = failureDecision(event, state.config.failureDecisions.get(event) ?? rules.onFailure, why)
+  return decisionResponse(combineDecisions([...delivery.decisions, fallback]) ?? fallback)
+}

@@ -1,0 +1,29 @@
+import type { Decision, DecisionRules } from './decision.js'
+import type { Listeners } from './listeners.js'
+import type { ReceiverConfig } from './options.js'
+import type { RunningTasks } from './running-tasks.js'
+import type { CallbackTrace } from './trace.js'
+import type { AnyCallbackEvent } from './types.js'
+
+/** What the receiving steps share: the settings, the handlers, and the count of unfinished work. */
+export interface ReceiverState {
+  readonly config: ReceiverConfig
+  readonly listeners: Listeners
+  readonly tasks: RunningTasks
+}
+
+/** One callback on its way through the receiver, from the event made for it to its answer. */
+export interface Delivery {
+  readonly event: AnyCallbackEvent
+  /** Before-callbacks only: how the handlers' decisions become the answer. */
+  readonly rules: DecisionRules | undefined
+  /** The decisions handlers made (before-callbacks), in the order they made them. */
+  readonly decisions: Decision[]
+  /** Set once the answer is known: later decisions cannot change it. */
+  answered: boolean
+  /** The testing kit's record of this callback, when it asked for one. */
+  readonly trace: CallbackTrace | undefined
+}
+
+/** Told once every handler of a callback has finished, late ones included: whether all of them succeeded. */
+export type SettledListener = (succeeded: boolean) => void

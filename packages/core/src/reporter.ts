@@ -1,0 +1,33 @@
+import { HandlerError, type RoomhooksError } from './errors.js'
+import type { ReceiverState } from './receiver-state.js'
+import type { CallbackTrace } from './trace.js'
+
+/**
+ * Tells the `onError` handlers of an error, or the logger when there are none. An `onError` handler that throws
+ * or rejects is logged; it never reaches the caller.
+ */
+export function report({ config, listeners }: ReceiverState, error: RoomhooksError, trace: CallbackTrace | undefined): void {
+  trace?.errors.push(error)
+  const { log } = config
+  const handlers = listeners.errors
+  if (handlers.length === 0) {
+    if (error instanceof HandlerError) logHandlerError(log, error)
+    else log.warn(error.message, error.cause)
+    return
+  }
+  const failed = (failure: unknown) => log.error('[@roomhooks/core] An onError handler failed', failure)
+  for (const handler of handlers) {
+    try {
+      const result = handler(error)
+      if (result instanceof Promise) result.catch(failed)
+    } catch (failure) {
+      failed(failure)
+    }
+  }
+}
+
+function logHandlerError(log: ReceiverState['config']['log'], error: HandlerError): void {
+  const count = error.errors.length
+  const others = count > 1 ? ` (${count} handlers failed; the first error is shown)` : ''
+  log.error(`${error.message}${error.late ? ' after the answer' : ''}${others}`, error.errors[0])
+}
