@@ -8,7 +8,7 @@ import { createNodeHandler, createRoomWebhooks, type RoomWebhooks } from '@roomh
 import { createExpressMiddleware } from '@roomhooks/express'
 import { createKoaMiddleware } from '@roomhooks/koa'
 
-export const SDK_APP_ID = 1400000000
+const SDK_APP_ID = 1400000000
 export const TOKEN = 'benchmark-callback-token'
 export const CALLBACK_PATH = '/tencent/callback'
 const ENVELOPE = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' }

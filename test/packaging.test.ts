@@ -3,6 +3,7 @@ import { expect } from 'chai'
 
 const exportsOf: Record<string, string[]> = {
   '@roomhooks/core': ['createRoomWebhooks', 'createNodeHandler', 'signCallback', 'RoomhooksError'],
+  '@roomhooks/core/adapter': ['createNodeReceiver', 'sendNodeResponse', 'serializeEnvelope', 'verifyCallback'],
   '@roomhooks/express': ['createExpressMiddleware'],
   '@roomhooks/koa': ['createKoaMiddleware'],
   '@roomhooks/redis': ['createRedisDedupeStore'],
@@ -24,6 +25,12 @@ describe('packaging', () => {
       expect(JSON.parse(run(['--input-type=module', '-e', script]))).to.include.members(expected)
     })
   }
+
+  it("keeps the adapters' plumbing off the main entry", () => {
+    const script = 'const m = require("@roomhooks/core"); console.log(JSON.stringify(Object.keys(m)))'
+    const plumbing = ['createNodeReceiver', 'sendNodeResponse', 'serializeEnvelope', 'okResponse', 'verifyCallback', 'readCallbackQuery']
+    expect((JSON.parse(run(['-e', script])) as string[]).filter((name) => plumbing.includes(name))).to.deep.equal([])
+  })
 
   it('serves CommonJS to require() and ES modules to import', () => {
     const cjs = run(['-p', 'require.resolve("@roomhooks/core")'])

@@ -1,6 +1,7 @@
 import { BodyCollector, checkBodyHeaders, DRAIN_LIMIT, isDrainable, readTimeoutOption } from './collect-body.js'
-import { errorResponse, serializeEnvelope, type CallbackResponse } from './envelope.js'
+import type { CallbackResponse } from './envelope.js'
 import { RoomhooksError } from './errors.js'
+import { closingConnection, methodNotAllowed, notFound, toFetchResponse } from './http-edge.js'
 import type { RoomWebhooks } from './webhooks.js'
 
 /** A web-standard request handler: Hono, Next.js route handlers, Bun, Deno, Cloudflare Workers. */
@@ -32,11 +33,10 @@ export function createFetchHandler(hooks: RoomWebhooks, options: FetchHandlerOpt
   return async (request) => {
     const url = new URL(request.url)
     if (path !== undefined && url.pathname !== path) {
-      return toResponse(await settleUnread(request, errorResponse(new RoomhooksError('NOT_FOUND', 'Not the callback path')), readTimeout, true))
+      return toFetchResponse(await settleUnread(request, notFound(), readTimeout, true))
     }
     if (request.method !== 'POST') {
-      const refusal = errorResponse(new RoomhooksError('METHOD_NOT_ALLOWED', 'Callbacks must be sent with POST'))
-      return toResponse(await settleUnread(request, { ...refusal, headers: { allow: 'POST' } }, readTimeout, true))
+      return toFetchResponse(await settleUnread(request, methodNotAllowed(), readTimeout, true))
     }
     let state = UNREAD
     const answer = await hooks.receive({
@@ -48,10 +48,10 @@ export function createFetchHandler(hooks: RoomWebhooks, options: FetchHandlerOpt
         return body
       },
     })
-    if (state === READ) return toResponse(answer)
+    if (state === READ) return toFetchResponse(answer)
     // Refused before the body was read (403, 401): drain it when small. Refused while reading it (408, 413,
     // 415): stop the upload.
-    return toResponse(await settleUnread(request, answer, readTimeout, state === UNREAD))
+    return toFetchResponse(await settleUnread(request, answer, readTimeout, state === UNREAD))
   }
 }
 
@@ -109,21 +109,11 @@ async function settleUnread(request: Request, answer: CallbackResponse, readTime
         return answer
       } catch {
         // too slow: the stream was cancelled
-        return closing(answer)
+        return closingConnection(answer)
       }
     }
     body.cancel().catch(() => {})
   }
-  return closing(answer)
+  return closingConnection(answer)
 }
 
-function closing(answer: CallbackResponse): CallbackResponse {
-  return { ...answer, headers: { ...answer.headers, connection: 'close' } }
-}
-
-function toResponse(answer: CallbackResponse): Response {
-  return new Response(serializeEnvelope(answer.body), {
-    status: answer.status,
-    headers: { ...answer.headers, 'content-type': 'application/json; charset=utf-8' },
-  })
-}

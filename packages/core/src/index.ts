@@ -1,3 +1,5 @@
+// @roomhooks/core: the API of an app that receives Tencent Cloud Room and Live callbacks.
+// Framework adapters find what they need in @roomhooks/core/adapter.
 export { createRoomWebhooks, RoomWebhooks } from './webhooks.js'
 export type { BodyReader, CallbackRequest, CloseOptions, CloseResult } from './webhooks.js'
 export type { RoomWebhooksOptions, SdkAppIdInput } from './options.js'
@@ -7,17 +9,15 @@ export { createFetchHandler } from './fetch-handler.js'
 export type { FetchHandler, FetchHandlerOptions } from './fetch-handler.js'
 export { createNodeHandler } from './node-handler.js'
 export type { NodeHandler } from './node-handler.js'
-export { createNodeReceiver, sendNodeResponse } from './node-receiver.js'
-export type { NodeReceiver, NodeReceiverOptions, PreReadBody } from './node-receiver.js'
+export type { NodeReceiverOptions } from './node-receiver.js'
 export { commandDefinitions, findDefinition } from './catalog.js'
 export type { AnyCommandDefinition, CallbackKind, CommandDefinition } from './catalog.js'
 export { errorCodes, HandlerError, RoomhooksError, ValidationError } from './errors.js'
 export type { ErrorHandler, ErrorReason } from './errors.js'
-export { okResponse, serializeEnvelope } from './envelope.js'
 export type { CallbackEnvelope, CallbackResponse } from './envelope.js'
-export { Decision } from './decision.js'
 export type {
   AllowHelper,
+  Decision,
   AllowWithReplacementHelper,
   DecisionHelpers,
   DecisionRules,
@@ -25,10 +25,7 @@ export type {
   FailureDecision,
 } from './decision.js'
 export { signCallback } from './sign.js'
-export { verifyCallback } from './verify.js'
-export type { VerificationSettings } from './verify.js'
-export { readCallbackQuery } from './query.js'
-export type { CallbackQuery, QueryInput } from './query.js'
+export type { QueryInput } from './query.js'
 export type { BodyInput } from './parse-body.js'
 export type { Logger } from './logger.js'
 export type {

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { errorResponse } from './envelope.js'
-import { RoomhooksError } from './errors.js'
-import { createNodeReceiver, sendNodeResponse, type NodeReceiverOptions } from './node-receiver.js'
+import { notFound, sendNodeResponse } from './http-edge.js'
+import { createNodeReceiver, type NodeReceiverOptions } from './node-receiver.js'
 import type { RoomWebhooks } from './webhooks.js'
 
 /** A node:http request listener that also works as Connect-style middleware. */
@@ -26,8 +25,4 @@ export function createNodeHandler(hooks: RoomWebhooks, options: NodeReceiverOpti
     }
     void receiver.receive(request).then((answer) => sendNodeResponse(response, answer))
   }
-}
-
-function notFound() {
-  return errorResponse(new RoomhooksError('NOT_FOUND', 'Not the callback path'))
 }

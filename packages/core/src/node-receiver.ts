@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import { checkBodyHeaders, isDrainable, readTimeoutOption } from './collect-body.js'
-import { errorResponse, serializeEnvelope, type CallbackResponse } from './envelope.js'
+import { errorResponse, type CallbackResponse } from './envelope.js'
 import { RoomhooksError } from './errors.js'
+import { closingConnection, methodNotAllowed } from './http-edge.js'
 import { bodyTooLarge, type BodyInput } from './parse-body.js'
 import { looksLikeCallbackQuery } from './query.js'
 import { drainRequestBody, readRequestBody } from './read-body.js'
@@ -42,11 +43,6 @@ export interface NodeReceiver {
    */
   refuse(request: IncomingMessage, answer: CallbackResponse): Promise<CallbackResponse>
 }
-
-const methodNotAllowed = (): CallbackResponse => ({
-  ...errorResponse(new RoomhooksError('METHOD_NOT_ALLOWED', 'Callbacks must be sent with POST')),
-  headers: { allow: 'POST' },
-})
 
 /** Connections answered with `connection: close`: a request pipelined behind such an answer is not processed. */
 const closingSockets = new WeakSet<object>()
@@ -119,12 +115,11 @@ function closeAfter(request: IncomingMessage, answer: CallbackResponse): Callbac
     return answer
   }
   if (request.socket) closingSockets.add(request.socket)
-  return { ...answer, headers: { ...answer.headers, connection: 'close' } }
+  return closingConnection(answer)
 }
 
 function notProcessed(): CallbackResponse {
-  const refusal = errorResponse(new RoomhooksError('CONNECTION_CLOSING', 'The connection is closing; the request was not processed'))
-  return { ...refusal, headers: { connection: 'close' } }
+  return closingConnection(errorResponse(new RoomhooksError('CONNECTION_CLOSING', 'The connection is closing; the request was not processed')))
 }
 
 async function readBody(request: IncomingMessage, { rawBody, parsedBody }: PreReadBody, limit: number, readTimeout: number): Promise<BodyInput> {
@@ -149,16 +144,4 @@ function sizeOfReadBody(request: IncomingMessage, rawBody: unknown, parsedBody: 
   } catch {
     return Number.POSITIVE_INFINITY
   }
-}
-
-/** Writes an answer to a node:http (or Express) response, unless one was already sent. */
-export function sendNodeResponse(response: ServerResponse, answer: CallbackResponse): void {
-  if (response.headersSent || response.writableEnded) return
-  const json = serializeEnvelope(answer.body)
-  response.writeHead(answer.status, {
-    ...answer.headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(json),
-  })
-  response.end(json)
 }

@@ -2,11 +2,9 @@ import { createServer } from 'node:http'
 import { Writable } from 'node:stream'
 import { expect } from 'chai'
 import bunyan from 'bunyan'
-import Koa from 'koa'
 import { pino } from 'pino'
 import winston from 'winston'
 import { createNodeHandler, createRoomWebhooks, type Logger, type RoomWebhooks } from '@roomhooks/core'
-import { createKoaMiddleware } from '@roomhooks/koa'
 import { callbackQuery, fixtureText, SDK_APP_ID, TOKEN } from '../../../test/support/callbacks.js'
 import { listen, post, type RunningServer } from '../../../test/support/http.js'
 
@@ -108,16 +106,6 @@ describe('loggers', () => {
       })
     })
   }
-
-  it('under Koa, a refusal logged by pino is answered with the envelope, not a plain-text 500', async () => {
-    const { records, stream } = captured()
-    const app = new Koa()
-    app.use(createKoaMiddleware(createRoomWebhooks({ sdkAppId: SDK_APP_ID, token: TOKEN, log: pino(stream) })))
-    server = await listen(createServer(app.callback()))
-    const answer = await post(`${server.url}/?${callbackQuery({ command: CREATED })}`, fixtureText(CREATED))
-    expect([answer.status, answer.envelope.ErrorCode]).to.deep.equal([401, 40101])
-    expect(records).to.have.length(1)
-  })
 
   it('logs the cause of a refusal with it when there is no onError (a store that failed)', async () => {
     const calls: unknown[][] = []

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { readCallbackQuery } from '@roomhooks/core'
+import { readCallbackQuery } from '@roomhooks/core/adapter'
 
 describe('readCallbackQuery()', () => {
   it('reads the parameters the platform appends', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { RoomhooksError, signCallback, verifyCallback, type CallbackQuery, type VerificationSettings } from '@roomhooks/core'
+import { RoomhooksError, signCallback } from '@roomhooks/core'
+import { verifyCallback, type CallbackQuery, type VerificationSettings } from '@roomhooks/core/adapter'
 
 const NOW = 1_700_000_000_000
 const TIME = String(NOW / 1000)

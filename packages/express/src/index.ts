@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express'
-import { createNodeReceiver, sendNodeResponse, type NodeReceiverOptions, type RoomWebhooks } from '@roomhooks/core'
+import type { RoomWebhooks } from '@roomhooks/core'
+import { createNodeReceiver, sendNodeResponse, type NodeReceiverOptions } from '@roomhooks/core/adapter'
 
 /** Options of {@link createExpressMiddleware}. */
 export type ExpressMiddlewareOptions = NodeReceiverOptions

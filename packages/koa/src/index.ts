@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa'
-import { createNodeReceiver, serializeEnvelope, type NodeReceiverOptions, type RoomWebhooks } from '@roomhooks/core'
+import type { RoomWebhooks } from '@roomhooks/core'
+import { createNodeReceiver, serializeEnvelope, type NodeReceiverOptions } from '@roomhooks/core/adapter'
 
 /** Options of {@link createKoaMiddleware}. */
 export type KoaMiddlewareOptions = NodeReceiverOptions

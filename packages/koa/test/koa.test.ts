@@ -4,6 +4,8 @@ import Koa3 from 'koa'
 import Koa2 from 'koa2'
 import Router from '@koa/router'
 import { bodyParser } from '@koa/bodyparser'
+import { Writable } from 'node:stream'
+import { pino } from 'pino'
 import { createRoomWebhooks, type AnyCallbackEvent } from '@roomhooks/core'
 import { createKoaMiddleware } from '@roomhooks/koa'
 import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
@@ -84,3 +86,25 @@ for (const [version, Koa] of Object.entries(versions)) {
     })
   })
 }
+
+describe('createKoaMiddleware() with a real logger', () => {
+  it('answers a refusal logged by pino with the envelope, not a plain-text 500', async () => {
+    const lines: string[] = []
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk))
+        done()
+      },
+    })
+    const app = new Koa3()
+    app.use(createKoaMiddleware(createRoomWebhooks({ sdkAppId: SDK_APP_ID, token: 'a-token', log: pino(stream) })))
+    const server = await listen(createServer(app.callback()))
+    try {
+      const answer = await post(`${server.url}/?${callbackQuery({ command: 'Room.CallbackAfterCreateRoom' })}`, fixtureText('Room.CallbackAfterCreateRoom'))
+      expect([answer.status, answer.envelope.ErrorCode]).to.deep.equal([401, 40101])
+      expect(lines).to.have.length(1)
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -4,12 +4,12 @@ import { Account, EventTime, OperatorAccount, Seconds } from './common.js'
 // Group (barrage) messages of a live room, from Tencent Cloud Chat's group message callbacks.
 
 /** One element of a message (`TIMTextElem`, `TIMCustomElem`, …); its content depends on `MsgType`. */
-export const MessageElement = Type.Object({
+const MessageElement = Type.Object({
   MsgType: Type.String({ description: '`TIMTextElem`, `TIMCustomElem`, `TIMFaceElem`, …' }),
   MsgContent: Type.Record(Type.String(), Type.Unknown(), { description: 'Content, by MsgType' }),
 })
 
-export const MessageBody = Type.Array(MessageElement, { description: 'The message elements' })
+const MessageBody = Type.Array(MessageElement, { description: 'The message elements' })
 
 export const MessageFields = {
   GroupId: Type.String({ description: 'Group (room) ID' }),

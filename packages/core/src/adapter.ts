@@ -1,0 +1,11 @@
+// @roomhooks/core/adapter: what a framework adapter needs to hand requests to a receiver and write its answers.
+// Apps do not need it; their API is the package's main entry.
+export { createNodeReceiver } from './node-receiver.js'
+export type { NodeReceiver, NodeReceiverOptions, PreReadBody } from './node-receiver.js'
+export { sendNodeResponse, toFetchResponse, JSON_CONTENT_TYPE } from './http-edge.js'
+export { serializeEnvelope } from './envelope.js'
+export type { CallbackEnvelope, CallbackResponse } from './envelope.js'
+export { verifyCallback } from './verify.js'
+export type { VerificationSettings } from './verify.js'
+export { readCallbackQuery } from './query.js'
+export type { CallbackQuery, QueryInput } from './query.js'

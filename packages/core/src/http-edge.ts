@@ -1,0 +1,39 @@
+import type { ServerResponse } from 'node:http'
+import { errorResponse, serializeEnvelope, type CallbackResponse } from './envelope.js'
+import { RoomhooksError } from './errors.js'
+
+// The HTTP answers every transport gives alike, and the two ways they are written (node:http and fetch).
+
+/** The envelope's content type. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+
+/** The answer to a request for another path, where the receiver routes itself. */
+export function notFound(): CallbackResponse {
+  return errorResponse(new RoomhooksError('NOT_FOUND', 'Not the callback path'))
+}
+
+/** The answer to a request that is not a POST. */
+export function methodNotAllowed(): CallbackResponse {
+  return { ...errorResponse(new RoomhooksError('METHOD_NOT_ALLOWED', 'Callbacks must be sent with POST')), headers: { allow: 'POST' } }
+}
+
+/** The answer with `connection: close` added: the connection will not serve another request. */
+export function closingConnection(answer: CallbackResponse): CallbackResponse {
+  return { ...answer, headers: { ...answer.headers, connection: 'close' } }
+}
+
+/** Writes an answer to a node:http (or Express) response, unless one was already sent. */
+export function sendNodeResponse(response: ServerResponse, answer: CallbackResponse): void {
+  if (response.headersSent || response.writableEnded) return
+  const json = serializeEnvelope(answer.body)
+  response.writeHead(answer.status, { ...answer.headers, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) })
+  response.end(json)
+}
+
+/** An answer as a web-standard `Response`. */
+export function toFetchResponse(answer: CallbackResponse): Response {
+  return new Response(serializeEnvelope(answer.body), {
+    status: answer.status,
+    headers: { ...answer.headers, 'content-type': JSON_CONTENT_TYPE },
+  })
+}
