@@ -1,3 +1,8 @@
+/**
+ * Koa 2 and 3 middleware for roomhooks: {@link createKoaMiddleware}.
+ *
+ * @module @roomhooks/koa
+ */
 import type { Middleware } from 'koa'
 import { createNodeReceiver, serializeEnvelope, type NodeReceiverOptions, type RoomWebhooks } from '@roomhooks/core'
 

@@ -1,9 +1,18 @@
+/**
+ * A Redis dedupe store for roomhooks ({@link createRedisDedupeStore}): a callback the platform delivers again, to
+ * any of several instances, runs its handlers once.
+ *
+ * @module @roomhooks/redis
+ */
 import type { ClaimResult, DedupeStore } from '@roomhooks/core'
 
 /** The commands the store uses; an ioredis `Redis` or `Cluster` client has them. */
 export interface RedisCommands {
+  /** Runs the Lua script that claims a key atomically (`EVAL script 1 key lease`). */
   eval(script: string, keys: number, ...args: (string | number)[]): Promise<unknown>
+  /** Marks a handled callback as done for the ttl (`SET key done PX ttl`). */
   set(key: string, value: string, px: 'PX', ttl: number): Promise<unknown>
+  /** Releases a claim whose handlers failed, so that the platform's retry runs them again (`DEL key`). */
   del(key: string): Promise<number>
 }
 
