@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
 
 const exportsOf: Record<string, string[]> = {
@@ -38,4 +39,29 @@ describe('packaging', () => {
     expect(cjs).to.match(/dist[/\\]cjs[/\\]index\.js$/)
     expect(esm).to.match(/dist\/esm\/index\.js$/)
   })
+})
+
+describe('published tarballs', () => {
+  const names = ['@roomhooks/core', '@roomhooks/express', '@roomhooks/koa', '@roomhooks/redis', '@roomhooks/cli']
+  let packed: { name: string; files: { path: string }[] }[] = []
+
+  before(() => {
+    const args = ['pack', '--dry-run', '--json', ...names.flatMap((name) => ['-w', name])]
+    packed = JSON.parse(execFileSync('npm', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
+  })
+
+  for (const name of names) {
+    it(`${name} ships its LICENSE, README and builds, and no build info or tests`, () => {
+      const paths = packed.find((entry) => entry.name === name)!.files.map((file) => file.path)
+      expect(paths).to.include.members(['LICENSE', 'README.md', 'package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts'])
+      if (name !== '@roomhooks/cli') expect(paths).to.include.members(['dist/cjs/index.js', 'dist/cjs/package.json'])
+      expect(paths.filter((path) => path.endsWith('.tsbuildinfo'))).to.deep.equal([])
+      expect(paths.filter((path) => /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]s$/.test(path))).to.deep.equal([])
+    })
+
+    it(`${name}'s LICENSE is the repository's`, () => {
+      const dir = name.replace('@roomhooks/', 'packages/')
+      expect(readFileSync(`${dir}/LICENSE`, 'utf8')).to.equal(readFileSync('LICENSE', 'utf8'))
+    })
+  }
 })

@@ -1,5 +1,12 @@
-// @roomhooks/core: the API of an app that receives Tencent Cloud Room and Live callbacks.
-// Framework adapters find what they need in @roomhooks/core/adapter.
+/**
+ * Tencent Cloud Room (TUIRoomKit) and Live (TUILiveKit) callbacks as typed, validated events: a schema for every
+ * command, `SdkAppid` and `Sign` verification, lossless parsing of 18-digit user IDs, a typed emitter
+ * ({@link createRoomWebhooks}), a framework-free `receive()`, a `node:http` handler and a fetch-style handler.
+ *
+ * Framework adapters find what they need in `@roomhooks/core/adapter`.
+ *
+ * @module @roomhooks/core
+ */
 export { createRoomWebhooks, RoomWebhooks } from './webhooks.js'
 export type { BodyReader, CallbackRequest, CloseOptions, CloseResult } from './webhooks.js'
 export type { RoomWebhooksOptions, SdkAppIdInput } from './options.js'

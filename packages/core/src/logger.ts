@@ -5,9 +5,16 @@ import { isThenable } from './thenable.js'
  * these methods. Each method is called on the logger itself, so class-based loggers work unchanged.
  */
 export interface Logger {
+  /** Routine detail, such as a callback delivered again whose handlers already ran. */
   debug(message: string, ...details: unknown[]): void
+  /** Informational messages. */
   info(message: string, ...details: unknown[]): void
+  /** Something to look at: refused requests, handlers that ran late, settings that will cause trouble. */
   warn(message: string, ...details: unknown[]): void
+  /**
+   * Failures: handlers that threw, an `onError` handler that threw. The error comes as a detail after the message,
+   * or first, before the message, for loggers that take it that way (pino, bunyan).
+   */
   error(message: string, ...details: unknown[]): void
 }
 

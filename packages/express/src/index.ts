@@ -1,3 +1,8 @@
+/**
+ * Express 4 and 5 middleware for roomhooks: {@link createExpressMiddleware}.
+ *
+ * @module @roomhooks/express
+ */
 import type { RequestHandler } from 'express'
 import type { RoomWebhooks } from '@roomhooks/core'
 import { createNodeReceiver, sendNodeResponse, type NodeReceiverOptions } from '@roomhooks/core/adapter'

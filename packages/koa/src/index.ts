@@ -1,3 +1,8 @@
+/**
+ * Koa 2 and 3 middleware for roomhooks: {@link createKoaMiddleware}.
+ *
+ * @module @roomhooks/koa
+ */
 import type { Middleware } from 'koa'
 import type { RoomWebhooks } from '@roomhooks/core'
 import { createNodeReceiver, serializeEnvelope, type NodeReceiverOptions } from '@roomhooks/core/adapter'

@@ -1,7 +1,14 @@
+/**
+ * A Redis dedupe store for roomhooks ({@link createRedisDedupeStore}): a callback the platform delivers again, to
+ * any of several instances, runs its handlers once.
+ *
+ * @module @roomhooks/redis
+ */
 import type { ClaimResult, DedupeStore } from '@roomhooks/core'
 
 /** The command the store uses (`EVAL`); an ioredis `Redis` or `Cluster` client has it. */
 export interface RedisCommands {
+  /** Runs the Lua script that claims a key atomically (`EVAL script 1 key lease`). */
   eval(script: string, keys: number, ...args: (string | number)[]): Promise<unknown>
 }
 

@@ -1,4 +1,8 @@
-// @roomhooks/core/testing: build the callbacks the platform sends, and run them through a receiver in tests.
+/**
+ * Build the callbacks the platform sends, and run them through a receiver in tests.
+ *
+ * @module @roomhooks/core/testing
+ */
 export { createTestCallback } from './create-test-callback.js'
 export type { DeepPartial, TestCallback, TestCallbackOptions } from './create-test-callback.js'
 export { fixtures, fixtureText } from './fixtures.js'

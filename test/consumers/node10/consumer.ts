@@ -1,0 +1,31 @@
+// Type-checked as CommonJS with classic node10 resolution (see tsconfig.json here): proves that every subpath of
+// every CommonJS-capable package finds its declarations without "exports".
+import { createRoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
+import { createTestCallback, fixtures, signCallback, simulate } from '@roomhooks/core/testing'
+import { createExpressMiddleware } from '@roomhooks/express'
+import { createKoaMiddleware } from '@roomhooks/koa'
+import { createRedisDedupeStore, type RedisCommands } from '@roomhooks/redis'
+import roomCreatedSchema = require('@roomhooks/core/schemas/Room.CallbackAfterCreateRoom.json')
+import corePackage = require('@roomhooks/core/package.json')
+
+declare const redis: RedisCommands
+
+const options: RoomWebhooksOptions = { sdkAppId: 1400000000, dedupe: { store: createRedisDedupeStore(redis) } }
+const hooks = createRoomWebhooks(options)
+hooks.on('room.created', (event) => void (event.payload.RoomInfo.RoomId satisfies string))
+
+export async function check(): Promise<unknown[]> {
+  const result = await simulate(hooks, 'member.leave', { Reason: 'Kicked' })
+  const status: number = result.status
+  const callback = createTestCallback('member.enter', { sdkAppId: 1400000000 })
+  return [
+    status,
+    callback,
+    fixtures,
+    signCallback('t', 1),
+    createExpressMiddleware(hooks),
+    createKoaMiddleware(hooks, { path: '/tencent/callback' }),
+    roomCreatedSchema.type,
+    corePackage.name,
+  ]
+}
