@@ -19,7 +19,9 @@ export function createHooks({ sdkAppId, token, print = console.log }: AppOptions
       print(`${event.payload.RoomId}: ${taken.map((seat) => `seat ${seat.Index} ${seat.Member_Account}`).join(', ')}`)
     })
     .on('message.beforeSend', (event) => {
-      const text = event.payload.MsgBody.map((element) => String(element.MsgContent['Text'] ?? '')).join(' ')
+      const text = event.payload.MsgBody.map((element) => element.MsgContent['Text'])
+        .filter((part) => typeof part === 'string')
+        .join(' ')
       return /red packet/i.test(text) ? event.allow({ MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: '🧧' } }] }) : event.allow()
     })
     .onAny((event) => print(`${event.name ?? 'unknown event'} (${event.command}) ${JSON.stringify(event.payload)}`))

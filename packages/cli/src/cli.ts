@@ -178,7 +178,7 @@ function definitionOf(name: string): AnyCommandDefinition {
 function bodyOf(definition: AnyCommandDefinition, options: BodyOptions): string | undefined {
   const fileBody = options.body === undefined ? undefined : readBodyFile(options.body)
   if (options.set === undefined) return fileBody
-  const payload = fileBody === undefined ? structuredClone(fixtures[definition.command]) : JSON.parse(fileBody)
+  const payload: unknown = fileBody === undefined ? structuredClone(fixtures[definition.command]) : JSON.parse(fileBody)
   // --no-validate sends anything, unknown fields included.
   const schema = options.validate ? definition.schema : undefined
   for (const assignment of options.set) {

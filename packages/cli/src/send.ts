@@ -53,7 +53,7 @@ export async function sendCallback(name: string, options: SendOptions): Promise<
     sdkAppId: options.sdkAppId,
     token: options.token,
     body: options.body,
-    overrides: options.overrides as never,
+    overrides: options.overrides,
     validate: options.validate,
   })
   const started = performance.now()

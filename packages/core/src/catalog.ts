@@ -61,7 +61,7 @@ function defineCommand<
   spec: { event: E; kind: K; summary: string; fields: F; aliases?: readonly A[]; decisions?: R },
 ): CommandDefinition<C, E, K, A, F, R> {
   const aliases = spec.aliases ?? []
-  const spellings = [command, ...aliases].map((name) => Type.Literal(name)) as TLiteral<C | A>[]
+  const spellings = [command, ...aliases].map<TLiteral<C | A>>((name) => Type.Literal(name))
   const schema = Type.Object(
     { CallbackCommand: Type.Union(spellings, { description: 'The command, as the platform spelled it' }), ...spec.fields },
     { $id: command, title: spec.event, description: spec.summary },

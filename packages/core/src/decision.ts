@@ -128,9 +128,8 @@ export function combineDecisions(decisions: readonly Decision[]): Decision | und
 export function returnedDecisions(event: string, results: readonly PromiseSettledResult<unknown>[]): Decision[] {
   const decisions: Decision[] = []
   for (const result of results) {
-    if (result.status === 'fulfilled' && result.value instanceof Decision && result.value.event === event) {
-      decisions.push(result.value)
-    }
+    const value: unknown = result.status === 'fulfilled' ? result.value : undefined
+    if (value instanceof Decision && value.event === event) decisions.push(value as Decision)
   }
   return decisions
 }

@@ -71,7 +71,7 @@ function dispatchUnclaimed(
     ([result, succeeded]) => result === 'claimed' && settle(succeeded),
     () => {}, // the claim failed: there is nothing to settle
   )
-  state.tasks.track(claimSettled)
+  void state.tasks.track(claimSettled)
   return dispatch(state, delivery, handlersSettled)
 }
 
@@ -85,7 +85,7 @@ function settleClaim(state: ReceiverState, { store, ttl, timeout, key, owner }: 
   }
   try {
     const written = withinTimeout(succeeded ? store.complete(key, ttl, owner) : store.release(key, owner), timeout)
-    if (written instanceof Promise) state.tasks.track(written.catch(failed))
+    if (written instanceof Promise) void state.tasks.track(written.catch(failed))
   } catch (error) {
     failed(error)
   }

@@ -54,7 +54,7 @@ function answer(state: ReceiverState, delivery: Delivery, outcome: HandlersOutco
   const { handlerTimeout, log } = state.config
   delivery.answered = true
   if (outcome.late) {
-    state.tasks.track(
+    void state.tasks.track(
       outcome.settled.then((results) => {
         const failures = failuresOf(results)
         if (failures.length > 0) report(state, new HandlerError(event, failures, true), trace)

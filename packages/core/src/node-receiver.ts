@@ -129,7 +129,7 @@ async function readBody(request: IncomingMessage, { rawBody, parsedBody }: PreRe
   checkBodyHeaders(request.headers['content-length'], request.headers['content-encoding'], limit)
   if (sizeOfReadBody(request, rawBody, parsedBody) > limit) throw bodyTooLarge(limit)
   if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody
-  if (parsedBody !== undefined) return parsedBody as BodyInput
+  if (parsedBody !== undefined) return parsedBody
   throw new RoomhooksError('BODY_UNAVAILABLE', 'The body was consumed by another middleware that left no body behind')
 }
 

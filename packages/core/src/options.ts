@@ -93,7 +93,7 @@ function readSdkAppIds(input: RoomWebhooksOptions['sdkAppId']): Set<number> {
 /** A frozen copy: emptying the caller's array later must not turn Sign checks off. */
 function readTokens(input: RoomWebhooksOptions['token']): readonly string[] {
   if (input === undefined) return Object.freeze([])
-  const list: readonly unknown[] = Array.isArray(input) ? [...input] : [input]
+  const list: readonly unknown[] = Array.isArray(input) ? [...(input as readonly unknown[])] : [input]
   for (const token of list) {
     if (typeof token !== 'string' || token === '') {
       throw new TypeError('[@roomhooks/core] token must be a non-empty string (or leave it out to turn Sign checks off)')

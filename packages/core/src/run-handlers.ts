@@ -21,6 +21,8 @@ export function runHandlers<Event>(
   if (!calls.some((result) => result instanceof Promise)) {
     return { late: false, results: calls as PromiseSettledResult<unknown>[] }
   }
+  // Some calls returned at once, some are promises: Promise.all takes both.
+  // eslint-disable-next-line @typescript-eslint/await-thenable
   const settled = Promise.all(calls)
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<typeof LATE>((resolve) => {

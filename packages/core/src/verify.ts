@@ -96,7 +96,7 @@ const signCache = new WeakMap<readonly string[], Map<string, readonly string[]>>
 
 function expectedSigns(tokens: readonly string[], requestTime: string): readonly string[] {
   let byTime = signCache.get(tokens)
-  if (byTime === undefined) signCache.set(tokens, (byTime = new Map()))
+  if (byTime === undefined) signCache.set(tokens, (byTime = new Map<string, readonly string[]>()))
   let signs = byTime.get(requestTime)
   if (signs === undefined) {
     signs = tokens.map((token) => signCallback(token, requestTime))

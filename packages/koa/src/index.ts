@@ -25,7 +25,10 @@ export function createKoaMiddleware(hooks: RoomWebhooks, options: KoaMiddlewareO
   const receiver = createNodeReceiver(hooks, options)
   return async (ctx, next) => {
     // @koa/router sets _matchedRoute when the middleware runs for one of its routes, not with app.use().
-    if (!receiver.matches(ctx.req, (ctx as { _matchedRoute?: unknown })._matchedRoute !== undefined)) return next()
+    if (!receiver.matches(ctx.req, (ctx as { _matchedRoute?: unknown })._matchedRoute !== undefined)) {
+      await next()
+      return
+    }
     const { rawBody, body } = ctx.request as { rawBody?: unknown; body?: unknown }
     const answer = await receiver.receive(ctx.req, { rawBody, parsedBody: body })
     ctx.status = answer.status
