@@ -94,7 +94,8 @@ export function renderReport(report: BenchReport): string {
 
 What does roomhooks cost over a hand-written route? Every figure below comes from one run of \`npm run bench\`,
 on the machine described, with all cases measured side by side. Absolute numbers depend on the machine; the
-ratios are what to read.
+ratios are what to read. Changes measured against the commit before them are in the
+[performance history](performance-history.md).
 
 ## Machine and versions
 
