@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import { createNodeHandler, createRoomWebhooks } from '@roomhooks/core'
+import { run } from '@roomhooks/cli'
 import { createApp } from '../../../examples/express/src/app.js'
-import { run } from '../src/cli.js'
 import { listen, type RunningServer } from '../../../test/support/http.js'
 
 const bin = fileURLToPath(new URL('../dist/esm/bin.js', import.meta.url))
