@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { createRoomWebhooks, HandlerError, signCallback } from '@roomhooks/core'
+import { commandDefinitions, createRoomWebhooks, HandlerError, signCallback } from '@roomhooks/core'
 import { createTestCallback, fixtures, fixtureText, simulate } from '@roomhooks/core/testing'
 
 const sdkAppId = 1400000000
@@ -69,7 +69,8 @@ describe('fixtures', () => {
     expect(fixtures['Live.CallbackAfterDestroyRoom'].RoomInfo?.Owner_Account).to.equal('144115216631667826')
     expect(fixtures['Room.CallbackAfterUpdateRoomInfo'].RoomInfo.IsCloudRecordingDisabled).to.equal(false)
     expect(Object.isFrozen(fixtures['Room.CallbackAfterCreateRoom'].RoomInfo)).to.equal(true)
-    expect(Object.keys(fixtures)).to.have.length(24)
+    expect(Object.keys(fixtures)).to.have.length(commandDefinitions.length)
+    expect(Object.keys(fixtures)).to.have.members(commandDefinitions.map((definition) => definition.command))
   })
 })
 
