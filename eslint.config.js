@@ -10,7 +10,10 @@ export default tseslint.config(
     files: ['**/*.{ts,cts,mts}'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.test.json', './packages/*/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.test.json', './packages/*/tsconfig.json', './test/consumers/node10/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -33,7 +36,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // Fakes of async interfaces (stores, readers) are async without awaiting anything.
+      '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // These files exist to check that require() works.
+    files: ['test/consumers/**', 'test/support/framework-aliases.d.ts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   { files: ['**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 )

@@ -64,7 +64,10 @@ export const cases: readonly BenchCase[] = [
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
           _handled += body.RoomInfo.RoomId.length
           const json = JSON.stringify(ENVELOPE)
-          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) })
+          res.writeHead(200, {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(json),
+          })
           res.end(json)
         })
       }),

@@ -21,7 +21,10 @@ export interface LoadResult {
  * Sends the same callback (the create-room fixture and its query string, signed when asked, with a RequestTime
  * of now) for `duration` seconds, or `amount` requests, over 10 keep-alive connections.
  */
-export async function load(url: string, options: { signed: boolean; duration?: number; amount?: number }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  options: { signed: boolean; duration?: number; amount?: number },
+): Promise<LoadResult> {
   const query = callbackQuery({ command: COMMAND, ...(options.signed && { token: TOKEN }) })
   const result = await autocannon({
     url: `${url}${CALLBACK_PATH}?${query}`,

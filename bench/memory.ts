@@ -15,7 +15,10 @@ export interface MemoryResult {
  * Starts the case in a process with --expose-gc, warms it up, records heap and RSS after a full GC, sends
  * `requests` more callbacks, and records them again.
  */
-export async function measureMemory(caseName: string, options: { warmup: number; requests: number }): Promise<MemoryResult> {
+export async function measureMemory(
+  caseName: string,
+  options: { warmup: number; requests: number },
+): Promise<MemoryResult> {
   const server = await startServer(caseName, { exposeGc: true })
   try {
     await load(server.url, { signed: false, amount: options.warmup })

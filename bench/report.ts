@@ -34,7 +34,9 @@ const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
 const verdict = (met: boolean): string => (met ? 'met' : '**missed**')
 
 /** The targets of the benchmark, each with whether it was met. */
-export function targets(report: BenchReport): { readonly what: string; readonly figure: string; readonly met: boolean }[] {
+export function targets(
+  report: BenchReport,
+): { readonly what: string; readonly figure: string; readonly met: boolean }[] {
   const rows = report.http.flatMap((summary) => {
     const benchCase = cases.find((candidate) => candidate.name === summary.name)
     const { baseline, target, maxCpuCost } = benchCase ?? {}
@@ -50,7 +52,13 @@ export function targets(report: BenchReport): { readonly what: string; readonly 
       ]
     }
     if (target === undefined) return []
-    return [{ what: `${summary.name} ≥ ${target.toFixed(2)}× ${baseline}`, figure: `${summary.ratio.toFixed(2)}×`, met: summary.ratio >= target }]
+    return [
+      {
+        what: `${summary.name} ≥ ${target.toFixed(2)}× ${baseline}`,
+        figure: `${summary.ratio.toFixed(2)}×`,
+        met: summary.ratio >= target,
+      },
+    ]
   })
   for (const micro of report.micro) {
     rows.push({

@@ -88,7 +88,9 @@ try {
   console.log('Measuring memory…')
   const memory = []
   for (const name of memoryCases) {
-    memory.push(await measureMemory(name, smoke ? { warmup: 200, requests: 500 } : { warmup: 20_000, requests: 200_000 }))
+    memory.push(
+      await measureMemory(name, smoke ? { warmup: 200, requests: 500 } : { warmup: 20_000, requests: 200_000 }),
+    )
   }
 
   const report: BenchReport = { rounds, duration, http, micro, memory, memoryLimit: 10 * 1024 * 1024 }

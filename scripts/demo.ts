@@ -42,5 +42,9 @@ for (const [name, makeServer] of Object.entries(apps)) {
 }
 
 const total = commandDefinitions.length * Object.keys(apps).length
-console.log(failures === 0 ? `\nAll ${total} callbacks answered OK; the forged ones were refused.` : `\n${failures} answers were not as expected.`)
+console.log(
+  failures === 0
+    ? `\nAll ${total} callbacks answered OK; the forged ones were refused.`
+    : `\n${failures} answers were not as expected.`,
+)
 process.exit(failures === 0 ? 0 : 1)

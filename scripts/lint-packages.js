@@ -23,10 +23,14 @@ const packages = readdirSync('packages', { withFileTypes: true })
 const dir = mkdtempSync(join(tmpdir(), 'roomhooks-pack-'))
 const failed = []
 try {
-  const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', dir, ...packages.flatMap((p) => ['-w', p.name])], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const pack = spawnSync(
+    'npm',
+    ['pack', '--json', '--pack-destination', dir, ...packages.flatMap((p) => ['-w', p.name])],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   if (pack.status !== 0) throw new Error(`npm pack exited ${pack.status}`)
   const packed = JSON.parse(pack.stdout)
 
@@ -34,7 +38,9 @@ try {
     const tarball = join(dir, filename)
     console.log(`\n━━ ${name}: ${filename}, ${files.length} files, ${size} B packed, ${unpackedSize} B unpacked`)
 
-    const publint = spawnSync(bin('publint'), ['run', tarball, '--level', 'suggestion', '--strict'], { encoding: 'utf8' })
+    const publint = spawnSync(bin('publint'), ['run', tarball, '--level', 'suggestion', '--strict'], {
+      encoding: 'utf8',
+    })
     process.stdout.write(publint.stdout + publint.stderr)
     if (publint.status !== 0 || !publint.stdout.includes('All good!')) failed.push(`publint ${name}`)
 

@@ -40,7 +40,10 @@ for (const [transport, mount] of Object.entries(allTransports)) {
         if (event.payload.GiftWater.Coins > 100) event.reject('too big')
       })
       const answer = await send(hooks, GIFT)
-      expect([answer.status, answer.envelope]).to.deep.equal([200, { ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'too big' }])
+      expect([answer.status, answer.envelope]).to.deep.equal([
+        200,
+        { ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'too big' },
+      ])
     })
 
     it('drops a message when drop() is called and not returned', async () => {
@@ -53,17 +56,23 @@ for (const [transport, mount] of Object.entries(allTransports)) {
 
     for (const [kind, body] of [
       ['a BigInt', () => [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi', Seq: 10n } }]],
-      ['a cycle', () => {
-        const content: Record<string, unknown> = { Text: 'hi' }
-        content['self'] = content
-        return [{ MsgType: 'TIMTextElem', MsgContent: content }]
-      }],
+      [
+        'a cycle',
+        () => {
+          const content: Record<string, unknown> = { Text: 'hi' }
+          content['self'] = content
+          return [{ MsgType: 'TIMTextElem', MsgContent: content }]
+        },
+      ],
     ] as const) {
       it(`answers the failure decision, as JSON, when allow({ MsgBody }) holds ${kind}, and keeps serving`, async () => {
         const { hooks, errors } = receiver()
         hooks.on('message.beforeSend', (event) => event.allow({ MsgBody: body() as never }))
         const answer = await send(hooks, MESSAGE)
-        expect([answer.status, answer.envelope]).to.deep.equal([200, { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' }])
+        expect([answer.status, answer.envelope]).to.deep.equal([
+          200,
+          { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' },
+        ])
         expect(errors.map((error) => error.reason)).to.deep.equal(['HANDLER_FAILED'])
         expect((await send(hooks, GIFT)).status).to.equal(200)
       })

@@ -10,7 +10,14 @@ import { createKoaMiddleware } from '@roomhooks/koa'
 import { callbackQuery, fixtureText, SDK_APP_ID } from './support/callbacks.js'
 import { listen, post, type RunningServer } from './support/http.js'
 import { countBytesRead, pushUpload, RawConnection, rawRequest } from './support/raw-http.js'
-import { allTransports, expressVersions, honoTransport, koaVersions, nodeTransports, type Mount } from './support/transports.js'
+import {
+  allTransports,
+  expressVersions,
+  honoTransport,
+  koaVersions,
+  nodeTransports,
+  type Mount,
+} from './support/transports.js'
 
 const PATH = '/tencent/callback'
 const CREATED = 'Room.CallbackAfterCreateRoom'
@@ -30,7 +37,11 @@ describe('the HTTP edge', function () {
     server = undefined
   })
 
-  async function start(mount: Mount, options: { readTimeout?: number } = {}, hooksOptions: Partial<RoomWebhooksOptions> = {}) {
+  async function start(
+    mount: Mount,
+    options: { readTimeout?: number } = {},
+    hooksOptions: Partial<RoomWebhooksOptions> = {},
+  ) {
     runs = 0
     const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet, ...hooksOptions }).onAny(() => void runs++)
     const http = mount(hooks, { path: PATH, ...options })
@@ -42,9 +53,30 @@ describe('the HTTP edge', function () {
   describe('refusals answered before the body is read leave it unread and close the connection', () => {
     const DECLARED = 64 * MiB
     const refusals = [
-      { name: 'a wrong SdkAppid (403)', status: 403, code: 40302, method: 'POST', target: wrongApp, on: Object.keys(allTransports) },
-      { name: 'a declared Content-Length over bodyLimit (413)', status: 413, code: 41301, method: 'POST', target: valid, on: Object.keys(allTransports) },
-      { name: 'another method (405)', status: 405, code: 40501, method: 'PUT', target: valid, on: Object.keys(allTransports) },
+      {
+        name: 'a wrong SdkAppid (403)',
+        status: 403,
+        code: 40302,
+        method: 'POST',
+        target: wrongApp,
+        on: Object.keys(allTransports),
+      },
+      {
+        name: 'a declared Content-Length over bodyLimit (413)',
+        status: 413,
+        code: 41301,
+        method: 'POST',
+        target: valid,
+        on: Object.keys(allTransports),
+      },
+      {
+        name: 'another method (405)',
+        status: 405,
+        code: 40501,
+        method: 'PUT',
+        target: valid,
+        on: Object.keys(allTransports),
+      },
       {
         name: 'another path (404)',
         status: 404,
@@ -167,7 +199,10 @@ describe('the HTTP edge', function () {
         expect(answer?.headers['connection']).to.equal('close')
         expect(Date.now() - started).to.be.within(150, 1500)
         await Promise.race([connection.closed, sleep(1000)])
-        expect(connection.socket.destroyed || connection.socket.readableEnded, 'the server closed the connection').to.equal(true)
+        expect(
+          connection.socket.destroyed || connection.socket.readableEnded,
+          'the server closed the connection',
+        ).to.equal(true)
       } finally {
         clearInterval(drip)
         connection.destroy()
@@ -191,14 +226,24 @@ describe('the HTTP edge', function () {
       ...Object.fromEntries(
         Object.entries(expressVersions).map(([name, express]) => [
           `${name} behind express.json()`,
-          (hooks: RoomWebhooks) => createServer(express().use(express.json({ limit: '10mb' })).use(createExpressMiddleware(hooks))),
+          (hooks: RoomWebhooks) =>
+            createServer(
+              express()
+                .use(express.json({ limit: '10mb' }))
+                .use(createExpressMiddleware(hooks)),
+            ),
         ]),
       ),
       ...Object.fromEntries(
         Object.entries(koaVersions).map(([name, Koa]) => [
           `${name} behind @koa/bodyparser`,
           (hooks: RoomWebhooks) =>
-            createServer(new Koa().use(bodyParser({ jsonLimit: '10mb' })).use(createKoaMiddleware(hooks)).callback()),
+            createServer(
+              new Koa()
+                .use(bodyParser({ jsonLimit: '10mb' }))
+                .use(createKoaMiddleware(hooks))
+                .callback(),
+            ),
         ]),
       ),
     }

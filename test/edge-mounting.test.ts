@@ -64,12 +64,20 @@ describe('mounted on a route, without a path', () => {
   const hooks = () => createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
   const routed: Record<string, () => Server> = {
     ...Object.fromEntries(
-      Object.entries(expressVersions).map(([name, express]) => [name, () => createServer(express().post('/tencent/callback', createExpressMiddleware(hooks())))]),
+      Object.entries(expressVersions).map(([name, express]) => [
+        name,
+        () => createServer(express().post('/tencent/callback', createExpressMiddleware(hooks()))),
+      ]),
     ),
     ...Object.fromEntries(
       Object.entries(koaVersions).map(([name, Koa]) => [
         `${name} with @koa/router`,
-        () => createServer(new Koa().use(new Router().post('/tencent/callback', createKoaMiddleware(hooks())).routes() as never).callback()),
+        () =>
+          createServer(
+            new Koa()
+              .use(new Router().post('/tencent/callback', createKoaMiddleware(hooks())).routes() as never)
+              .callback(),
+          ),
       ]),
     ),
   }
@@ -102,10 +110,17 @@ describe('mounted without a path', () => {
         const url = await start(app)
         const health = await fetch(`${url}/health`)
         expect([health.status, await health.text()]).to.deep.equal([200, 'ok'])
-        const order = await fetch(`${url}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":1}' })
+        const order = await fetch(`${url}/api/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"id":1}',
+        })
         expect([order.status, await order.text()]).to.deep.equal([201, 'order created'])
         // A query string without callback parameters is not a callback either, even one that mentions them.
-        const other = await fetch(`${url}/api/orders?source=SdkAppid&note=CallbackCommand`, { method: 'POST', body: '{}' })
+        const other = await fetch(`${url}/api/orders?source=SdkAppid&note=CallbackCommand`, {
+          method: 'POST',
+          body: '{}',
+        })
         expect(other.status).to.equal(201)
         expect(runs).to.equal(0)
       })
@@ -160,8 +175,14 @@ for (const [version, express] of Object.entries(expressVersions)) {
       (hooks) => {
         const app = express()
         // Verbatim from the README. (@koa/bodyparser, installed here too, types IncomingMessage.rawBody as a string.)
-        // @ts-expect-error -- a Buffer is what the Express adapter takes
-        app.use(express.json({ verify: (req, _res, buf) => { req.rawBody = buf } }))
+        app.use(
+          express.json({
+            verify: (req, _res, buf) => {
+              // @ts-expect-error -- a Buffer is what the Express adapter takes
+              req.rawBody = buf
+            },
+          }),
+        )
         app.use(createExpressMiddleware(hooks))
         return listen(createServer(app))
       },

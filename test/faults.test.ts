@@ -19,7 +19,9 @@ function rawPost(url: string, headers: Record<string, string | number>): { socke
   const { hostname, port } = new URL(url)
   const socket = connect(Number(port), hostname)
   socket.on('error', () => {})
-  const head = Object.entries({ host: hostname, ...headers }).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  const head = Object.entries({ host: hostname, ...headers })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')
   socket.write(`POST ${PATH} HTTP/1.1\r\n${head}\r\n`)
   const status = new Promise<number>((resolve, reject) => {
     let received = ''
@@ -41,7 +43,11 @@ describe('faults', function () {
     server = undefined
   })
 
-  async function start(options: Partial<RoomWebhooksOptions>, setup: (hooks: ReturnType<typeof createRoomWebhooks>) => void, readTimeout = 5000) {
+  async function start(
+    options: Partial<RoomWebhooksOptions>,
+    setup: (hooks: ReturnType<typeof createRoomWebhooks>) => void,
+    readTimeout = 5000,
+  ) {
     const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet, ...options })
     setup(hooks)
     server = await listen(createServer(createNodeHandler(hooks, { readTimeout })))
@@ -134,7 +140,10 @@ describe('faults', function () {
     let runs = 0
     const { url } = await start({}, (hooks) => hooks.onAny(() => void runs++), 200)
     const body = fixtureText(CREATED)
-    const { socket, status } = rawPost(url, { 'content-length': Buffer.byteLength(body), 'content-type': 'application/json' })
+    const { socket, status } = rawPost(url, {
+      'content-length': Buffer.byteLength(body),
+      'content-type': 'application/json',
+    })
     const started = Date.now()
     let sent = 0
     const drip = setInterval(() => socket.write(body.charAt(sent++)), 20)
@@ -154,7 +163,10 @@ describe('faults', function () {
     const { url } = await start({ bodyLimit: 64 * 1024 }, (hooks) => hooks.onAny(() => void runs++))
     const { socket, status } = rawPost(url, { 'transfer-encoding': 'chunked', 'content-type': 'application/json' })
     let answered = false
-    void status.then(() => (answered = true), () => (answered = true))
+    void status.then(
+      () => (answered = true),
+      () => (answered = true),
+    )
     const chunk = `{"CallbackCommand":"${CREATED}","Padding":"${'x'.repeat(16 * 1024)}`
     let sent = 0
     const total = 50 * 1024 * 1024
@@ -183,7 +195,7 @@ describe('faults', function () {
       headers: { 'content-type': 'application/json' },
       body: new Blob([payload]).stream(),
       duplex: 'half',
-    } as RequestInit)
+    })
     expect(response.headers.get('transfer-encoding')).to.equal(null)
     expect(response.status).to.equal(413)
     expect(runs).to.equal(0)

@@ -50,16 +50,26 @@ const queryArbitrary = (command: string): fc.Arbitrary<{ query: string; status?:
   const junk = fc.array(fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 24 })), { maxLength: 4 })
   return fc.oneof(
     { weight: 8, arbitrary: fc.constant(null).map(() => ({ query: encode(signed(base)), label: 'valid query' })) },
-    { weight: 2, arbitrary: fc.record({ extras: junk, name: fc.constantFrom('SdkAppid', 'SdkAppId', 'SDKAppID', 'sdkappid') }).map(({ extras, name }) => ({
-      query: `${encode(signed([[name, String(SDK_APP_ID)], ...base.slice(1), ...extras]))}&SdkAppid=1&__proto__=x&constructor[prototype][polluted]=1&%E0%A4%A=%`,
-      label: 'valid query with noise and repeats',
-    })) },
-    fc.oneof(fc.integer(), fc.string({ maxLength: 20 })).filter((id) => String(id).replace(/^0+/, '') !== String(SDK_APP_ID)).map((id) => ({
-      query: encode(signed([['SdkAppid', String(id)], ...base.slice(1)])),
-      status: 403,
-      label: 'another SdkAppid',
-    })),
-    fc.constant(null).map(() => ({ query: `SdkAppid=1&${encode(signed(base))}`, status: 403, label: 'a wrong SdkAppid first' })),
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({ extras: junk, name: fc.constantFrom('SdkAppid', 'SdkAppId', 'SDKAppID', 'sdkappid') })
+        .map(({ extras, name }) => ({
+          query: `${encode(signed([[name, String(SDK_APP_ID)], ...base.slice(1), ...extras]))}&SdkAppid=1&__proto__=x&constructor[prototype][polluted]=1&%E0%A4%A=%`,
+          label: 'valid query with noise and repeats',
+        })),
+    },
+    fc
+      .oneof(fc.integer(), fc.string({ maxLength: 20 }))
+      .filter((id) => String(id).replace(/^0+/, '') !== String(SDK_APP_ID))
+      .map((id) => ({
+        query: encode(signed([['SdkAppid', String(id)], ...base.slice(1)])),
+        status: 403,
+        label: 'another SdkAppid',
+      })),
+    fc
+      .constant(null)
+      .map(() => ({ query: `SdkAppid=1&${encode(signed(base))}`, status: 403, label: 'a wrong SdkAppid first' })),
     fc.constant(null).map(() => ({ query: encode(signed(base.slice(1))), status: 403, label: 'no SdkAppid' })),
     fc.constant({ query: encode(base), status: 401, label: 'no Sign' }),
     fc.string({ maxLength: 70 }).map((sign) => ({
@@ -69,7 +79,11 @@ const queryArbitrary = (command: string): fc.Arbitrary<{ query: string; status?:
     })),
     // Well outside the 60 s window, so the time a run takes cannot bring it back in.
     fc.integer({ min: 120, max: 10_000_000 }).chain((skew) =>
-      fc.constantFrom(-skew, skew).map((offset) => ({ query: encode(signed(base, now() + offset)), status: 401, label: 'a stale RequestTime' })),
+      fc.constantFrom(-skew, skew).map((offset) => ({
+        query: encode(signed(base, now() + offset)),
+        status: 401,
+        label: 'a stale RequestTime',
+      })),
     ),
   )
 }
@@ -77,7 +91,10 @@ const queryArbitrary = (command: string): fc.Arbitrary<{ query: string; status?:
 /** Every path of keys in a JSON value. */
 function pathsOf(value: unknown, prefix: string[] = []): string[][] {
   if (value === null || typeof value !== 'object') return []
-  return Object.keys(value).flatMap((key) => [[...prefix, key], ...pathsOf((value as Record<string, unknown>)[key], [...prefix, key])])
+  return Object.keys(value).flatMap((key) => [
+    [...prefix, key],
+    ...pathsOf((value as Record<string, unknown>)[key], [...prefix, key]),
+  ])
 }
 
 function mutate(text: string, pick: number, remove: boolean, replacement: unknown): string {
@@ -103,12 +120,17 @@ const bodyArbitrary = (command: string): fc.Arbitrary<FuzzBody> => {
   const withExtra = (extra: string) => valid.replace(/\}\s*$/, `, "Extra": ${extra}}`)
   return fc.oneof(
     { weight: 3, arbitrary: fc.constant({ body: valid, statuses: [200], label: 'the fixture' }) },
-    { weight: 3, arbitrary: fc.tuple(fc.nat(), fc.boolean(), fc.jsonValue({ maxDepth: 3 })).map(([pick, remove, value]) => ({
-      body: mutate(valid, pick, remove, value),
-      statuses: [200, 400],
-      label: 'a mutated fixture',
-    })) },
-    fc.nat({ max: valid.trimEnd().length - 1 }).map((cut) => ({ body: valid.slice(0, cut), statuses: [400], label: 'a truncated fixture' })),
+    {
+      weight: 3,
+      arbitrary: fc.tuple(fc.nat(), fc.boolean(), fc.jsonValue({ maxDepth: 3 })).map(([pick, remove, value]) => ({
+        body: mutate(valid, pick, remove, value),
+        statuses: [200, 400],
+        label: 'a mutated fixture',
+      })),
+    },
+    fc
+      .nat({ max: valid.trimEnd().length - 1 })
+      .map((cut) => ({ body: valid.slice(0, cut), statuses: [400], label: 'a truncated fixture' })),
     fc.string({ maxLength: 200 }).map((body) => ({ body, statuses: [400], label: 'a random string' })),
     fc.uint8Array({ maxLength: 200 }).map((body) => ({ body, statuses: [400], label: 'random bytes' })),
     fc.integer({ min: 1, max: 100_000 }).map((size) => ({
@@ -129,15 +151,17 @@ const bodyArbitrary = (command: string): fc.Arbitrary<FuzzBody> => {
     fc.constant({ body: `\uFEFF${valid}`, statuses: [200], label: 'a byte order mark' }),
     fc.constant({ body: Buffer.from(valid, 'utf16le'), statuses: [400], label: 'UTF-16' }),
     fc.constantFrom('first', 'last').map((where) => ({
-      body: where === 'first' ? valid.replace('{', '{"CallbackCommand":"Room.CallbackAfterOther",') : withExtra('0').replace('"Extra"', '"CallbackCommand": "Room.CallbackAfterOther", "Extra"'),
+      body:
+        where === 'first'
+          ? valid.replace('{', '{"CallbackCommand":"Room.CallbackAfterOther",')
+          : withExtra('0').replace('"Extra"', '"CallbackCommand": "Room.CallbackAfterOther", "Extra"'),
       statuses: where === 'first' ? [200] : [400],
       label: `a duplicate key, ${where}`,
     })),
     fc.constant({
-      body: withExtra('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "prototype": {"polluted": true}}').replace(
-        '{',
-        '{"__proto__": {"polluted": true}, ',
-      ),
+      body: withExtra(
+        '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "prototype": {"polluted": true}}',
+      ).replace('{', '{"__proto__": {"polluted": true}, '),
       statuses: [200],
       label: 'prototype keys',
     }),
@@ -145,10 +169,23 @@ const bodyArbitrary = (command: string): fc.Arbitrary<FuzzBody> => {
 }
 
 const headersArbitrary = fc.record({
-  type: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'text/html; charset=latin1', undefined),
-  extra: fc.array(fc.tuple(fc.stringMatching(/^x-[a-z]{1,12}$/), fc.string({ maxLength: 30 }).map((value) => value.replace(/[^\x20-\x7e]/g, ''))), {
-    maxLength: 3,
-  }),
+  type: fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'text/html; charset=latin1',
+    undefined,
+  ),
+  extra: fc.array(
+    fc.tuple(
+      fc.stringMatching(/^x-[a-z]{1,12}$/),
+      fc.string({ maxLength: 30 }).map((value) => value.replace(/[^\x20-\x7e]/g, '')),
+    ),
+    {
+      maxLength: 3,
+    },
+  ),
   gzip: fc.integer({ min: 0, max: 9 }).map((draw) => draw === 0),
 })
 
@@ -161,7 +198,13 @@ const requestArbitrary: fc.Arbitrary<FuzzRequest> = fc
     if (gzip) headers['content-encoding'] = 'gzip'
     // A declared size over the limit is refused before the encoding is looked at.
     const expected = query.status !== undefined ? [query.status] : gzip ? [413, 415] : body.statuses
-    return { query: query.query, body: body.body, headers, expected, label: `${query.label}, ${body.label}${gzip ? ', gzip' : ''}` }
+    return {
+      query: query.query,
+      body: body.body,
+      headers,
+      expected,
+      label: `${query.label}, ${body.label}${gzip ? ', gzip' : ''}`,
+    }
   })
 
 for (const [name, createApp] of Object.entries(apps)) {
@@ -182,7 +225,8 @@ for (const [name, createApp] of Object.entries(apps)) {
         log: { warn: () => {}, error: () => {} },
       }).onAny((event) => {
         runs++
-        if (Object.getPrototypeOf(event.payload) !== Object.prototype) anomalies.push(`payload prototype changed: ${event.command}`)
+        if (Object.getPrototypeOf(event.payload) !== Object.prototype)
+          anomalies.push(`payload prototype changed: ${event.command}`)
       })
       server = await listen(createApp(hooks))
     })
@@ -196,26 +240,39 @@ for (const [name, createApp] of Object.entries(apps)) {
       const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort()
       const statuses = new Map<number, number>()
       const property = fc.asyncProperty(requestArbitrary, async (request) => {
-          const before = runs
-          const response = await fetch(`${server.url}${PATH}?${request.query}`, { method: 'POST', body: request.body, headers: request.headers })
-          const text = await response.text()
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
-          const envelope = JSON.parse(text) as Record<string, unknown>
-          expect(request.expected, `${request.label}: ${text.slice(0, 200)}`).to.include(response.status)
-          expect(response.headers.get('content-type')).to.match(/^application\/json/)
-          expect(Object.keys(envelope).sort()).to.deep.equal(['ActionStatus', 'ErrorCode', 'ErrorInfo'])
-          expect(envelope['ActionStatus']).to.equal(response.status === 200 ? 'OK' : 'FAIL')
-          expect(envelope['ErrorCode']).to.be.a('number')
-          expect(envelope['ErrorInfo']).to.be.a('string').and.not.match(/\n\s+at /)
-          expect(runs - before, request.label).to.equal(response.status === 200 ? 1 : 0)
+        const before = runs
+        const response = await fetch(`${server.url}${PATH}?${request.query}`, {
+          method: 'POST',
+          body: request.body,
+          headers: request.headers,
+        })
+        const text = await response.text()
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+        const envelope = JSON.parse(text) as Record<string, unknown>
+        expect(request.expected, `${request.label}: ${text.slice(0, 200)}`).to.include(response.status)
+        expect(response.headers.get('content-type')).to.match(/^application\/json/)
+        expect(Object.keys(envelope).sort()).to.deep.equal(['ActionStatus', 'ErrorCode', 'ErrorInfo'])
+        expect(envelope['ActionStatus']).to.equal(response.status === 200 ? 'OK' : 'FAIL')
+        expect(envelope['ErrorCode']).to.be.a('number')
+        expect(envelope['ErrorInfo'])
+          .to.be.a('string')
+          .and.not.match(/\n\s+at /)
+        expect(runs - before, request.label).to.equal(response.status === 200 ? 1 : 0)
       })
       const details = await fc.check(property, { numRuns: RUNS, seed: SEED, endOnFailure: true })
       if (details.failed) {
         // The counterexample can be megabytes of nesting: report its label and the assertion, not the body.
         const [request] = details.counterexample ?? []
-        throw new Error(`Failed after ${details.numRuns} runs (seed ${SEED}) on ${request?.label}: ${String(details.errorInstance).slice(0, 600)}`)
+        throw new Error(
+          `Failed after ${details.numRuns} runs (seed ${SEED}) on ${request?.label}: ${String(details.errorInstance).slice(0, 600)}`,
+        )
       }
-      console.log(`      statuses: ${[...statuses].sort().map(([status, count]) => `${status}×${count}`).join(', ')}`)
+      console.log(
+        `      statuses: ${[...statuses]
+          .sort()
+          .map(([status, count]) => `${status}×${count}`)
+          .join(', ')}`,
+      )
       expect(Object.getOwnPropertyNames(Object.prototype).sort()).to.deep.equal(prototypeKeys)
       expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined)
       expect(anomalies).to.deep.equal([])

@@ -15,6 +15,10 @@ describe('generated files', () => {
 
   it(`${SCHEMAS_DIR} holds no schema of a command that left the catalog`, () => {
     const files = readdirSync(new URL(SCHEMAS_DIR, root)).map((file) => `${SCHEMAS_DIR}${file}`)
-    expect(files.sort()).to.deep.equal(Object.keys(generated).filter((path) => path.startsWith(SCHEMAS_DIR)).sort())
+    expect(files.sort()).to.deep.equal(
+      Object.keys(generated)
+        .filter((path) => path.startsWith(SCHEMAS_DIR))
+        .sort(),
+    )
   })
 })

@@ -12,7 +12,9 @@ describe('a runtime that forbids compiling code from strings', () => {
       const bad = createTestCallback('room.created', { sdkAppId: 1400000000, overrides: { RoomInfo: { MaxMemberCount: 'lots' } }, validate: false })
       Promise.all([hooks.receive(good), hooks.receive(bad)]).then((answers) => console.log(JSON.stringify(answers.map((a) => a.status))))
     `
-    const output = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], { encoding: 'utf8' })
+    const output = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], {
+      encoding: 'utf8',
+    })
     expect(JSON.parse(output)).to.deep.equal([200, 400])
   })
 })

@@ -29,7 +29,14 @@ describe('packaging', () => {
 
   it("keeps the adapters' plumbing off the main entry", () => {
     const script = 'const m = require("@roomhooks/core"); console.log(JSON.stringify(Object.keys(m)))'
-    const plumbing = ['createNodeReceiver', 'sendNodeResponse', 'serializeEnvelope', 'okResponse', 'verifyCallback', 'readCallbackQuery']
+    const plumbing = [
+      'createNodeReceiver',
+      'sendNodeResponse',
+      'serializeEnvelope',
+      'okResponse',
+      'verifyCallback',
+      'readCallbackQuery',
+    ]
     expect((JSON.parse(run(['-e', script])) as string[]).filter((name) => plumbing.includes(name))).to.deep.equal([])
   })
 
@@ -53,10 +60,18 @@ describe('published tarballs', () => {
   for (const name of names) {
     it(`${name} ships its LICENSE, README and builds, and no build info or tests`, () => {
       const paths = packed.find((entry) => entry.name === name)!.files.map((file) => file.path)
-      expect(paths).to.include.members(['LICENSE', 'README.md', 'package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts'])
+      expect(paths).to.include.members([
+        'LICENSE',
+        'README.md',
+        'package.json',
+        'dist/esm/index.js',
+        'dist/esm/index.d.ts',
+      ])
       if (name !== '@roomhooks/cli') expect(paths).to.include.members(['dist/cjs/index.js', 'dist/cjs/package.json'])
       expect(paths.filter((path) => path.endsWith('.tsbuildinfo'))).to.deep.equal([])
-      expect(paths.filter((path) => /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]s$/.test(path))).to.deep.equal([])
+      expect(
+        paths.filter((path) => /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]s$/.test(path)),
+      ).to.deep.equal([])
     })
 
     it(`${name}'s LICENSE is the repository's`, () => {

@@ -10,7 +10,9 @@ export const SDK_APP_ID = 1400000000
 export const TOKEN = 'test-callback-token'
 
 /** Commands that have a sample file in packages/core/fixtures, the data the testing kit is generated from. */
-export const fixtureCommands: readonly string[] = readdirSync(fileURLToPath(new URL('../../packages/core/fixtures/', import.meta.url)))
+export const fixtureCommands: readonly string[] = readdirSync(
+  fileURLToPath(new URL('../../packages/core/fixtures/', import.meta.url)),
+)
   .filter((file) => file.endsWith('.json'))
   .map((file) => file.slice(0, -'.json'.length))
   .sort()

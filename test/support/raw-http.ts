@@ -21,7 +21,9 @@ export function rawRequest(
   if (body !== undefined && !Object.keys(all).some((name) => /^(content-length|transfer-encoding)$/i.test(name))) {
     all['content-length'] = Buffer.byteLength(body)
   }
-  const head = Object.entries(all).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  const head = Object.entries(all)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')
   return `${method} ${target} HTTP/1.1\r\n${head}\r\n${body ?? ''}`
 }
 

@@ -42,7 +42,11 @@ export function describeReceiverContract(start: StartApp, setup: AppSetup = {}):
     setup: (hooks: RoomWebhooks) => void,
     request: { query: string; body: string | Uint8Array; headers?: Record<string, string> },
   ) {
-    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { warn: () => {}, error: () => {} }, ...hooksOptions })
+    const hooks = createRoomWebhooks({
+      sdkAppId: SDK_APP_ID,
+      log: { warn: () => {}, error: () => {} },
+      ...hooksOptions,
+    })
     const errors: string[] = []
     hooks.onError((error) => {
       errors.push(error.reason)
@@ -129,7 +133,10 @@ export function describeReceiverContract(start: StartApp, setup: AppSetup = {}):
     })
 
     it('answers 403 when SdkAppid is missing', async () => {
-      const answer = await send({}, () => {}, { query: 'CallbackCommand=Room.CallbackAfterCreateRoom', body: fixtureText(created) })
+      const answer = await send({}, () => {}, {
+        query: 'CallbackCommand=Room.CallbackAfterCreateRoom',
+        body: fixtureText(created),
+      })
       expect(answer.status).to.equal(403)
       expect(answer.envelope).to.include({ ActionStatus: 'FAIL', ErrorCode: 40301 })
     })
@@ -165,7 +172,10 @@ export function describeReceiverContract(start: StartApp, setup: AppSetup = {}):
 
     if (!setup.parsesBody) {
       it('answers 400 when the body is not JSON', async () => {
-        const answer = await send({}, () => {}, { query: callbackQuery({ command: created }), body: '{"CallbackCommand": ' })
+        const answer = await send({}, () => {}, {
+          query: callbackQuery({ command: created }),
+          body: '{"CallbackCommand": ',
+        })
         expect(answer.status).to.equal(400)
         expect(answer.envelope).to.include({ ActionStatus: 'FAIL', ErrorCode: 40002 })
         expect(answer.envelope.ErrorInfo).to.match(/^The body is not valid JSON/)

@@ -13,8 +13,8 @@ import { createKoaMiddleware } from '@roomhooks/koa'
 
 export type Mount = (hooks: RoomWebhooks, options: NodeReceiverOptions) => Server
 
-export const expressVersions = { 'Express 5': express5, 'Express 4': express4 as unknown as typeof express5 }
-export const koaVersions = { 'Koa 3': Koa3, 'Koa 2': Koa2 as unknown as typeof Koa3 }
+export const expressVersions = { 'Express 5': express5, 'Express 4': express4 }
+export const koaVersions = { 'Koa 3': Koa3, 'Koa 2': Koa2 }
 
 /** The node transports: createNodeHandler as the server, and the Express and Koa adapters with app.use(). */
 export const nodeTransports: Record<string, Mount> = {
@@ -22,13 +22,15 @@ export const nodeTransports: Record<string, Mount> = {
   ...Object.fromEntries(
     Object.entries(expressVersions).map(([name, express]) => [
       name,
-      (hooks: RoomWebhooks, options: NodeReceiverOptions) => createServer(express().use(createExpressMiddleware(hooks, options))),
+      (hooks: RoomWebhooks, options: NodeReceiverOptions) =>
+        createServer(express().use(createExpressMiddleware(hooks, options))),
     ]),
   ),
   ...Object.fromEntries(
     Object.entries(koaVersions).map(([name, Koa]) => [
       name,
-      (hooks: RoomWebhooks, options: NodeReceiverOptions) => createServer(new Koa().use(createKoaMiddleware(hooks, options)).callback()),
+      (hooks: RoomWebhooks, options: NodeReceiverOptions) =>
+        createServer(new Koa().use(createKoaMiddleware(hooks, options)).callback()),
     ]),
   ),
 }

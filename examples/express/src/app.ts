@@ -16,7 +16,9 @@ export function createHooks({ sdkAppId, token, print = console.log }: AppOptions
     print(`room ${RoomId} created by ${Owner_Account ?? 'unknown'}`)
   })
   hooks.on(['member.enter', 'member.leave'], (event) => {
-    print(`${event.payload.MemberList_Account.join(', ')} ${event.name === 'member.enter' ? 'entered' : 'left'} ${event.payload.RoomId}`)
+    print(
+      `${event.payload.MemberList_Account.join(', ')} ${event.name === 'member.enter' ? 'entered' : 'left'} ${event.payload.RoomId}`,
+    )
   })
   hooks.on('gift.beforeSend', (event) => {
     const { From_Account, Coins } = event.payload.GiftWater

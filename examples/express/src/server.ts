@@ -2,7 +2,7 @@ import { createApp, createHooks } from './app.js'
 
 const sdkAppId = process.env['SDKAPPID']
 if (!sdkAppId) {
-  console.error('Set SDKAPPID to your app\'s SDKAppID (and CALLBACK_TOKEN if callback authentication is on).')
+  console.error("Set SDKAPPID to your app's SDKAppID (and CALLBACK_TOKEN if callback authentication is on).")
   process.exit(1)
 }
 const port = Number(process.env['PORT'] ?? 3000)

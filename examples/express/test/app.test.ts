@@ -7,7 +7,9 @@ import { createApp } from '../src/app.js'
 
 describe('the Express example app', () => {
   const printed: string[] = []
-  const server = createServer(createApp({ sdkAppId: 1400000000, token: 'test-token', print: (line) => void printed.push(line) }))
+  const server = createServer(
+    createApp({ sdkAppId: 1400000000, token: 'test-token', print: (line) => void printed.push(line) }),
+  )
   let endpoint: string
 
   before(async () => {
@@ -17,12 +19,20 @@ describe('the Express example app', () => {
   after(() => server.close())
 
   async function send(callback: TestCallback) {
-    const response = await fetch(callback.url(endpoint), { method: 'POST', headers: callback.headers, body: callback.body })
+    const response = await fetch(callback.url(endpoint), {
+      method: 'POST',
+      headers: callback.headers,
+      body: callback.body,
+    })
     return { status: response.status, body: (await response.json()) as { ErrorCode: number } }
   }
 
   it('rejects gifts over 500 coins', async () => {
-    const callback = createTestCallback('gift.beforeSend', { sdkAppId: 1400000000, token: 'test-token', overrides: { GiftWater: { Coins: 501 } } })
+    const callback = createTestCallback('gift.beforeSend', {
+      sdkAppId: 1400000000,
+      token: 'test-token',
+      overrides: { GiftWater: { Coins: 501 } },
+    })
     expect(await send(callback)).to.deep.equal({
       status: 200,
       body: { ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'Gifts over 500 coins need approval' },
@@ -30,7 +40,11 @@ describe('the Express example app', () => {
   })
 
   it('lets smaller gifts through', async () => {
-    const callback = createTestCallback('gift.beforeSend', { sdkAppId: 1400000000, token: 'test-token', overrides: { GiftWater: { Coins: 500 } } })
+    const callback = createTestCallback('gift.beforeSend', {
+      sdkAppId: 1400000000,
+      token: 'test-token',
+      overrides: { GiftWater: { Coins: 500 } },
+    })
     expect((await send(callback)).body.ErrorCode).to.equal(0)
   })
 

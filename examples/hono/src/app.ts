@@ -10,9 +10,13 @@ export interface AppOptions extends Pick<RoomWebhooksOptions, 'sdkAppId' | 'toke
 export function createHooks({ sdkAppId, token, print = console.log }: AppOptions): RoomWebhooks {
   return createRoomWebhooks({ sdkAppId, token })
     .on('follow.added', (event) => {
-      print(`${event.payload.From_Account} followed ${event.payload.FollowList.map((follow) => follow.To_Account).join(', ')}`)
+      print(
+        `${event.payload.From_Account} followed ${event.payload.FollowList.map((follow) => follow.To_Account).join(', ')}`,
+      )
     })
-    .on('follow.removed', (event) => print(`${event.payload.From_Account} unfollowed ${event.payload.To_Account.join(', ')}`))
+    .on('follow.removed', (event) =>
+      print(`${event.payload.From_Account} unfollowed ${event.payload.To_Account.join(', ')}`),
+    )
     .onAny((event) => print(`${event.name ?? 'unknown event'} (${event.command})`))
     .onError((error) => print(`refused or failed: ${error.message}`))
 }

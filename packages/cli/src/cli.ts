@@ -109,9 +109,19 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
   }
 }
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T, usage: string, positionals = false) {
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: readonly string[],
+  options: T,
+  usage: string,
+  positionals = false,
+) {
   try {
-    const parsed = parseArgs({ args: [...args], options: { ...options, help: { type: 'boolean' } }, allowPositionals: positionals, allowNegative: true })
+    const parsed = parseArgs({
+      args: [...args],
+      options: { ...options, help: { type: 'boolean' } },
+      allowPositionals: positionals,
+      allowNegative: true,
+    })
     return parsed
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${usage}`)
@@ -139,13 +149,17 @@ async function send(args: readonly string[], output: Output): Promise<number> {
   }
   const url = values.url
   const sdkAppId = values['sdk-app-id']
-  if (url === undefined || sdkAppId === undefined) throw new UsageError(`send needs --url and --sdk-app-id.\n\n${USAGE.send}`)
+  if (url === undefined || sdkAppId === undefined)
+    throw new UsageError(`send needs --url and --sdk-app-id.\n\n${USAGE.send}`)
   if (!/^https?:\/\//.test(url)) throw new UsageError(`--url must be an http(s) URL, got ${JSON.stringify(url)}`)
-  if (values.all === (positionals.length > 0)) throw new UsageError(`send needs one event or command, or --all.\n\n${USAGE.send}`)
+  if (values.all === positionals.length > 0)
+    throw new UsageError(`send needs one event or command, or --all.\n\n${USAGE.send}`)
   const names = values.all ? commandDefinitions.map((definition) => definition.command) : positionals
   const token = tokenOrEnvironment(values.token)
   // Every body is built before the first is sent, so a usage error sends nothing.
-  const callbacks = names.map(definitionOf).map((definition) => ({ command: definition.command, body: bodyOf(definition, values) }))
+  const callbacks = names
+    .map(definitionOf)
+    .map((definition) => ({ command: definition.command, body: bodyOf(definition, values) }))
   let failed = 0
   let refused = 0
   for (const { command, body } of callbacks) {
@@ -161,7 +175,9 @@ async function send(args: readonly string[], output: Output): Promise<number> {
     if (result.refused) refused++
   }
   if (names.length > 1) {
-    output.out(`${names.length - failed} of ${names.length} answered OK${refused > 0 ? ` (${refused} refused by the app)` : ''}`)
+    output.out(
+      `${names.length - failed} of ${names.length} answered OK${refused > 0 ? ` (${refused} refused by the app)` : ''}`,
+    )
   }
   return failed === 0 ? 0 : 1
 }
@@ -212,7 +228,9 @@ function readBodyFile(path: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (error) {
-    throw new UsageError(`Cannot read --body ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    throw new UsageError(
+      `Cannot read --body ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    )
   }
 }
 
@@ -237,7 +255,8 @@ function sign(args: readonly string[], output: Output): number {
     return 0
   }
   const token = tokenOrEnvironment(values.token)
-  if (token === undefined || token === '') throw new UsageError(`sign needs --token or ROOMHOOKS_TOKEN.\n\n${USAGE.sign}`)
+  if (token === undefined || token === '')
+    throw new UsageError(`sign needs --token or ROOMHOOKS_TOKEN.\n\n${USAGE.sign}`)
   const time = values.time ?? String(Math.floor(Date.now() / 1000))
   if (!/^\d{1,12}$/.test(time)) throw new UsageError(`--time must be Unix seconds, got ${JSON.stringify(time)}`)
   output.out(`RequestTime=${time}`)

@@ -41,7 +41,8 @@ function checkPath(schema: PathSchema, keys: readonly string[]): void {
     const path = keys.join('.')
     const where = i === 0 ? `the ${schema.$id ?? 'callback'} body` : keys.slice(0, i).join('.')
     if (node.items !== undefined) {
-      if (!/^\d+$/.test(key)) throw new TypeError(`--set ${path}: ${where} is a list; index it with a number, e.g. ${where}.0.`)
+      if (!/^\d+$/.test(key))
+        throw new TypeError(`--set ${path}: ${where} is a list; index it with a number, e.g. ${where}.0.`)
       node = node.items
     } else if (node.properties !== undefined) {
       const field = Object.hasOwn(node.properties, key) ? node.properties[key] : undefined

@@ -63,7 +63,10 @@ function defineCommand<
   const aliases = spec.aliases ?? []
   const spellings = [command, ...aliases].map<TLiteral<C | A>>((name) => Type.Literal(name))
   const schema = Type.Object(
-    { CallbackCommand: Type.Union(spellings, { description: 'The command, as the platform spelled it' }), ...spec.fields },
+    {
+      CallbackCommand: Type.Union(spellings, { description: 'The command, as the platform spelled it' }),
+      ...spec.fields,
+    },
     { $id: command, title: spec.event, description: spec.summary },
   )
   const decisions = spec.decisions as R
@@ -254,7 +257,9 @@ export function requireDefinition(name: unknown): AnyCommandDefinition {
   const definition = typeof name === 'string' ? findDefinition(name) : undefined
   if (definition === undefined) {
     const known = commandDefinitions.map((entry) => entry.event).join(', ')
-    throw new TypeError(`[@roomhooks/core] Unknown event ${JSON.stringify(name)}. Known events: ${known} (or their commands)`)
+    throw new TypeError(
+      `[@roomhooks/core] Unknown event ${JSON.stringify(name)}. Known events: ${known} (or their commands)`,
+    )
   }
   return definition
 }

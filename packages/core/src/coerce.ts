@@ -16,7 +16,12 @@ const FALSE_TEXT = /^(false|0)$/i
  * Integers above 2^53 in string fields have lost digits in JSON.parse: their paths are added to `inexact`, so
  * that the exact digits can be read from the raw text.
  */
-export function coercePayload(schema: TSchema, value: unknown, inexact: PayloadPath[], path: PayloadPath = []): unknown {
+export function coercePayload(
+  schema: TSchema,
+  value: unknown,
+  inexact: PayloadPath[],
+  path: PayloadPath = [],
+): unknown {
   switch (schema['type']) {
     case 'object': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return value

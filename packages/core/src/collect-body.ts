@@ -28,7 +28,10 @@ export class BodyCollector {
     this.#limit = limit
     this.#keep = keep
     this.#settle = settle
-    this.#timer = setTimeout(() => this.fail(new RoomhooksError('BODY_TIMEOUT', `The body did not arrive within ${timeout} ms`)), timeout)
+    this.#timer = setTimeout(
+      () => this.fail(new RoomhooksError('BODY_TIMEOUT', `The body did not arrive within ${timeout} ms`)),
+      timeout,
+    )
   }
 
   /** Takes one chunk; false once collecting is over (the limit was passed, or the body already settled). */
@@ -75,7 +78,10 @@ export class BodyCollector {
  * Whether a refused body that nobody read may be drained to keep the connection: its size is declared with
  * Content-Length, and at most {@link DRAIN_LIMIT}. A chunked body, of unknown size, is not.
  */
-export function isDrainable(contentLength: string | null | undefined, transferEncoding: string | null | undefined): boolean {
+export function isDrainable(
+  contentLength: string | null | undefined,
+  transferEncoding: string | null | undefined,
+): boolean {
   return transferEncoding == null && contentLength != null && Number(contentLength) <= DRAIN_LIMIT
 }
 
@@ -83,10 +89,17 @@ export function isDrainable(contentLength: string | null | undefined, transferEn
  * Refuses a body from its headers alone, before any of it is read: a declared size over the limit (413), or a
  * compressed body (415; the platform sends plain JSON).
  */
-export function checkBodyHeaders(contentLength: string | null | undefined, contentEncoding: string | null | undefined, limit: number): void {
+export function checkBodyHeaders(
+  contentLength: string | null | undefined,
+  contentEncoding: string | null | undefined,
+  limit: number,
+): void {
   if (contentLength != null && Number(contentLength) > limit) throw bodyTooLarge(limit)
   if (contentEncoding != null && contentEncoding.toLowerCase() !== 'identity') {
-    throw new RoomhooksError('UNSUPPORTED_ENCODING', `Content-Encoding ${JSON.stringify(contentEncoding.slice(0, 32))} is not supported`)
+    throw new RoomhooksError(
+      'UNSUPPORTED_ENCODING',
+      `Content-Encoding ${JSON.stringify(contentEncoding.slice(0, 32))} is not supported`,
+    )
   }
 }
 

@@ -65,7 +65,9 @@ export interface DropHelper<E extends string> {
   drop(): Decision<E>
 }
 
-type AnyHelpers = DecisionHelpers<string> & AllowWithReplacementHelper<string, readonly unknown[]> & Partial<DropHelper<string>>
+type AnyHelpers = DecisionHelpers<string> &
+  AllowWithReplacementHelper<string, readonly unknown[]> &
+  Partial<DropHelper<string>>
 
 /**
  * The decision helpers of one before-callback event. Each decision is passed to `record` when it is made, so a
@@ -85,7 +87,9 @@ export function decisionHelpers(event: string, rules: DecisionRules, record: (de
     },
     reject(info = '', code = 1) {
       if (code !== 1 && !(Number.isInteger(code) && code >= low && code <= high)) {
-        throw new RangeError(`[@roomhooks/core] ${event}: reject() takes code 1 or a code in [${low}, ${high}], not ${code}`)
+        throw new RangeError(
+          `[@roomhooks/core] ${event}: reject() takes code 1 or a code in [${low}, ${high}], not ${code}`,
+        )
       }
       return made(new Decision(event, 'reject', code, String(info)))
     },
@@ -103,10 +107,14 @@ function snapshotMessage(event: string, body: unknown): readonly unknown[] {
   try {
     copy = Array.isArray(body) ? JSON.parse(JSON.stringify(body)) : undefined
   } catch (error) {
-    throw new TypeError(`[@roomhooks/core] ${event}: allow({ MsgBody }) needs a MsgBody that JSON can carry`, { cause: error })
+    throw new TypeError(`[@roomhooks/core] ${event}: allow({ MsgBody }) needs a MsgBody that JSON can carry`, {
+      cause: error,
+    })
   }
   if (!Array.isArray(copy)) {
-    throw new TypeError(`[@roomhooks/core] ${event}: allow({ MsgBody }) needs MsgBody to be an array of message elements`)
+    throw new TypeError(
+      `[@roomhooks/core] ${event}: allow({ MsgBody }) needs MsgBody to be an array of message elements`,
+    )
   }
   return copy
 }
@@ -144,5 +152,7 @@ const FAILURE_INFO: Record<DecisionFailure, string> = {
 
 /** The answer when handlers failed or missed the deadline. */
 export function failureDecision(event: string, decision: FailureDecision, why: DecisionFailure): Decision {
-  return decision === 'allow' ? new Decision(event, 'allow', 0, '') : new Decision(event, 'reject', 1, FAILURE_INFO[why])
+  return decision === 'allow'
+    ? new Decision(event, 'allow', 0, '')
+    : new Decision(event, 'reject', 1, FAILURE_INFO[why])
 }

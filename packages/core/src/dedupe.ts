@@ -43,6 +43,13 @@ export interface DedupeOptions {
  */
 export const DEDUPE_LEASE = 60_000
 
+/** The in-memory store: it answers at once. */
+export interface MemoryDedupeStore extends DedupeStore {
+  claim(key: string, lease: number, owner: string): ClaimResult
+  complete(key: string, ttl: number, owner: string): void
+  release(key: string, owner: string): void
+}
+
 /** Options of {@link createMemoryDedupeStore}. */
 export interface MemoryDedupeStoreOptions {
   /** The most callbacks remembered at once; the oldest are forgotten first. Default 10,000. */
@@ -53,13 +60,16 @@ export interface MemoryDedupeStoreOptions {
  * A dedupe store in this process's memory, bounded in size and time. Enough for a single instance; several
  * instances need a shared store such as `@roomhooks/redis`.
  */
-export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}): DedupeStore {
+export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}): MemoryDedupeStore {
   const maxEntries = options.maxEntries ?? 10_000
   if (!(Number.isInteger(maxEntries) && maxEntries > 0)) {
     throw new TypeError('[@roomhooks/core] maxEntries must be a positive integer')
   }
   // Entries are kept in the order they were last written, which is close to expiry order: the oldest go first.
-  const entries = new Map<string, { readonly state: 'running' | 'done'; readonly owner: string; readonly expiry: number }>()
+  const entries = new Map<
+    string,
+    { readonly state: 'running' | 'done'; readonly owner: string; readonly expiry: number }
+  >()
   const write = (key: string, state: 'running' | 'done', owner: string, ms: number, now: number): void => {
     entries.delete(key)
     for (const [oldest, entry] of entries) {
@@ -84,7 +94,8 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
     complete(key, ttl, owner) {
       const now = Date.now()
       const entry = find(key, now)
-      if (entry === undefined || (entry.state === 'running' && entry.owner === owner)) write(key, 'done', owner, ttl, now)
+      if (entry === undefined || (entry.state === 'running' && entry.owner === owner))
+        write(key, 'done', owner, ttl, now)
     },
     release(key, owner) {
       const entry = find(key, Date.now())

@@ -40,17 +40,27 @@ interface Claim extends Required<DedupeOptions> {
   readonly owner: string
 }
 
-function afterClaim(state: ReceiverState, result: ClaimResult, delivery: Delivery, settle: SettledListener): CallbackResponse | Promise<CallbackResponse> {
+function afterClaim(
+  state: ReceiverState,
+  result: ClaimResult,
+  delivery: Delivery,
+  settle: SettledListener,
+): CallbackResponse | Promise<CallbackResponse> {
   if (result === 'claimed') return dispatch(state, delivery, settle)
   if (result === 'done') {
     state.config.log.debug(`[@roomhooks/core] ${delivery.event.command} was delivered again; its handlers already ran`)
     return okResponse
   }
   if (result === 'running') {
-    const running = new RoomhooksError('DUPLICATE_IN_PROGRESS', 'The same callback is being handled; send it again once that has finished')
+    const running = new RoomhooksError(
+      'DUPLICATE_IN_PROGRESS',
+      'The same callback is being handled; send it again once that has finished',
+    )
     return refuse(state, running, delivery.trace)
   }
-  const odd = new TypeError(`The store's claim() answered ${quoteClientText(String(result))}, not 'claimed', 'running' or 'done'`)
+  const odd = new TypeError(
+    `The store's claim() answered ${quoteClientText(String(result))}, not 'claimed', 'running' or 'done'`,
+  )
   return dispatchUnclaimed(state, odd, undefined, delivery, settle)
 }
 
@@ -76,7 +86,12 @@ function dispatchUnclaimed(
 }
 
 /** Records the outcome in the store: done when the handlers succeeded, released for a retry when they failed. */
-function settleClaim(state: ReceiverState, { store, ttl, timeout, key, owner }: Claim, succeeded: boolean, delivery: Delivery): void {
+function settleClaim(
+  state: ReceiverState,
+  { store, ttl, timeout, key, owner }: Claim,
+  succeeded: boolean,
+  delivery: Delivery,
+): void {
   const failed = (error: unknown) => {
     const what = succeeded
       ? 'could not record a handled callback; a retry may run its handlers again'

@@ -17,7 +17,11 @@ import type { CallbackTrace } from './trace.js'
  * Runs a callback's handlers, up to the deadline, and turns their outcome into the answer: OK, a 500 when one
  * failed, or a before-callback's decision. `onSettled` hears when every handler has finished, late ones included.
  */
-export function dispatch(state: ReceiverState, delivery: Delivery, onSettled?: SettledListener): CallbackResponse | Promise<CallbackResponse> {
+export function dispatch(
+  state: ReceiverState,
+  delivery: Delivery,
+  onSettled?: SettledListener,
+): CallbackResponse | Promise<CallbackResponse> {
   const { event } = delivery
   const handlers = state.listeners.for(event.name)
   if (handlers.length === 0) {
@@ -49,7 +53,12 @@ export function recordDecision(state: ReceiverState, delivery: Delivery, decisio
   )
 }
 
-function answer(state: ReceiverState, delivery: Delivery, outcome: HandlersOutcome, onSettled: SettledListener | undefined): CallbackResponse {
+function answer(
+  state: ReceiverState,
+  delivery: Delivery,
+  outcome: HandlersOutcome,
+  onSettled: SettledListener | undefined,
+): CallbackResponse {
   const { event, rules, trace } = delivery
   const { handlerTimeout, log } = state.config
   delivery.answered = true
@@ -69,7 +78,9 @@ function answer(state: ReceiverState, delivery: Delivery, outcome: HandlersOutco
       report(state, timeout, trace)
       return failureResponse(state, delivery, rules, 'late')
     }
-    log.warn(`[@roomhooks/core] Handlers for ${event.command} took longer than ${handlerTimeout} ms; answered without them and let them finish`)
+    log.warn(
+      `[@roomhooks/core] Handlers for ${event.command} took longer than ${handlerTimeout} ms; answered without them and let them finish`,
+    )
     return okResponse
   }
   const failures = failuresOf(outcome.results)
@@ -83,7 +94,11 @@ function answer(state: ReceiverState, delivery: Delivery, outcome: HandlersOutco
 }
 
 /** A before-callback's answer from every decision made, returned or not; the stricter wins. */
-function decide(state: ReceiverState, delivery: Delivery, results: readonly PromiseSettledResult<unknown>[]): CallbackResponse {
+function decide(
+  state: ReceiverState,
+  delivery: Delivery,
+  results: readonly PromiseSettledResult<unknown>[],
+): CallbackResponse {
   const name = delivery.event.name as string
   const returned = returnedDecisions(name, results)
   // Returned decisions in the handlers' order (the first rejecting handler's code is used), then the ones only made.
@@ -105,7 +120,12 @@ function decide(state: ReceiverState, delivery: Delivery, results: readonly Prom
  * The answer when handlers failed or missed the deadline: the failure decision, unless a handler made a stricter
  * one in time (a reject or drop still counts; so does a replacement message when the failure decision allows).
  */
-function failureResponse(state: ReceiverState, delivery: Delivery, rules: DecisionRules, why: DecisionFailure): CallbackResponse {
+function failureResponse(
+  state: ReceiverState,
+  delivery: Delivery,
+  rules: DecisionRules,
+  why: DecisionFailure,
+): CallbackResponse {
   const event = delivery.event.name as string
   const fallback = failureDecision(event, state.config.failureDecisions.get(event) ?? rules.onFailure, why)
   return decisionResponse(combineDecisions([...delivery.decisions, fallback]) ?? fallback)

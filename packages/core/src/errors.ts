@@ -9,50 +9,94 @@ export const errorCodes = {
   EMPTY_BODY: { code: 40001, status: 400, meaning: 'The request has no body.' },
   INVALID_JSON: { code: 40002, status: 400, meaning: 'The body is not valid UTF-8 JSON.' },
   NOT_AN_OBJECT: { code: 40003, status: 400, meaning: 'The body is JSON, but not an object.' },
-  MISSING_COMMAND: { code: 40004, status: 400, meaning: 'Neither the query string nor the body names a CallbackCommand.' },
+  MISSING_COMMAND: {
+    code: 40004,
+    status: 400,
+    meaning: 'Neither the query string nor the body names a CallbackCommand.',
+  },
   COMMAND_MISMATCH: { code: 40005, status: 400, meaning: 'The query string and the body name different commands.' },
-  INVALID_PAYLOAD: { code: 40006, status: 400, meaning: "The body does not match the command's schema; ErrorInfo names the first failing field." },
-  BODY_UNAVAILABLE: { code: 40007, status: 400, meaning: 'Another middleware consumed the body stream and left no body behind.' },
-  INCOMPLETE_BODY: { code: 40008, status: 400, meaning: 'The client closed the connection before the body was complete.' },
+  INVALID_PAYLOAD: {
+    code: 40006,
+    status: 400,
+    meaning: "The body does not match the command's schema; ErrorInfo names the first failing field.",
+  },
+  BODY_UNAVAILABLE: {
+    code: 40007,
+    status: 400,
+    meaning: 'Another middleware consumed the body stream and left no body behind.',
+  },
+  INCOMPLETE_BODY: {
+    code: 40008,
+    status: 400,
+    meaning: 'The client closed the connection before the body was complete.',
+  },
   INVALID_COMMAND: {
     code: 40009,
     status: 400,
     meaning: 'CallbackCommand is not a command name (letters, digits, dots and underscores, at most 128 characters).',
   },
   MISSING_SIGN: { code: 40101, status: 401, meaning: 'A token is configured and the query string has no Sign.' },
-  MISSING_REQUEST_TIME: { code: 40102, status: 401, meaning: 'A token is configured and the query string has no RequestTime.' },
+  MISSING_REQUEST_TIME: {
+    code: 40102,
+    status: 401,
+    meaning: 'A token is configured and the query string has no RequestTime.',
+  },
   INVALID_REQUEST_TIME: { code: 40103, status: 401, meaning: 'RequestTime is not a whole number of Unix seconds.' },
-  STALE_REQUEST_TIME: { code: 40104, status: 401, meaning: "RequestTime is further from the receiver's clock than the window allows." },
+  STALE_REQUEST_TIME: {
+    code: 40104,
+    status: 401,
+    meaning: "RequestTime is further from the receiver's clock than the window allows.",
+  },
   MALFORMED_SIGN: { code: 40105, status: 401, meaning: 'Sign is not 64 hexadecimal characters.' },
   SIGN_MISMATCH: { code: 40106, status: 401, meaning: 'Sign does not match any configured token.' },
   MISSING_SDKAPPID: { code: 40301, status: 403, meaning: 'The query string has no SdkAppid.' },
   UNKNOWN_SDKAPPID: { code: 40302, status: 403, meaning: 'SdkAppid is not one this receiver accepts.' },
-  NOT_FOUND: { code: 40401, status: 404, meaning: 'The request path is not the callback path (node:http handler only).' },
+  NOT_FOUND: {
+    code: 40401,
+    status: 404,
+    meaning: 'The request path is not the callback path (node:http handler only).',
+  },
   METHOD_NOT_ALLOWED: { code: 40501, status: 405, meaning: 'Callbacks are POST requests.' },
   BODY_TIMEOUT: { code: 40801, status: 408, meaning: 'The body did not arrive within the read timeout.' },
   DUPLICATE_IN_PROGRESS: {
     code: 40901,
     status: 409,
-    meaning: 'With dedupe on: the same callback is being handled by an earlier delivery; try again once it has finished.',
+    meaning:
+      'With dedupe on: the same callback is being handled by an earlier delivery; try again once it has finished.',
   },
   BODY_TOO_LARGE: { code: 41301, status: 413, meaning: 'The body is larger than the configured limit.' },
-  UNSUPPORTED_ENCODING: { code: 41501, status: 415, meaning: 'The body is compressed (Content-Encoding); callbacks are plain JSON.' },
-  HANDLER_FAILED: { code: 50001, status: 500, meaning: 'A handler threw or rejected; details go to onError, never to the caller.' },
+  UNSUPPORTED_ENCODING: {
+    code: 41501,
+    status: 415,
+    meaning: 'The body is compressed (Content-Encoding); callbacks are plain JSON.',
+  },
+  HANDLER_FAILED: {
+    code: 50001,
+    status: 500,
+    meaning: 'A handler threw or rejected; details go to onError, never to the caller.',
+  },
   DEDUPE_FAILED: {
     code: 50301,
     status: 503,
-    meaning: 'Never answered, only reported to onError: the dedupe store failed or was slow, and the callback was handled anyway.',
+    meaning:
+      'Never answered, only reported to onError: the dedupe store failed or was slow, and the callback was handled anyway.',
   },
-  SHUTTING_DOWN: { code: 50302, status: 503, meaning: 'The receiver is closing (hooks.close()); the callback was not handled.' },
+  SHUTTING_DOWN: {
+    code: 50302,
+    status: 503,
+    meaning: 'The receiver is closing (hooks.close()); the callback was not handled.',
+  },
   CONNECTION_CLOSING: {
     code: 50303,
     status: 503,
-    meaning: 'Not processed, never answered: the request was pipelined behind one answered with Connection: close, and the connection closes.',
+    meaning:
+      'Not processed, never answered: the request was pipelined behind one answered with Connection: close, and the connection closes.',
   },
   HANDLER_TIMEOUT: {
     code: 50401,
     status: 504,
-    meaning: "Never answered, only reported to onError: a before-callback's handlers missed the deadline, so the failure decision was sent.",
+    meaning:
+      "Never answered, only reported to onError: a before-callback's handlers missed the deadline, so the failure decision was sent.",
   },
 } as const
 
@@ -95,9 +139,17 @@ export class ValidationError extends RoomhooksError {
   /** The body as received, when roomhooks read the raw text (not when a body parser ran first). */
   readonly body: string | undefined
 
-  constructor(command: string, errors: readonly ValueError[], payload: Record<string, unknown>, body: string | undefined) {
+  constructor(
+    command: string,
+    errors: readonly ValueError[],
+    payload: Record<string, unknown>,
+    body: string | undefined,
+  ) {
     const first = errors[0]
-    super('INVALID_PAYLOAD', `${command} payload is invalid at ${first?.path || '/'}: ${first?.message ?? 'unknown error'}`)
+    super(
+      'INVALID_PAYLOAD',
+      `${command} payload is invalid at ${first?.path || '/'}: ${first?.message ?? 'unknown error'}`,
+    )
     this.command = command
     this.errors = errors
     this.payload = payload
@@ -129,7 +181,10 @@ export class HandlerError extends RoomhooksError {
  */
 export function quoteClientText(value: string, max = 32): string {
   const cut = value.length > max ? `${value.slice(0, max)}…` : value
-  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return JSON.stringify(cut).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 }
 
 /** Told of every failed handler and every refused request. Its own failures are logged, never thrown. */

@@ -62,7 +62,12 @@ function readFetchBody(request: Request, limit: number, timeout: number): Promis
   return collectStream(request.body, limit, timeout, true)
 }
 
-function collectStream(body: ReadableStream<Uint8Array>, limit: number, timeout: number, keep: boolean): Promise<Buffer> {
+function collectStream(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+  timeout: number,
+  keep: boolean,
+): Promise<Buffer> {
   const reader = body.getReader()
   return new Promise((resolve, reject) => {
     const collector = new BodyCollector(limit, timeout, keep, (error) => {
@@ -99,7 +104,12 @@ async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, collector: 
  * unread, and the answer asks to close the connection: cancelling ends the upload where the runtime passes it on
  * to the socket; the close ends it on node:http-based servers such as @hono/node-server, which do not.
  */
-async function settleUnread(request: Request, answer: CallbackResponse, readTimeout: number, mayDrain: boolean): Promise<CallbackResponse> {
+async function settleUnread(
+  request: Request,
+  answer: CallbackResponse,
+  readTimeout: number,
+  mayDrain: boolean,
+): Promise<CallbackResponse> {
   const body = request.body
   if (body === null) return answer
   if (!body.locked) {
@@ -116,4 +126,3 @@ async function settleUnread(request: Request, answer: CallbackResponse, readTime
   }
   return closingConnection(answer)
 }
-

@@ -14,7 +14,10 @@ export function notFound(): CallbackResponse {
 
 /** The answer to a request that is not a POST. */
 export function methodNotAllowed(): CallbackResponse {
-  return { ...errorResponse(new RoomhooksError('METHOD_NOT_ALLOWED', 'Callbacks must be sent with POST')), headers: { allow: 'POST' } }
+  return {
+    ...errorResponse(new RoomhooksError('METHOD_NOT_ALLOWED', 'Callbacks must be sent with POST')),
+    headers: { allow: 'POST' },
+  }
 }
 
 /** The answer with `connection: close` added: the connection will not serve another request. */
@@ -26,7 +29,11 @@ export function closingConnection(answer: CallbackResponse): CallbackResponse {
 export function sendNodeResponse(response: ServerResponse, answer: CallbackResponse): void {
   if (response.headersSent || response.writableEnded) return
   const json = serializeEnvelope(answer.body)
-  response.writeHead(answer.status, { ...answer.headers, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) })
+  response.writeHead(answer.status, {
+    ...answer.headers,
+    'content-type': JSON_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(json),
+  })
   response.end(json)
 }
 

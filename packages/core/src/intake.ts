@@ -36,7 +36,8 @@ export function readCallback(
   const resolved = resolveCommand(query.command, payload, limits.log)
   const definition = typeof resolved === 'string' ? undefined : resolved
   const command = typeof resolved === 'string' ? resolved : resolved.command
-  if (definition !== undefined) validatePayload(definition, payload, text, (paths) => warnInexact(limits.log, command, paths))
+  if (definition !== undefined)
+    validatePayload(definition, payload, text, (paths) => warnInexact(limits.log, command, paths))
   const event = {
     name: definition?.event ?? null,
     command,
@@ -55,7 +56,11 @@ export function readCallback(
  * stands in for the body's). When both name known commands that differ, the body decides: some documentation
  * pages show one command's body under another's query string.
  */
-function resolveCommand(fromQuery: string | undefined, payload: Record<string, unknown>, log: Log): AnyCommandDefinition | string {
+function resolveCommand(
+  fromQuery: string | undefined,
+  payload: Record<string, unknown>,
+  log: Log,
+): AnyCommandDefinition | string {
   const inBody = payload['CallbackCommand']
   const fromBody = typeof inBody === 'string' && inBody !== '' ? inBody : undefined
   const command = fromBody ?? fromQuery
@@ -79,7 +84,9 @@ function resolveCommand(fromQuery: string | undefined, payload: Record<string, u
     )
   }
   if (queried !== definition) {
-    log.warn(`[@roomhooks/core] The query string names ${queried.command} but the body is ${definition.command}; handled as ${definition.command}`)
+    log.warn(
+      `[@roomhooks/core] The query string names ${queried.command} but the body is ${definition.command}; handled as ${definition.command}`,
+    )
   }
   return definition
 }
@@ -93,7 +100,10 @@ function readEventTime(value: unknown): number | undefined {
 /** One line per callback, however many IDs a body parser rounded. */
 function warnInexact(log: Log, command: string, paths: readonly PayloadPath[]): void {
   const first = formatPath(paths[0] as PayloadPath)
-  const fields = paths.length === 1 ? `${first} arrived as a number` : `${paths.length} fields (the first ${first}) arrived as numbers`
+  const fields =
+    paths.length === 1
+      ? `${first} arrived as a number`
+      : `${paths.length} fields (the first ${first}) arrived as numbers`
   log.warn(
     `[@roomhooks/core] ${command}: ${fields} above 2^53 after a body parser had read the body, so digits may be wrong. Mount roomhooks before the parser, or keep the raw body (express.json({ verify })), to keep user IDs exact.`,
   )

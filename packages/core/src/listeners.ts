@@ -17,7 +17,8 @@ export class Listeners {
   /** Adds a handler for each event named (event names, commands or aliases). */
   add(names: string | readonly string[], handler: unknown): void {
     assertHandler(handler)
-    for (const event of eventNames(names)) this.#byEvent.set(event, [...(this.#byEvent.get(event) ?? []), handler as AnyHandler])
+    for (const event of eventNames(names))
+      this.#byEvent.set(event, [...(this.#byEvent.get(event) ?? []), handler as AnyHandler])
   }
 
   /** Adds a handler for every callback. */

@@ -21,7 +21,7 @@ export function parseJsonLosslessly(text: string): unknown {
  * or an element of an array that is. Returns the same string when there is none. Text that is not JSON comes
  * back in a shape JSON.parse still refuses.
  */
-export function quoteUnsafeAccountNumbers(text: string): string {
+function quoteUnsafeAccountNumbers(text: string): string {
   const quoted: Quoting = { output: '', copied: 0 }
   for (let at = text.indexOf(KEY_END); at !== -1; at = text.indexOf(KEY_END, at + KEY_END.length)) {
     let i = skipSpace(text, at + KEY_END.length)
@@ -53,7 +53,7 @@ export function quoteUnsafeAccountNumbers(text: string): string {
  */
 export function quoteUnsafeIntegers(text: string): string {
   const quoted: Quoting = { output: '', copied: 0 }
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const char = text.charCodeAt(i)
     if (char === 0x22 /* " */) i = endOfString(text, i) + 1
     else if (char === 0x2d /* - */ || isDigit(char)) i = quoteNumberAt(text, i, quoted)
@@ -109,7 +109,15 @@ function endOfNumber(text: string, start: number): number {
   let i = start + 1
   for (; i < text.length; i++) {
     const char = text.charCodeAt(i)
-    if (!isDigit(char) && char !== 0x2e /* . */ && char !== 0x65 && char !== 0x45 /* e E */ && char !== 0x2b && char !== 0x2d) break
+    if (
+      !isDigit(char) &&
+      char !== 0x2e /* . */ &&
+      char !== 0x65 &&
+      char !== 0x45 /* e E */ &&
+      char !== 0x2b &&
+      char !== 0x2d
+    )
+      break
   }
   return i
 }

@@ -96,7 +96,11 @@ export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOpt
  * a small one still arriving is drained first (so the connection stays usable for the next request); a large,
  * chunked or slow one is left unread and the connection closed.
  */
-function settleUnread(request: IncomingMessage, answer: CallbackResponse, readTimeout: number): CallbackResponse | Promise<CallbackResponse> {
+function settleUnread(
+  request: IncomingMessage,
+  answer: CallbackResponse,
+  readTimeout: number,
+): CallbackResponse | Promise<CallbackResponse> {
   if (request.complete) return answer
   const { 'content-length': length, 'transfer-encoding': chunked } = request.headers
   if (length === undefined && chunked === undefined) return answer // no body (HTTP/1.1): nothing to wait for
@@ -119,10 +123,17 @@ function closeAfter(request: IncomingMessage, answer: CallbackResponse): Callbac
 }
 
 function notProcessed(): CallbackResponse {
-  return closingConnection(errorResponse(new RoomhooksError('CONNECTION_CLOSING', 'The connection is closing; the request was not processed')))
+  return closingConnection(
+    errorResponse(new RoomhooksError('CONNECTION_CLOSING', 'The connection is closing; the request was not processed')),
+  )
 }
 
-async function readBody(request: IncomingMessage, { rawBody, parsedBody }: PreReadBody, limit: number, readTimeout: number): Promise<BodyInput> {
+async function readBody(
+  request: IncomingMessage,
+  { rawBody, parsedBody }: PreReadBody,
+  limit: number,
+  readTimeout: number,
+): Promise<BodyInput> {
   if (!request.readableDidRead && !request.readableEnded) return readRequestBody(request, limit, readTimeout)
   // A middleware read the body first: the same header checks apply (a body it inflated from gzip is refused,
   // as its size is unknown), and what it read still counts against the limit.

@@ -82,7 +82,9 @@ function readSdkAppIds(input: RoomWebhooksOptions['sdkAppId']): Set<number> {
   for (const value of list) {
     const id = typeof value === 'number' || typeof value === 'string' ? parseSdkAppId(value) : undefined
     if (id === undefined) {
-      throw new TypeError(`[@roomhooks/core] sdkAppId must be your app's SDKAppID (a positive integer), got ${String(value)}`)
+      throw new TypeError(
+        `[@roomhooks/core] sdkAppId must be your app's SDKAppID (a positive integer), got ${String(value)}`,
+      )
     }
     ids.add(id)
   }
@@ -96,7 +98,9 @@ function readTokens(input: RoomWebhooksOptions['token']): readonly string[] {
   const list: readonly unknown[] = Array.isArray(input) ? [...(input as readonly unknown[])] : [input]
   for (const token of list) {
     if (typeof token !== 'string' || token === '') {
-      throw new TypeError('[@roomhooks/core] token must be a non-empty string (or leave it out to turn Sign checks off)')
+      throw new TypeError(
+        '[@roomhooks/core] token must be a non-empty string (or leave it out to turn Sign checks off)',
+      )
     }
     if (token.trim() !== token) {
       // Usually a newline read from a file or an environment variable: the platform's Sign would never match.
@@ -111,7 +115,11 @@ function readDedupe(input: RoomWebhooksOptions['dedupe']): Required<DedupeOption
   if (input === undefined || input === false) return undefined
   const options = input === true ? {} : input
   const store = options.store ?? createMemoryDedupeStore()
-  if (typeof store.claim !== 'function' || typeof store.complete !== 'function' || typeof store.release !== 'function') {
+  if (
+    typeof store.claim !== 'function' ||
+    typeof store.complete !== 'function' ||
+    typeof store.release !== 'function'
+  ) {
     throw new TypeError('[@roomhooks/core] dedupe.store needs claim(), complete() and release()')
   }
   return {
@@ -126,7 +134,9 @@ function readFailureDecisions(input: RoomWebhooksOptions['failureDecisions']): M
   for (const [event, decision] of Object.entries(input ?? {})) {
     const definition: AnyCommandDefinition | undefined = findDefinition(event)
     if (definition?.event !== event || definition.kind !== 'before') {
-      throw new TypeError(`[@roomhooks/core] failureDecisions only takes before-callback events, not ${JSON.stringify(event)}`)
+      throw new TypeError(
+        `[@roomhooks/core] failureDecisions only takes before-callback events, not ${JSON.stringify(event)}`,
+      )
     }
     if (decision !== 'allow' && decision !== 'reject') {
       throw new TypeError(`[@roomhooks/core] failureDecisions.${event} must be 'allow' or 'reject'`)

@@ -35,7 +35,8 @@ function collectRequestBody(request: IncomingMessage, limit: number, timeout: nu
     const onData = (chunk: Buffer): void => void collector.add(chunk)
     const onEnd = (): void => collector.end()
     const onClose = (): void => {
-      if (!request.complete) collector.fail(new RoomhooksError('INCOMPLETE_BODY', 'The connection closed before the body was complete'))
+      if (!request.complete)
+        collector.fail(new RoomhooksError('INCOMPLETE_BODY', 'The connection closed before the body was complete'))
     }
     const onError = (error: Error): void => {
       collector.fail(new RoomhooksError('INCOMPLETE_BODY', 'The body could not be read', { cause: error }))

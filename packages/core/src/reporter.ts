@@ -6,7 +6,11 @@ import type { CallbackTrace } from './trace.js'
  * Tells the `onError` handlers of an error, or the logger when there are none. An `onError` handler that throws
  * or rejects is logged; it never reaches the caller.
  */
-export function report({ config, listeners }: ReceiverState, error: RoomhooksError, trace: CallbackTrace | undefined): void {
+export function report(
+  { config, listeners }: ReceiverState,
+  error: RoomhooksError,
+  trace: CallbackTrace | undefined,
+): void {
   trace?.errors.push(error)
   const { log } = config
   const handlers = listeners.errors

@@ -41,7 +41,10 @@ export class RunningTasks {
       })
     }
     const running = this.#count
-    if (running > 0) log.warn(`[@roomhooks/core] close(): ${running} tasks (handlers, store updates) were unfinished after ${timeout} ms`)
+    if (running > 0)
+      log.warn(
+        `[@roomhooks/core] close(): ${running} tasks (handlers, store updates) were unfinished after ${timeout} ms`,
+      )
     return { drained: running === 0, running }
   }
 }

@@ -45,7 +45,8 @@ function verifyAppId(value: string | undefined, accepted: ReadonlySet<number>): 
 
 function verifySign(query: CallbackQuery, settings: VerificationSettings, now: number): void {
   const { sign, requestTime } = query
-  if (sign === undefined || sign === '') throw new RoomhooksError('MISSING_SIGN', 'Sign is missing from the query string')
+  if (sign === undefined || sign === '')
+    throw new RoomhooksError('MISSING_SIGN', 'Sign is missing from the query string')
   if (requestTime === undefined || requestTime === '') {
     throw new RoomhooksError('MISSING_REQUEST_TIME', 'RequestTime is missing from the query string')
   }
@@ -56,7 +57,10 @@ function verifySign(query: CallbackQuery, settings: VerificationSettings, now: n
   const skew = Math.abs(Math.floor(now / 1000) - Number(requestTime))
   if (skew > settings.requestTimeWindow) {
     if (requestTime.length === 13 && Math.abs(now - Number(requestTime)) <= settings.requestTimeWindow * 1000) {
-      throw new RoomhooksError('STALE_REQUEST_TIME', 'RequestTime looks like milliseconds; the platform sends Unix seconds')
+      throw new RoomhooksError(
+        'STALE_REQUEST_TIME',
+        'RequestTime looks like milliseconds; the platform sends Unix seconds',
+      )
     }
     throw new RoomhooksError(
       'STALE_REQUEST_TIME',

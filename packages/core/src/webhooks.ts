@@ -13,7 +13,13 @@ import { readCallbackQuery, type CallbackQuery, type QueryInput } from './query.
 import type { Delivery, ReceiverState } from './receiver-state.js'
 import { report } from './reporter.js'
 import { RunningTasks, type CloseResult } from './running-tasks.js'
-import { receiverSettings, receiveTraced, type CallbackTrace, type ReceiverSettings, type TracedResponse } from './trace.js'
+import {
+  receiverSettings,
+  receiveTraced,
+  type CallbackTrace,
+  type ReceiverSettings,
+  type TracedResponse,
+} from './trace.js'
 import type { AnyCallbackEvent, CallbackHandler, EventFor, ListenableName } from './types.js'
 import { compileSchema } from './validate.js'
 import { verifyCallback } from './verify.js'
@@ -125,7 +131,13 @@ export class RoomWebhooks {
   #receive(request: CallbackRequest, trace: CallbackTrace | undefined): Promise<CallbackResponse> {
     const state = this.#state
     if (this.#closing !== undefined) {
-      return Promise.resolve(refuse(state, new RoomhooksError('SHUTTING_DOWN', 'The receiver is shutting down; send the callback again'), trace))
+      return Promise.resolve(
+        refuse(
+          state,
+          new RoomhooksError('SHUTTING_DOWN', 'The receiver is shutting down; send the callback again'),
+          trace,
+        ),
+      )
     }
     // Synchronous until a body has to be read or a handler returns a promise: a callback whose handlers are
     // synchronous costs one promise, the one returned.
@@ -169,7 +181,11 @@ export class RoomWebhooks {
       }
       // Before-callbacks are never deduplicated: a repeated question needs its answer again. Nor are commands
       // roomhooks does not know, whose names it cannot vouch for, nor callbacks nobody listens to.
-      if (state.config.dedupe !== undefined && definition?.kind === 'after' && state.listeners.for(definition.event).length > 0) {
+      if (
+        state.config.dedupe !== undefined &&
+        definition?.kind === 'after' &&
+        state.listeners.for(definition.event).length > 0
+      ) {
         key = this.#dedupeKey(event.command, sdkAppId, text ?? body, trace)
       }
     } catch (error) {
@@ -177,7 +193,9 @@ export class RoomWebhooks {
     }
     if (trace) trace.event = delivery.event
     const { dedupe } = state.config
-    return key === undefined || dedupe === undefined ? dispatch(state, delivery) : dispatchOnce(state, dedupe, key, delivery)
+    return key === undefined || dedupe === undefined
+      ? dispatch(state, delivery)
+      : dispatchOnce(state, dedupe, key, delivery)
   }
 
   /** The dedupe key, or undefined when the body cannot be hashed (a parsed body too deep to serialise): handled anyway. */
@@ -185,7 +203,11 @@ export class RoomWebhooks {
     try {
       return dedupeKey(command, sdkAppId, body)
     } catch (error) {
-      report(this.#state, dedupeFailure(error, 'could not key this callback; it was handled without deduplication'), trace)
+      report(
+        this.#state,
+        dedupeFailure(error, 'could not key this callback; it was handled without deduplication'),
+        trace,
+      )
       return undefined
     }
   }

@@ -17,7 +17,11 @@ describe('the command catalog', () => {
   })
 
   it('gives every command, alias and event name one entry', () => {
-    const names = commandDefinitions.flatMap((definition) => [definition.command, definition.event, ...definition.aliases])
+    const names = commandDefinitions.flatMap((definition) => [
+      definition.command,
+      definition.event,
+      ...definition.aliases,
+    ])
     expect(new Set(names).size).to.equal(names.length)
     for (const name of names) expect(findDefinition(name)?.command, name).to.be.a('string')
   })

@@ -11,10 +11,13 @@ const request = () => ({ query: callbackQuery({ command: LEAVE }), body: fixture
 describe('hooks.close()', () => {
   it('waits for handlers the platform was answered without at the deadline', async () => {
     const saved: string[] = []
-    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 20, log: { warn: () => {} } }).on('member.leave', async () => {
-      await sleep(150)
-      saved.push('member.leave saved')
-    })
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 20, log: { warn: () => {} } }).on(
+      'member.leave',
+      async () => {
+        await sleep(150)
+        saved.push('member.leave saved')
+      },
+    )
     expect((await hooks.receive(request())).status).to.equal(200)
     expect(saved).to.deep.equal([])
     expect(await hooks.close()).to.deep.equal({ drained: true, running: 0 })
@@ -42,13 +45,19 @@ describe('hooks.close()', () => {
 
   it('gives up after its timeout, saying how many tasks were unfinished', async () => {
     const warnings: string[] = []
-    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 10, log: { warn: (line) => void warnings.push(line) } })
+    const hooks = createRoomWebhooks({
+      sdkAppId: SDK_APP_ID,
+      handlerTimeout: 10,
+      log: { warn: (line) => void warnings.push(line) },
+    })
     hooks.on('member.leave', () => new Promise(() => {}))
     await hooks.receive(request())
     const started = Date.now()
     expect(await hooks.close({ timeout: 50 })).to.deep.equal({ drained: false, running: 1 })
     expect(Date.now() - started).to.be.within(40, 500)
-    expect(warnings.at(-1)).to.equal('[@roomhooks/core] close(): 1 tasks (handlers, store updates) were unfinished after 50 ms')
+    expect(warnings.at(-1)).to.equal(
+      '[@roomhooks/core] close(): 1 tasks (handlers, store updates) were unfinished after 50 ms',
+    )
   })
 
   it('waits for a callback whose body is still being read, and returns the same promise when called again', async () => {
@@ -69,7 +78,10 @@ describe('hooks.close()', () => {
     const onWarning = (warning: Error) => void warnings.push(warning)
     process.on('warning', onWarning)
     try {
-      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 10, log: { warn: () => {} } }).on('member.leave', () => sleep(40))
+      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 10, log: { warn: () => {} } }).on(
+        'member.leave',
+        () => sleep(40),
+      )
       await hooks.receive(request())
       expect(await hooks.close({ timeout: Number.POSITIVE_INFINITY })).to.deep.equal({ drained: true, running: 0 })
       await sleep(10)
@@ -81,10 +93,13 @@ describe('hooks.close()', () => {
 
   it('lets a SIGTERM-style shutdown of a real server finish what was answered early', async () => {
     const saved: string[] = []
-    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 20, log: { warn: () => {} } }).on('member.leave', async (event) => {
-      await sleep(100)
-      saved.push(event.payload.RoomId)
-    })
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 20, log: { warn: () => {} } }).on(
+      'member.leave',
+      async (event) => {
+        await sleep(100)
+        saved.push(event.payload.RoomId)
+      },
+    )
     const server = await listen(createServer(createNodeHandler(hooks)))
     const answer = await post(`${server.url}/?${request().query}`, request().body)
     expect(answer.status).to.equal(200)

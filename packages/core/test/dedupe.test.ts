@@ -4,11 +4,16 @@ import {
   createRoomWebhooks,
   type DedupeStore,
   type RoomhooksError,
+  type RoomWebhooks,
   type RoomWebhooksOptions,
 } from '@roomhooks/core'
-import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
+import { createTestCallback, fixtureText, simulate } from '@roomhooks/core/testing'
+import { callbackQuery, SDK_APP_ID } from '../../../test/support/callbacks.js'
 
-const CREATED = 'Room.CallbackAfterCreateRoom'
+// Callbacks are the commands' samples, sent with simulate(); a body already parsed (as a body parser would hand
+// it over) goes to receive() with the query of createTestCallback().
+const CREATED = 'room.created'
+const CREATED_TEXT = fixtureText('Room.CallbackAfterCreateRoom')
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function setup(dedupe: RoomWebhooksOptions['dedupe'], handler: () => unknown = () => {}) {
@@ -20,15 +25,22 @@ function setup(dedupe: RoomWebhooksOptions['dedupe'], handler: () => unknown = (
       return handler()
     })
     .onError((error) => void errors.push(error))
-  const send = (command = CREATED, body: string | object = fixtureText(command)) =>
-    hooks.receive({ query: callbackQuery({ command }), body })
-  return { runs, errors, send }
+  return { hooks, runs, errors }
+}
+
+/** Receives a room.created body already parsed into an object, as a body parser hands it over. */
+function receiveParsed(hooks: RoomWebhooks, body: object) {
+  return hooks.receive({ query: createTestCallback(CREATED, { sdkAppId: SDK_APP_ID }).query, body })
 }
 
 describe('createMemoryDedupeStore()', () => {
   it('claims a key once, and reports it running while the lease lasts', async () => {
     const store = createMemoryDedupeStore()
-    expect([store.claim('a', 50, 'one'), store.claim('a', 50, 'two'), store.claim('b', 50, 'one')]).to.deep.equal(['claimed', 'running', 'claimed'])
+    expect([store.claim('a', 50, 'one'), store.claim('a', 50, 'two'), store.claim('b', 50, 'one')]).to.deep.equal([
+      'claimed',
+      'running',
+      'claimed',
+    ])
     await sleep(60)
     expect(store.claim('a', 50, 'three')).to.equal('claimed')
   })
@@ -65,11 +77,9 @@ describe('createMemoryDedupeStore()', () => {
   it('keeps at most maxEntries keys, forgetting the oldest first', () => {
     const store = createMemoryDedupeStore({ maxEntries: 2 })
     for (const key of ['a', 'b', 'c']) store.claim(key, 60_000, key)
-    expect([store.claim('b', 60_000, 'x'), store.claim('c', 60_000, 'x'), store.claim('a', 60_000, 'x')]).to.deep.equal([
-      'running',
-      'running',
-      'claimed',
-    ])
+    expect([store.claim('b', 60_000, 'x'), store.claim('c', 60_000, 'x'), store.claim('a', 60_000, 'x')]).to.deep.equal(
+      ['running', 'running', 'claimed'],
+    )
   })
 })
 
@@ -97,59 +107,59 @@ function slowStore(ms: number, faults: { release?: boolean; complete?: boolean }
 
 describe('dedupe', () => {
   it('runs the handlers of a callback delivered twice once, and answers the repeat OK', async () => {
-    const { runs, send } = setup(true)
-    const answers = [await send(), await send()]
+    const { hooks, runs } = setup(true)
+    const answers = [await simulate(hooks, CREATED), await simulate(hooks, CREATED)]
     expect(answers.map((answer) => answer.status)).to.deep.equal([200, 200])
     expect(answers[1]?.body.ActionStatus).to.equal('OK')
     expect(runs).to.have.length(1)
   })
 
   it('tells different bodies of one command apart', async () => {
-    const { runs, send } = setup(true)
-    const other = fixtureText(CREATED).replace('tandy-test-rest', 'another-room')
-    await send()
-    await send(CREATED, other)
+    const { hooks, runs } = setup(true)
+    const other = CREATED_TEXT.replace('tandy-test-rest', 'another-room')
+    await simulate(hooks, CREATED)
+    await simulate(hooks, CREATED, undefined, { body: other })
     expect(runs).to.have.length(2)
   })
 
   it('runs a callback again after its time to live', async () => {
-    const { runs, send } = setup({ ttl: 30 })
-    await send()
+    const { hooks, runs } = setup({ ttl: 30 })
+    await simulate(hooks, CREATED)
     await sleep(40)
-    await send()
+    await simulate(hooks, CREATED)
     expect(runs).to.have.length(2)
   })
 
   it('lets a retry through when the handlers failed, so nothing is lost', async () => {
     let failing = true
-    const { runs, send } = setup(true, () => {
+    const { hooks, runs } = setup(true, () => {
       if (failing) throw new Error('database down')
     })
-    expect((await send()).status).to.equal(500)
+    expect((await simulate(hooks, CREATED)).status).to.equal(500)
     failing = false
-    expect((await send()).status).to.equal(200)
-    expect(await send()).to.have.property('status', 200)
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
+    expect(await simulate(hooks, CREATED)).to.have.property('status', 200)
     expect(runs).to.have.length(2)
   })
 
   it('never deduplicates before-callbacks', async () => {
-    const { runs, send } = setup(true)
-    await send('Live.CallbackBeforeSendGift')
-    await send('Live.CallbackBeforeSendGift')
+    const { hooks, runs } = setup(true)
+    await simulate(hooks, 'gift.beforeSend')
+    await simulate(hooks, 'gift.beforeSend')
     expect(runs).to.have.length(2)
   })
 
   it('claims nothing for a callback nobody listens to', async () => {
     const { store, claims } = slowStore(0)
     const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store } }).on('room.destroyed', () => {})
-    const answer = await hooks.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) })
+    const answer = await simulate(hooks, CREATED)
     expect([answer.status, claims.length]).to.deep.equal([200, 0])
   })
 
   it('is off unless asked for', async () => {
-    const { runs, send } = setup(undefined)
-    await send()
-    await send()
+    const { hooks, runs } = setup(undefined)
+    await simulate(hooks, CREATED)
+    await simulate(hooks, CREATED)
     expect(runs).to.have.length(2)
   })
 
@@ -159,8 +169,8 @@ describe('dedupe', () => {
       complete: () => {},
       release: () => {},
     }
-    const { runs, errors, send } = setup({ store: broken })
-    expect((await send()).status).to.equal(200)
+    const { hooks, runs, errors } = setup({ store: broken })
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     expect(runs).to.have.length(1)
     expect(errors.map((error) => error.reason)).to.deep.equal(['DEDUPE_FAILED'])
   })
@@ -173,24 +183,24 @@ describe('dedupe', () => {
       complete: () => {},
       release: () => {},
     }
-    const { runs, errors, send } = setup({ store: broken })
-    expect((await send()).status).to.equal(200)
+    const { hooks, runs, errors } = setup({ store: broken })
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     expect([runs.length, errors[0]?.reason]).to.deep.equal([1, 'DEDUPE_FAILED'])
   })
 
   it('handles the callback when the store is slower than its timeout', async () => {
     const slow: DedupeStore = { claim: () => new Promise(() => {}), complete: () => {}, release: () => {} }
-    const { runs, errors, send } = setup({ store: slow, timeout: 20 })
+    const { hooks, runs, errors } = setup({ store: slow, timeout: 20 })
     const started = Date.now()
-    expect((await send()).status).to.equal(200)
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     expect(Date.now() - started).to.be.below(500)
     expect([runs.length, errors[0]?.reason]).to.deep.equal([1, 'DEDUPE_FAILED'])
   })
 
   it('keys a pre-parsed body by its content too', async () => {
-    const { runs, send } = setup(true)
-    await send(CREATED, JSON.parse(fixtureText(CREATED)))
-    await send(CREATED, JSON.parse(fixtureText(CREATED)))
+    const { hooks, runs } = setup(true)
+    await receiveParsed(hooks, JSON.parse(CREATED_TEXT))
+    await receiveParsed(hooks, JSON.parse(CREATED_TEXT))
     expect(runs).to.have.length(1)
   })
 
@@ -202,104 +212,115 @@ describe('dedupe', () => {
 
   it('answers a duplicate 409 while the first delivery runs, never OK before it succeeded', async () => {
     let finish: () => void = () => {}
-    const { runs, send } = setup(true, () => new Promise<void>((resolve) => (finish = resolve)))
-    const first = send()
+    const { hooks, runs } = setup(true, () => new Promise<void>((resolve) => (finish = resolve)))
+    const first = simulate(hooks, CREATED)
     await sleep(5)
-    const duplicate = await send()
+    const duplicate = await simulate(hooks, CREATED)
     expect([duplicate.status, duplicate.body.ErrorCode]).to.deep.equal([409, 40901])
     finish()
     expect((await first).status).to.equal(200)
-    expect((await send()).status).to.equal(200)
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     expect(runs).to.have.length(1)
   })
 
   it('lets the retry of a delivery that failed while a duplicate was refused run', async () => {
     let fail: (error: Error) => void = () => {}
-    const { runs, send } = setup(true, () => (runs.length === 1 ? new Promise((_, reject) => (fail = reject)) : undefined))
-    const first = send()
+    const { hooks, runs } = setup(true, () =>
+      runs.length === 1 ? new Promise((_, reject) => (fail = reject)) : undefined,
+    )
+    const first = simulate(hooks, CREATED)
     await sleep(5)
-    expect((await send()).status).to.equal(409)
+    expect((await simulate(hooks, CREATED)).status).to.equal(409)
     fail(new Error('database down'))
     expect((await first).status).to.equal(500)
-    expect((await send()).status).to.equal(200)
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     expect(runs).to.have.length(2)
   })
 
   it('releases a claim that lands after the timeout when the handler failed, so the retry runs', async () => {
     const { store } = slowStore(40)
     let failing = true
-    const { runs, errors, send } = setup({ store, timeout: 10 }, () => {
+    const { hooks, runs, errors } = setup({ store, timeout: 10 }, () => {
       if (failing) throw new Error('database down')
     })
-    expect((await send()).status).to.equal(500)
+    expect((await simulate(hooks, CREATED)).status).to.equal(500)
     expect(errors.map((error) => error.reason)).to.include('DEDUPE_FAILED')
     await sleep(60) // the claim lands in the store, and is released
     failing = false
-    expect((await send()).status).to.equal(200)
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     expect(runs).to.have.length(2)
   })
 
   it('completes a claim that lands after the timeout when the handler succeeded', async () => {
     const { store } = slowStore(40)
-    const { runs, send } = setup({ store, timeout: 10 })
-    expect((await send()).status).to.equal(200)
+    const { hooks, runs } = setup({ store, timeout: 10 })
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     await sleep(60)
-    expect((await send()).status).to.equal(200)
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     expect(runs).to.have.length(1)
   })
 
   it('reports a release that fails, and still never answers the retry OK without running it', async () => {
     const { store } = slowStore(0, { release: true })
-    const { runs, errors, send } = setup({ store }, () => {
+    const { hooks, runs, errors } = setup({ store }, () => {
       throw new Error('database down')
     })
-    expect((await send()).status).to.equal(500)
+    expect((await simulate(hooks, CREATED)).status).to.equal(500)
     await sleep(5)
     expect(errors.map((error) => [error.reason, error.info])).to.deep.include([
       'DEDUPE_FAILED',
       'The dedupe store could not forget a failed callback; retries are answered 409 until its claim lapses',
     ])
-    expect((await send()).status).to.equal(409)
+    expect((await simulate(hooks, CREATED)).status).to.equal(409)
     expect(runs).to.have.length(1)
   })
 
   it('reports a complete() that fails', async () => {
     const { store } = slowStore(0, { complete: true })
-    const { errors, send } = setup({ store })
-    expect((await send()).status).to.equal(200)
+    const { hooks, errors } = setup({ store })
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     await sleep(5)
     expect(errors.map((error) => error.reason)).to.deep.equal(['DEDUPE_FAILED'])
   })
 
   it('completes the claim of handlers answered late once they succeed', async () => {
-    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: true, handlerTimeout: 20, log: { warn: () => {} } })
+    const hooks = createRoomWebhooks({
+      sdkAppId: SDK_APP_ID,
+      dedupe: true,
+      handlerTimeout: 20,
+      log: { warn: () => {} },
+    })
     let runs = 0
     hooks.onAny(async () => {
       runs++
       await sleep(50)
     })
-    const send = () => hooks.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) })
-    expect((await send()).status).to.equal(200)
-    expect((await send()).status).to.equal(409)
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
+    expect((await simulate(hooks, CREATED)).status).to.equal(409)
     await sleep(50)
-    expect((await send()).status).to.equal(200)
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     expect(runs).to.equal(1)
   })
 
   it('fails open when the store answers something other than a claim result', async () => {
     const odd = { claim: () => true, complete: () => {}, release: () => {} } as unknown as DedupeStore
-    const { runs, errors, send } = setup({ store: odd })
-    expect((await send()).status).to.equal(200)
+    const { hooks, runs, errors } = setup({ store: odd })
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
     expect([runs.length, errors[0]?.reason]).to.deep.equal([1, 'DEDUPE_FAILED'])
   })
 
   it('keys by the catalog command and never claims unknown commands, so a query cannot make long keys', async () => {
     const { store, claims } = slowStore(0)
     const runs: string[] = []
-    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store } }).onAny((event) => void runs.push(event.command))
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store } }).onAny(
+      (event) => void runs.push(event.command),
+    )
     const query = callbackQuery({ command: 'Room.CallbackUpdateRoomInfo' })
     await hooks.receive({ query, body: fixtureText('Room.CallbackAfterUpdateRoomInfo') })
-    await hooks.receive({ query: query.replace(/CallbackCommand=[\w.]+/, `CallbackCommand=Room.CallbackAfter${'X'.repeat(100)}`), body: '{"RoomId":"1"}' })
+    await hooks.receive({
+      query: query.replace(/CallbackCommand=[\w.]+/, `CallbackCommand=Room.CallbackAfter${'X'.repeat(100)}`),
+      body: '{"RoomId":"1"}',
+    })
     expect(runs).to.have.length(2)
     expect(claims).to.have.length(1)
     expect(claims[0]).to.match(new RegExp(`^Room\\.CallbackAfterUpdateRoomInfo:${SDK_APP_ID}:[\\w-]{43}$`))
@@ -307,10 +328,10 @@ describe('dedupe', () => {
 
   it('handles a parsed body too deep to key as it would without dedupe', async () => {
     let deep: Record<string, unknown> = {}
-    const body = { ...JSON.parse(fixtureText(CREATED)), Extra: deep }
+    const body = { ...JSON.parse(CREATED_TEXT), Extra: deep }
     for (let i = 0; i < 10_000; i++) deep = deep['a'] = {}
-    const { runs, errors, send } = setup(true)
-    expect((await send(CREATED, body)).status).to.equal(200)
+    const { hooks, runs, errors } = setup(true)
+    expect((await receiveParsed(hooks, body)).status).to.equal(200)
     expect([runs.length, errors[0]?.reason]).to.deep.equal([1, 'DEDUPE_FAILED'])
   })
 })

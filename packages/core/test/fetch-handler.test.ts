@@ -22,9 +22,14 @@ describe('createFetchHandler()', () => {
 
   it("answers a web-standard Request with a Response, with Node's own Request and Response", async () => {
     let roomId: string | undefined
-    const hooks = createRoomWebhooks({ sdkAppId, token: 't' }).on('room.created', (event) => void (roomId = event.payload.RoomInfo.RoomId))
+    const hooks = createRoomWebhooks({ sdkAppId, token: 't' }).on(
+      'room.created',
+      (event) => void (roomId = event.payload.RoomInfo.RoomId),
+    )
     const callback = createTestCallback('room.created', { sdkAppId, token: 't' })
-    const response = await createFetchHandler(hooks)(new Request(callback.url(endpoint), { method: 'POST', body: callback.body }))
+    const response = await createFetchHandler(hooks)(
+      new Request(callback.url(endpoint), { method: 'POST', body: callback.body }),
+    )
     expect(response).to.be.instanceOf(Response)
     expect(response.status).to.equal(200)
     expect(response.headers.get('content-type')).to.equal('application/json; charset=utf-8')
@@ -34,7 +39,10 @@ describe('createFetchHandler()', () => {
 
   it('keeps big user IDs exact', async () => {
     let owner: string | undefined
-    const hooks = createRoomWebhooks({ sdkAppId }).on('live.destroyed', (event) => void (owner = event.payload.RoomInfo?.Owner_Account))
+    const hooks = createRoomWebhooks({ sdkAppId }).on(
+      'live.destroyed',
+      (event) => void (owner = event.payload.RoomInfo?.Owner_Account),
+    )
     const callback = createTestCallback('live.destroyed', { sdkAppId })
     await createFetchHandler(hooks)(new Request(callback.url(endpoint), { method: 'POST', body: callback.body }))
     expect(owner).to.equal('144115216631667826')
@@ -49,7 +57,7 @@ describe('createFetchHandler()', () => {
       },
     })
     const response = await createFetchHandler(hooks)(
-      new Request(callback.url(endpoint), { method: 'POST', body: stream, duplex: 'half' } as RequestInit),
+      new Request(callback.url(endpoint), { method: 'POST', body: stream, duplex: 'half' }),
     )
     expect(response.status).to.equal(413)
   })
@@ -74,7 +82,7 @@ describe('createFetchHandler() and bodies it does not read', () => {
         stream.cancelled = true
       },
     })
-    return { request: new Request(url, { method: 'POST', body, headers, duplex: 'half' } as RequestInit), stream }
+    return { request: new Request(url, { method: 'POST', body, headers, duplex: 'half' }), stream }
   }
 
   it('answers 408 to a body that does not arrive within readTimeout, and cancels its stream', async () => {
@@ -115,7 +123,9 @@ describe('createFetchHandler() and bodies it does not read', () => {
   it('cancels, unread, a body whose declared size is over the limit (413)', async () => {
     const hooks = createRoomWebhooks({ sdkAppId, bodyLimit: 1024, log: quiet })
     const callback = createTestCallback('room.created', { sdkAppId })
-    const { request, stream } = hangingRequest(callback.url(endpoint), callback.body, { 'content-length': String(64 * 1024 * 1024) })
+    const { request, stream } = hangingRequest(callback.url(endpoint), callback.body, {
+      'content-length': String(64 * 1024 * 1024),
+    })
     const response = await createFetchHandler(hooks)(request)
     expect([response.status, response.headers.get('connection')]).to.deep.equal([413, 'close'])
     expect(stream.cancelled).to.equal(true)

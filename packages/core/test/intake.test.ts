@@ -15,10 +15,15 @@ function setup(options: Partial<RoomWebhooksOptions> = {}) {
   const warnings: string[] = []
   const errors: RoomhooksError[] = []
   const events: AnyCallbackEvent[] = []
-  const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { warn: (line) => void warnings.push(line) }, ...options })
+  const hooks = createRoomWebhooks({
+    sdkAppId: SDK_APP_ID,
+    log: { warn: (line) => void warnings.push(line) },
+    ...options,
+  })
     .onAny((event) => void events.push(event))
     .onError((error) => void errors.push(error))
-  const send = (command: string, body: string | object, query = callbackQuery({ command })) => hooks.receive({ query, body })
+  const send = (command: string, body: string | object, query = callbackQuery({ command })) =>
+    hooks.receive({ query, body })
   const payload = () => events[0]?.payload as Record<string, any>
   return { hooks, warnings, errors, events, send, payload }
 }
@@ -41,14 +46,27 @@ describe('intake of authentic callbacks', () => {
       expect((await send(SEAT, seat)).status).to.equal(200)
       expect(payload()['SeatList'][0]).not.to.have.property('Member_Account')
       const { send: sendLive, payload: livePayload } = setup()
-      expect((await sendLive(LIVE_CREATED, changed(LIVE_CREATED, (body) => (body.RoomInfo.CustomInfo = null)))).status).to.equal(200)
+      expect(
+        (
+          await sendLive(
+            LIVE_CREATED,
+            changed(LIVE_CREATED, (body) => (body.RoomInfo.CustomInfo = null)),
+          )
+        ).status,
+      ).to.equal(200)
       expect(livePayload()['RoomInfo']).not.to.have.property('CustomInfo')
     })
 
     it('still refuses null in a required field, naming it', async () => {
       const { send } = setup()
-      const answer = await send(SEAT, changed(SEAT, (body) => (body.RoomId = null)))
-      expect([answer.status, answer.body.ErrorInfo]).to.deep.equal([400, 'Mic.CallbackAfterSeatInfoChanged payload is invalid at /RoomId: Expected string'])
+      const answer = await send(
+        SEAT,
+        changed(SEAT, (body) => (body.RoomId = null)),
+      )
+      expect([answer.status, answer.body.ErrorInfo]).to.deep.equal([
+        400,
+        'Mic.CallbackAfterSeatInfoChanged payload is invalid at /RoomId: Expected string',
+      ])
     })
 
     for (const [sent, read] of [
@@ -64,7 +82,10 @@ describe('intake of authentic callbacks', () => {
     ] as const) {
       it(`reads ${JSON.stringify(sent)} in a boolean field as ${read}`, async () => {
         const { send, payload } = setup()
-        const answer = await send(LIVE_CREATED, changed(LIVE_CREATED, (body) => (body.RoomInfo.IsMessageDisabled = sent)))
+        const answer = await send(
+          LIVE_CREATED,
+          changed(LIVE_CREATED, (body) => (body.RoomInfo.IsMessageDisabled = sent)),
+        )
         expect(answer.status).to.equal(200)
         expect(payload()['RoomInfo'].IsMessageDisabled).to.equal(read)
       })
@@ -72,20 +93,31 @@ describe('intake of authentic callbacks', () => {
 
     it('refuses a boolean field holding anything else, naming it', async () => {
       const { send } = setup()
-      const answer = await send(LIVE_CREATED, changed(LIVE_CREATED, (body) => (body.RoomInfo.IsMessageDisabled = 'yes')))
-      expect(answer.body.ErrorInfo).to.equal('Live.CallbackAfterCreateRoom payload is invalid at /RoomInfo/IsMessageDisabled: Expected boolean')
+      const answer = await send(
+        LIVE_CREATED,
+        changed(LIVE_CREATED, (body) => (body.RoomInfo.IsMessageDisabled = 'yes')),
+      )
+      expect(answer.body.ErrorInfo).to.equal(
+        'Live.CallbackAfterCreateRoom payload is invalid at /RoomInfo/IsMessageDisabled: Expected boolean',
+      )
     })
 
     it("lets the query's command stand in for a body without one", async () => {
       const { send, payload, events } = setup()
       const body = changed('Room.CallbackAfterDestroyRoom', (payload) => delete payload.CallbackCommand)
       expect((await send('Room.CallbackAfterDestroyRoom', body)).status).to.equal(200)
-      expect([events[0]?.name, payload()['CallbackCommand']]).to.deep.equal(['room.destroyed', 'Room.CallbackAfterDestroyRoom'])
+      expect([events[0]?.name, payload()['CallbackCommand']]).to.deep.equal([
+        'room.destroyed',
+        'Room.CallbackAfterDestroyRoom',
+      ])
     })
 
     it("lets the query's command stand in for an empty one in the body", async () => {
       const { send, payload } = setup()
-      const body = fixtureText('Room.CallbackAfterDestroyRoom').replace('"CallbackCommand": "Room.CallbackAfterDestroyRoom"', '"CallbackCommand": ""')
+      const body = fixtureText('Room.CallbackAfterDestroyRoom').replace(
+        '"CallbackCommand": "Room.CallbackAfterDestroyRoom"',
+        '"CallbackCommand": ""',
+      )
       expect((await send('Room.CallbackAfterDestroyRoom', body)).status).to.equal(200)
       expect(payload()['CallbackCommand']).to.equal('Room.CallbackAfterDestroyRoom')
     })
@@ -103,7 +135,8 @@ describe('intake of authentic callbacks', () => {
 
     it("accepts Follow.CallbackAfterFollowDelete as Tencent's page prints it", async () => {
       const { send, payload } = setup()
-      const page = '{"CallbackCommand":"Follow.CallbackAfterFollowDelete","From_Account":"UserID_001","To_Account":["UserID_002","UserID_003"],"EventTime":1702018343678}'
+      const page =
+        '{"CallbackCommand":"Follow.CallbackAfterFollowDelete","From_Account":"UserID_001","To_Account":["UserID_002","UserID_003"],"EventTime":1702018343678}'
       expect((await send('Follow.CallbackAfterFollowDelete', page)).status).to.equal(200)
       expect(payload()['To_Account']).to.deep.equal(['UserID_002', 'UserID_003'])
     })
@@ -112,7 +145,10 @@ describe('intake of authentic callbacks', () => {
   describe('refused bodies are kept whole', () => {
     it('puts the parsed payload, IDs exact, and the raw text on the ValidationError', async () => {
       const { send, errors } = setup()
-      const raw = fixtureText('Live.CallbackAfterDestroyRoom').replace('"RoomId": "tandy-test-rest"', '"RoomId": {"bad": true}')
+      const raw = fixtureText('Live.CallbackAfterDestroyRoom').replace(
+        '"RoomId": "tandy-test-rest"',
+        '"RoomId": {"bad": true}',
+      )
       expect((await send('Live.CallbackAfterDestroyRoom', raw)).status).to.equal(400)
       const error = errors[0] as ValidationError
       expect(error).to.be.instanceOf(ValidationError)
@@ -123,17 +159,40 @@ describe('intake of authentic callbacks', () => {
     it('leaves body undefined when a body parser read the body first', async () => {
       const { send, errors } = setup()
       await send('Room.CallbackAfterDestroyRoom', { CallbackCommand: 'Room.CallbackAfterDestroyRoom', RoomId: true })
-      expect([(errors[0] as ValidationError).body, (errors[0] as ValidationError).payload['RoomId']]).to.deep.equal([undefined, true])
+      expect([(errors[0] as ValidationError).body, (errors[0] as ValidationError).payload['RoomId']]).to.deep.equal([
+        undefined,
+        true,
+      ])
     })
   })
 
   describe('exact digits in every string field', () => {
     const bigId = '144115216631667826'
     for (const [command, field, place, read] of [
-      ['Room.CallbackAfterDestroyRoom', 'RoomId', (body: string) => body.replace('"tandy-test-rest"', bigId), (p: any) => p.RoomId],
-      ['Live.CallbackAfterEndBattle', 'BattleId', (body: string) => body.replace(/"BattleId": "[^"]+"/, `"BattleId": ${bigId}`), (p: any) => p.BattleId],
-      ['Group.CallbackAfterSendMsg', 'GroupId', (body: string) => body.replace('"@TGS#2J4SZEAEL"', bigId), (p: any) => p.GroupId],
-      ['Live.CallbackAfterCloudRecordingChanged', 'EventInfo.UserId', (body: string) => body.replace('"user1"', bigId), (p: any) => p.EventInfo.UserId],
+      [
+        'Room.CallbackAfterDestroyRoom',
+        'RoomId',
+        (body: string) => body.replace('"tandy-test-rest"', bigId),
+        (p: any) => p.RoomId,
+      ],
+      [
+        'Live.CallbackAfterEndBattle',
+        'BattleId',
+        (body: string) => body.replace(/"BattleId": "[^"]+"/, `"BattleId": ${bigId}`),
+        (p: any) => p.BattleId,
+      ],
+      [
+        'Group.CallbackAfterSendMsg',
+        'GroupId',
+        (body: string) => body.replace('"@TGS#2J4SZEAEL"', bigId),
+        (p: any) => p.GroupId,
+      ],
+      [
+        'Live.CallbackAfterCloudRecordingChanged',
+        'EventInfo.UserId',
+        (body: string) => body.replace('"user1"', bigId),
+        (p: any) => p.EventInfo.UserId,
+      ],
       [
         'Room.CallbackAfterDestroyRoom',
         'an escaped key, Operator\\u005fAccount',
@@ -151,16 +210,25 @@ describe('intake of authentic callbacks', () => {
 
     it('refuses a number with a leading zero as invalid JSON rather than quoting it into an ID', async () => {
       const { send } = setup()
-      const answer = await send('Room.CallbackAfterDestroyRoom', fixtureText('Room.CallbackAfterDestroyRoom').replace('"admin"', '0144115216631667826'))
+      const answer = await send(
+        'Room.CallbackAfterDestroyRoom',
+        fixtureText('Room.CallbackAfterDestroyRoom').replace('"admin"', '0144115216631667826'),
+      )
       expect([answer.status, answer.body.ErrorCode]).to.deep.equal([400, 40002])
     })
 
     it('warns once per callback, however many IDs a pre-parsed body rounded', async () => {
       const { send, warnings } = setup()
-      const body = { CallbackCommand: 'Room.CallbackAfterMemberEnter', RoomId: 'r', MemberList_Account: Array(50_000).fill(1e16 + 2) }
+      const body = {
+        CallbackCommand: 'Room.CallbackAfterMemberEnter',
+        RoomId: 'r',
+        MemberList_Account: Array(50_000).fill(1e16 + 2),
+      }
       expect((await send('Room.CallbackAfterMemberEnter', body)).status).to.equal(200)
       expect(warnings).to.have.length(1)
-      expect(warnings[0]).to.match(/^\[@roomhooks\/core\] Room.CallbackAfterMemberEnter: 50000 fields \(the first \/MemberList_Account\/0\) arrived as numbers above 2\^53 after a body parser had read the body/)
+      expect(warnings[0]).to.match(
+        /^\[@roomhooks\/core\] Room.CallbackAfterMemberEnter: 50000 fields \(the first \/MemberList_Account\/0\) arrived as numbers above 2\^53 after a body parser had read the body/,
+      )
     })
 
     it('does not warn when it read the raw text itself, and keeps every digit', async () => {
@@ -184,7 +252,9 @@ describe('intake of authentic callbacks', () => {
         valid.replace(/CallbackCommand=[^&]+/, `CallbackCommand=${encodeURIComponent(long)}`),
         valid.replace(/CallbackCommand=[^&]+/, `CallbackCommand=Room.CallbackAfter${'Y'.repeat(8000)}`),
       ]
-      const answers = await Promise.all(queries.map((query) => hooks.receive({ query, body: fixtureText('Room.CallbackAfterDestroyRoom') })))
+      const answers = await Promise.all(
+        queries.map((query) => hooks.receive({ query, body: fixtureText('Room.CallbackAfterDestroyRoom') })),
+      )
       expect(answers.map((answer) => answer.status)).to.deep.equal([403, 401, 400, 400])
       for (const answer of answers) expect(answer.body.ErrorInfo.length).to.be.below(200)
       expect(errors).to.have.length(4)
@@ -193,11 +263,18 @@ describe('intake of authentic callbacks', () => {
 
     it('refuses a CallbackCommand that is no command name, and handles one that is', async () => {
       const { send, events } = setup()
-      const unknown = callbackQuery({ command: 'Room.CallbackAfterDestroyRoom' }).replace(/CallbackCommand=[^&]+/, 'CallbackCommand=Room.CallbackAfterSomethingNew')
+      const unknown = callbackQuery({ command: 'Room.CallbackAfterDestroyRoom' }).replace(
+        /CallbackCommand=[^&]+/,
+        'CallbackCommand=Room.CallbackAfterSomethingNew',
+      )
       expect((await send('Room.CallbackAfterDestroyRoom', '{"RoomId":"r"}', unknown)).status).to.equal(200)
       const forged = unknown.replace('Room.CallbackAfterSomethingNew', 'Room.Callback%0D%0AINFO')
       const answer = await send('Room.CallbackAfterDestroyRoom', '{"RoomId":"r"}', forged)
-      expect([answer.status, answer.body.ErrorCode, answer.body.ErrorInfo]).to.deep.equal([400, 40009, 'CallbackCommand "Room.Callback\\r\\nINFO" is not a command name'])
+      expect([answer.status, answer.body.ErrorCode, answer.body.ErrorInfo]).to.deep.equal([
+        400,
+        40009,
+        'CallbackCommand "Room.Callback\\r\\nINFO" is not a command name',
+      ])
       expect(events.map((event) => event.command)).to.deep.equal(['Room.CallbackAfterSomethingNew'])
     })
   })
@@ -213,14 +290,25 @@ describe('intake of authentic callbacks', () => {
 
     it('refuses a token with white space around it at start-up', () => {
       expect(() => createRoomWebhooks({ sdkAppId: SDK_APP_ID, token: `${TOKEN}\n` })).to.throw(TypeError, /white space/)
-      expect(() => createRoomWebhooks({ sdkAppId: SDK_APP_ID, token: ['ok', ' padded'] })).to.throw(TypeError, /white space/)
+      expect(() => createRoomWebhooks({ sdkAppId: SDK_APP_ID, token: ['ok', ' padded'] })).to.throw(
+        TypeError,
+        /white space/,
+      )
     })
 
     it('warns at start-up when handlerTimeout is not under the platform’s 2 s', () => {
       const warnings: string[] = []
-      createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 1999, log: { warn: (line) => void warnings.push(line) } })
+      createRoomWebhooks({
+        sdkAppId: SDK_APP_ID,
+        handlerTimeout: 1999,
+        log: { warn: (line) => void warnings.push(line) },
+      })
       expect(warnings).to.deep.equal([])
-      createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 2000, log: { warn: (line) => void warnings.push(line) } })
+      createRoomWebhooks({
+        sdkAppId: SDK_APP_ID,
+        handlerTimeout: 2000,
+        log: { warn: (line) => void warnings.push(line) },
+      })
       expect(warnings).to.have.length(1)
       expect(warnings[0]).to.match(/handlerTimeout is 2000 ms, but the platform waits about 2000 ms/)
     })

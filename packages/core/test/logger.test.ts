@@ -41,7 +41,10 @@ const realLoggers: Record<string, () => RealLogger> = {
   },
   winston: () => {
     const { records, stream } = captured()
-    const log = winston.createLogger({ format: winston.format.json(), transports: [new winston.transports.Stream({ stream })] })
+    const log = winston.createLogger({
+      format: winston.format.json(),
+      transports: [new winston.transports.Stream({ stream })],
+    })
     return { log, records, message: (record) => record['message'], stack: (record) => record['stack'] }
   },
   bunyan: () => {
@@ -73,7 +76,9 @@ describe('loggers', () => {
         const query = signedQuery().replace(/Sign=[0-9a-f]+/, `Sign=${'0'.repeat(64)}`)
         const answer = await post(`${url}/?${query}`, fixtureText(CREATED))
         expect([answer.status, answer.envelope.ErrorCode]).to.deep.equal([401, 40106])
-        expect(logger.records.map(logger.message)).to.deep.equal(['[@roomhooks/core] Sign does not match the configured token'])
+        expect(logger.records.map(logger.message)).to.deep.equal([
+          '[@roomhooks/core] Sign does not match the configured token',
+        ])
       })
 
       it("records a failed handler's error with its stack", async () => {
@@ -84,13 +89,18 @@ describe('loggers', () => {
         const answer = await post(`${await serve(hooks)}/?${callbackQuery({ command: CREATED })}`, fixtureText(CREATED))
         expect(answer.status).to.equal(500)
         expect(logger.records).to.have.length(1)
-        expect(logger.message(logger.records[0]!)).to.match(/^\[@roomhooks\/core\] A handler for Room.CallbackAfterCreateRoom failed/)
+        expect(logger.message(logger.records[0]!)).to.match(
+          /^\[@roomhooks\/core\] A handler for Room.CallbackAfterCreateRoom failed/,
+        )
         expect(logger.stack(logger.records[0]!)).to.match(/database down[\s\S]*logger\.test\.ts/)
       })
 
       it('warns about handlers slower than handlerTimeout and answers OK in time', async () => {
         const logger = make()
-        const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 20, log: logger.log }).on('room.created', () => sleep(60))
+        const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, handlerTimeout: 20, log: logger.log }).on(
+          'room.created',
+          () => sleep(60),
+        )
         const answer = await post(`${await serve(hooks)}/?${callbackQuery({ command: CREATED })}`, fixtureText(CREATED))
         expect(answer.status).to.equal(200)
         expect(logger.records.map(logger.message)).to.deep.equal([
@@ -111,10 +121,18 @@ describe('loggers', () => {
     const calls: unknown[][] = []
     const cause = new Error('connect ECONNREFUSED 127.0.0.1:6379')
     const store = { claim: () => Promise.reject(cause), complete: () => {}, release: () => {} }
-    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store }, log: { warn: (...args: unknown[]) => void calls.push(args) } })
+    const hooks = createRoomWebhooks({
+      sdkAppId: SDK_APP_ID,
+      dedupe: { store },
+      log: { warn: (...args: unknown[]) => void calls.push(args) },
+    })
     hooks.on('room.created', () => {})
-    expect((await hooks.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) })).status).to.equal(200)
-    expect(calls).to.deep.equal([['[@roomhooks/core] The dedupe store failed or was slow; the callback was handled anyway', cause]])
+    expect(
+      (await hooks.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) })).status,
+    ).to.equal(200)
+    expect(calls).to.deep.equal([
+      ['[@roomhooks/core] The dedupe store failed or was slow; the callback was handled anyway', cause],
+    ])
   })
 
   it('calls a class-based logger as a method, with its own this', async () => {
@@ -169,7 +187,7 @@ describe('loggers', () => {
       error: () => Promise.reject(new Error('transport down')),
     } as unknown as Logger
 
-    for (const [kind, log] of Object.entries({ 'throws': throwing, 'returns rejected promises': rejecting })) {
+    for (const [kind, log] of Object.entries({ throws: throwing, 'returns rejected promises': rejecting })) {
       it(`one that ${kind}: refusals, failed and slow handlers are still answered, and nothing escapes`, async () => {
         const escaped: unknown[] = []
         const onRejection = (reason: unknown) => void escaped.push(reason)
@@ -184,7 +202,12 @@ describe('loggers', () => {
           const statuses = [
             (await post(`${url}/?SdkAppid=1`, '{}')).status,
             (await post(`${url}/?${callbackQuery({ command: CREATED, token: TOKEN })}`, fixtureText(CREATED))).status,
-            (await post(`${url}/?${callbackQuery({ command: 'Room.CallbackAfterDestroyRoom', token: TOKEN })}`, fixtureText('Room.CallbackAfterDestroyRoom'))).status,
+            (
+              await post(
+                `${url}/?${callbackQuery({ command: 'Room.CallbackAfterDestroyRoom', token: TOKEN })}`,
+                fixtureText('Room.CallbackAfterDestroyRoom'),
+              )
+            ).status,
           ]
           await sleep(60)
           expect(statuses).to.deep.equal([403, 500, 200])

@@ -14,14 +14,20 @@ describe('createNodeHandler()', () => {
     const quiet = { warn: () => {}, error: () => {} }
 
     it('answers 404 with an envelope for another path', async () => {
-      server = await listen(createServer(createNodeHandler(createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }), { path: CALLBACK_PATH })))
+      server = await listen(
+        createServer(
+          createNodeHandler(createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }), { path: CALLBACK_PATH }),
+        ),
+      )
       const answer = await post(`${server.url}/elsewhere`, '{}')
       expect(answer.status).to.equal(404)
       expect(answer.envelope).to.include({ ActionStatus: 'FAIL', ErrorCode: 40401 })
     })
 
     it('calls next for another path when used as middleware', async () => {
-      const handler = createNodeHandler(createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }), { path: CALLBACK_PATH })
+      const handler = createNodeHandler(createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }), {
+        path: CALLBACK_PATH,
+      })
       server = await listen(
         createServer((req, res) =>
           handler(req, res, () => {
@@ -36,7 +42,9 @@ describe('createNodeHandler()', () => {
 
     it('answers 405 with Allow: POST to a GET', async () => {
       server = await listen(createServer(createNodeHandler(createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }))))
-      const response = await fetch(`${server.url}${CALLBACK_PATH}?${callbackQuery({ command: 'Room.CallbackAfterCreateRoom' })}`)
+      const response = await fetch(
+        `${server.url}${CALLBACK_PATH}?${callbackQuery({ command: 'Room.CallbackAfterCreateRoom' })}`,
+      )
       expect(response.status).to.equal(405)
       expect(response.headers.get('allow')).to.equal('POST')
       expect(await response.json()).to.include({ ActionStatus: 'FAIL', ErrorCode: 40501 })

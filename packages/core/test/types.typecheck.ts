@@ -1,6 +1,15 @@
 // Compile-only: `npm run typecheck` fails if any line here stops type-checking, or if an @ts-expect-error line
 // stops being an error. Not run by mocha.
-import { createRoomWebhooks, type EventFor, type PayloadOf, type RoomCallbackEvent } from '@roomhooks/core'
+import {
+  createRoomWebhooks,
+  type BeforeEventName,
+  type Decision,
+  type DecisionHelpersOf,
+  type EventFor,
+  type EventName,
+  type PayloadOf,
+  type RoomCallbackEvent,
+} from '@roomhooks/core'
 
 const hooks = createRoomWebhooks({ sdkAppId: 1400000000 })
 
@@ -134,7 +143,7 @@ hooks.on('message.beforeSend', (event) => {
 hooks.on('gift.beforeSend', (event) => event.drop())
 // @ts-expect-error a gift's answer cannot carry a message body
 hooks.on('gift.beforeSend', (event) => event.allow({ MsgBody: [] }))
-let messageDecision: ReturnType<RoomCallbackEvent<'message.beforeSend'>['drop']> | undefined
+declare const messageDecision: ReturnType<RoomCallbackEvent<'message.beforeSend'>['drop']>
 // @ts-expect-error a gift handler cannot return a message's decision
 hooks.on('gift.beforeSend', () => messageDecision)
 // @ts-expect-error before-callback handlers return a decision or nothing
@@ -142,3 +151,142 @@ hooks.on('gift.beforeSend', () => 'allow')
 // @ts-expect-error after-callbacks have no decision helpers
 hooks.on('room.created', (event) => event.reject('no'))
 void messageDecision
+
+// Exact types. `satisfies` and assignments let `any` through (a field turned into Type.Any() would still pass
+// every check above), so these pin whole types: Equal<A, B> is true only when A and B are identical, which `any`,
+// a missing or extra field, a field that became optional, a widened type or a lost readonly all break.
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+type Expect<T extends true> = T
+
+// The helper itself: it tells `any` from every other type, `unknown` included.
+export type EqualSelfTest = [
+  Expect<Equal<string, string>>,
+  Expect<Equal<Equal<any, string>, false>>,
+  Expect<Equal<Equal<string, any>, false>>,
+  Expect<Equal<Equal<any, unknown>, false>>,
+  Expect<Equal<Equal<{ a: string }, { a: any }>, false>>,
+  Expect<Equal<Equal<{ a: number }, { a?: number }>, false>>,
+  Expect<Equal<Equal<{ a: number }, { a: number; b?: string }>, false>>,
+  Expect<Equal<Equal<{ a: number }, { readonly a: number }>, false>>,
+]
+
+export type PayloadTypes = [
+  Expect<
+    Equal<
+      PayloadOf<'member.enter'>,
+      {
+        CallbackCommand: 'Room.CallbackAfterMemberEnter'
+        Operator_Account?: string
+        RoomId: string
+        MemberCount?: number
+        Type?: string
+        MemberList_Account: string[]
+        EventTime?: number
+      }
+    >
+  >,
+  Expect<
+    Equal<
+      PayloadOf<'gift.beforeSend'>,
+      {
+        CallbackCommand: 'Live.CallbackBeforeSendGift'
+        Operator_Account?: string
+        RoomId: string
+        GiftWater: {
+          From_Account: string
+          To_Account: string[]
+          Time?: number
+          GiftId: string
+          Count: number
+          Coins: number
+        }
+        EventTime?: number
+      }
+    >
+  >,
+  Expect<
+    Equal<
+      PayloadOf<'follow.removed'>,
+      {
+        CallbackCommand: 'Follow.CallbackAfterFollowDelete'
+        From_Account: string
+        To_Account: string[]
+        EventTime?: number
+      }
+    >
+  >,
+  Expect<
+    Equal<
+      PayloadOf<'live.member.state'>,
+      {
+        CallbackCommand: 'Live.CallbackAfterMemberStateChanged' | 'Live.CallbackMemberStateChanged'
+        RoomId: string
+        EventType: string
+        EventCause?: string
+        MemberList: { Member_Account: string }[]
+        EventTime?: number
+      }
+    >
+  >,
+  Expect<
+    Equal<
+      PayloadOf<'seat.changed'>,
+      {
+        CallbackCommand: 'Mic.CallbackAfterSeatInfoChanged'
+        Operator_Account?: string
+        RoomId: string
+        SeatList: {
+          Index: number
+          Member_Account?: string
+          IsTakenDisabled?: boolean
+          IsVideoDisabled?: boolean
+          IsAudioDisabled?: boolean
+        }[]
+        EventTime?: number
+      }
+    >
+  >,
+  Expect<
+    Equal<PayloadOf<'message.beforeSend'>['MsgBody'], { MsgType: string; MsgContent: { [key: string]: unknown } }[]>
+  >,
+  // A command, its alias and its event name give one payload.
+  Expect<Equal<PayloadOf<'Live.CallbackMemberStateChanged'>, PayloadOf<'live.member.state'>>>,
+  Expect<Equal<PayloadOf<'Room.CallbackAfterMemberEnter'>, PayloadOf<'member.enter'>>>,
+]
+
+type MemberEnter = EventFor<'member.enter'>
+export type EventTypes = [
+  Expect<Equal<MemberEnter['sdkAppId'], number>>,
+  Expect<Equal<MemberEnter['clientIp'], string | undefined>>,
+  Expect<Equal<MemberEnter['platform'], string | undefined>>,
+  Expect<Equal<MemberEnter['eventTime'], number | undefined>>,
+  Expect<Equal<MemberEnter['receivedAt'], number>>,
+  Expect<Equal<MemberEnter['name'], 'member.enter'>>,
+  Expect<Equal<MemberEnter['command'], 'Room.CallbackAfterMemberEnter'>>,
+  Expect<Equal<MemberEnter['payload'], PayloadOf<'member.enter'>>>,
+  Expect<Equal<EventFor<'Room.CallbackAfterMemberEnter'>, MemberEnter>>,
+  Expect<Equal<EventFor<'member.enter' | 'member.leave'>['name'], 'member.enter' | 'member.leave'>>,
+]
+
+// Which events decide, and with which helpers.
+type AfterEventName = Exclude<EventName, BeforeEventName>
+type Gift = EventFor<'gift.beforeSend'>
+type Message = EventFor<'message.beforeSend'>
+export type DecisionTypes = [
+  Expect<Equal<BeforeEventName, 'gift.beforeSend' | 'message.beforeSend'>>,
+  Expect<Equal<keyof DecisionHelpersOf<'gift.beforeSend'>, 'reject' | 'allow'>>,
+  Expect<Equal<keyof DecisionHelpersOf<'message.beforeSend'>, 'reject' | 'allow' | 'drop'>>,
+  // every after-callback, each on its own: no helpers at all
+  Expect<Equal<{ [E in AfterEventName]: DecisionHelpersOf<E> }, { [E in AfterEventName]: unknown }>>,
+  Expect<Equal<Parameters<Gift['allow']>, []>>,
+  Expect<Equal<Parameters<Gift['reject']>, [info?: string, code?: number]>>,
+  Expect<Equal<ReturnType<Gift['allow'] | Gift['reject']>, Decision<'gift.beforeSend'>>>,
+  Expect<
+    Equal<
+      Parameters<Message['allow']>,
+      [replacement?: { readonly MsgBody: PayloadOf<'message.beforeSend'>['MsgBody'] }]
+    >
+  >,
+  Expect<Equal<Parameters<Message['drop']>, []>>,
+  Expect<Equal<ReturnType<Message['allow'] | Message['reject'] | Message['drop']>, Decision<'message.beforeSend'>>>,
+]

@@ -93,7 +93,9 @@ describe('verifyCallback()', () => {
 
     it('refuses a RequestTime older than the window', () => {
       const old = String(NOW / 1000 - 61)
-      expect(reasonOf({ ...valid, requestTime: old, sign: signCallback('token-a', old) }, signed)).to.equal('STALE_REQUEST_TIME')
+      expect(reasonOf({ ...valid, requestTime: old, sign: signCallback('token-a', old) }, signed)).to.equal(
+        'STALE_REQUEST_TIME',
+      )
     })
 
     it('refuses a RequestTime further in the future than the window', () => {
@@ -129,7 +131,9 @@ describe('verifyCallback()', () => {
         verifyCallback({ ...valid, requestTime: millis, sign: signCallback('token-a', millis) }, signed, NOW)
         expect.fail('accepted milliseconds')
       } catch (error) {
-        expect((error as RoomhooksError).info).to.equal('RequestTime looks like milliseconds; the platform sends Unix seconds')
+        expect((error as RoomhooksError).info).to.equal(
+          'RequestTime looks like milliseconds; the platform sends Unix seconds',
+        )
       }
     })
 
@@ -148,7 +152,11 @@ describe('verifyCallback()', () => {
     })
 
     it("verifies Tencent's published example", () => {
-      const example = { sdkAppId: '1400000000', requestTime: '1669872112', sign: '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061' }
+      const example = {
+        sdkAppId: '1400000000',
+        requestTime: '1669872112',
+        sign: '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061',
+      }
       expect(() => verifyCallback(example, { ...open, tokens: ['xxxxyyyy'] }, 1669872112_000 + 30_000)).not.to.throw()
     })
 

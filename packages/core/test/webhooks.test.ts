@@ -10,8 +10,12 @@ import {
 import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
 
 const quiet = { warn: () => {}, error: () => {} }
-const create = (options: Partial<RoomWebhooksOptions> = {}) => createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet, ...options })
-const request = (command: string, body: string | object = fixtureText(command)) => ({ query: callbackQuery({ command }), body })
+const create = (options: Partial<RoomWebhooksOptions> = {}) =>
+  createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet, ...options })
+const request = (command: string, body: string | object = fixtureText(command)) => ({
+  query: callbackQuery({ command }),
+  body,
+})
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('createRoomWebhooks()', () => {
@@ -52,7 +56,10 @@ describe('createRoomWebhooks()', () => {
     })
 
     it('throws for a name that is not in the catalog', () => {
-      expect(() => create().on('room.exploded' as never, (() => {}) as never)).to.throw(TypeError, /Unknown event "room.exploded"/)
+      expect(() => create().on('room.exploded' as never, (() => {}) as never)).to.throw(
+        TypeError,
+        /Unknown event "room.exploded"/,
+      )
       expect(() => create().on([] as never, (() => {}) as never)).to.throw(TypeError)
     })
 
@@ -65,7 +72,9 @@ describe('createRoomWebhooks()', () => {
     it('stops a handler for the names it was removed from', async () => {
       const seen: string[] = []
       const handler = (event: AnyCallbackEvent) => void seen.push(String(event.name))
-      const hooks = create().on(['room.created', 'room.destroyed'], handler).removeListener('Room.CallbackAfterCreateRoom', handler)
+      const hooks = create()
+        .on(['room.created', 'room.destroyed'], handler)
+        .removeListener('Room.CallbackAfterCreateRoom', handler)
       await hooks.receive(request('Room.CallbackAfterCreateRoom'))
       await hooks.receive(request('Room.CallbackAfterDestroyRoom'))
       expect(seen).to.deep.equal(['room.destroyed'])
@@ -76,7 +85,9 @@ describe('createRoomWebhooks()', () => {
     it('gives handlers the event with its context', async () => {
       let event: AnyCallbackEvent | undefined
       const before = Date.now()
-      await create().onAny((received) => void (event = received)).receive(request('Room.CallbackAfterMemberEnter'))
+      await create()
+        .onAny((received) => void (event = received))
+        .receive(request('Room.CallbackAfterMemberEnter'))
       expect(event).to.include({
         name: 'member.enter',
         command: 'Room.CallbackAfterMemberEnter',
@@ -91,26 +102,37 @@ describe('createRoomWebhooks()', () => {
 
     it('leaves eventTime undefined when the body has no EventTime', async () => {
       let event: AnyCallbackEvent | undefined
-      await create().onAny((received) => void (event = received)).receive(request('Live.CallbackBeforeSendGift'))
+      await create()
+        .onAny((received) => void (event = received))
+        .receive(request('Live.CallbackBeforeSendGift'))
       expect(event).to.have.property('eventTime', undefined)
     })
 
     it('reads the command from the body when the query string has none', async () => {
       let name: string | null | undefined
       const hooks = create().onAny((event) => void (name = event.name))
-      const answer = await hooks.receive({ query: `SdkAppid=${SDK_APP_ID}`, body: fixtureText('Room.CallbackAfterDestroyRoom') })
+      const answer = await hooks.receive({
+        query: `SdkAppid=${SDK_APP_ID}`,
+        body: fixtureText('Room.CallbackAfterDestroyRoom'),
+      })
       expect(answer.status).to.equal(200)
       expect(name).to.equal('room.destroyed')
     })
 
     it('accepts the two spellings of a command in the query string and the body', async () => {
-      const body = fixtureText('Room.CallbackAfterUpdateRoomInfo').replace('Room.CallbackAfterUpdateRoomInfo', 'Room.CallbackUpdateRoomInfo')
+      const body = fixtureText('Room.CallbackAfterUpdateRoomInfo').replace(
+        'Room.CallbackAfterUpdateRoomInfo',
+        'Room.CallbackUpdateRoomInfo',
+      )
       const answer = await create().receive(request('Room.CallbackAfterUpdateRoomInfo', body))
       expect(answer.status).to.equal(200)
     })
 
     it('refuses a body naming an unknown command that differs from the query string', async () => {
-      const body = fixtureText('Room.CallbackAfterCreateRoom').replace('Room.CallbackAfterCreateRoom', 'Room.CallbackAfterSomethingNew')
+      const body = fixtureText('Room.CallbackAfterCreateRoom').replace(
+        'Room.CallbackAfterCreateRoom',
+        'Room.CallbackAfterSomethingNew',
+      )
       const answer = await create().receive(request('Room.CallbackAfterCreateRoom', body))
       expect(answer.status).to.equal(400)
       expect(answer.body.ErrorCode).to.equal(40005)
@@ -123,7 +145,10 @@ describe('createRoomWebhooks()', () => {
 
     it('normalises boolean strings and keeps unknown fields', async () => {
       let payload: Record<string, any> | undefined
-      const body = JSON.stringify({ ...JSON.parse(fixtureText('Room.CallbackAfterUpdateRoomInfo')), NewField: { a: 1 } })
+      const body = JSON.stringify({
+        ...JSON.parse(fixtureText('Room.CallbackAfterUpdateRoomInfo')),
+        NewField: { a: 1 },
+      })
       await create()
         .on('room.updated', (event) => void (payload = event.payload))
         .receive(request('Room.CallbackAfterUpdateRoomInfo', body))
@@ -133,17 +158,25 @@ describe('createRoomWebhooks()', () => {
 
     it('turns numeric user IDs and a numeric-string EventTime into their types', async () => {
       let payload: Record<string, any> | undefined
-      const body = '{"CallbackCommand":"Room.CallbackAfterMemberEnter","RoomId":"r","Operator_Account":42,"MemberList_Account":[7,"x"],"EventTime":"1670574414123"}'
+      const body =
+        '{"CallbackCommand":"Room.CallbackAfterMemberEnter","RoomId":"r","Operator_Account":42,"MemberList_Account":[7,"x"],"EventTime":"1670574414123"}'
       const answer = await create()
         .on('member.enter', (event) => void (payload = event.payload))
         .receive(request('Room.CallbackAfterMemberEnter', body))
       expect(answer.status).to.equal(200)
-      expect(payload).to.deep.include({ Operator_Account: '42', MemberList_Account: ['7', 'x'], EventTime: 1670574414123 })
+      expect(payload).to.deep.include({
+        Operator_Account: '42',
+        MemberList_Account: ['7', 'x'],
+        EventTime: 1670574414123,
+      })
     })
 
     it('warns through the logger when an already-parsed body has lost digits of a user ID', async () => {
       const warnings: string[] = []
-      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { warn: (message) => void warnings.push(message) } })
+      const hooks = createRoomWebhooks({
+        sdkAppId: SDK_APP_ID,
+        log: { warn: (message) => void warnings.push(message) },
+      })
       const parsed = JSON.parse(fixtureText('Live.CallbackAfterDestroyRoom'))
       await hooks.receive(request('Live.CallbackAfterDestroyRoom', parsed))
       expect(warnings).to.have.length(1)
@@ -154,10 +187,18 @@ describe('createRoomWebhooks()', () => {
       const errors: RoomhooksError[] = []
       const answer = await create()
         .onError((error) => void errors.push(error))
-        .receive(request('Room.CallbackAfterMemberEnter', '{"CallbackCommand":"Room.CallbackAfterMemberEnter","MemberCount":"many"}'))
+        .receive(
+          request(
+            'Room.CallbackAfterMemberEnter',
+            '{"CallbackCommand":"Room.CallbackAfterMemberEnter","MemberCount":"many"}',
+          ),
+        )
       expect(answer.body.ErrorInfo).to.match(/^Room.CallbackAfterMemberEnter payload is invalid at \/RoomId/)
       expect(errors[0]).to.be.instanceOf(ValidationError)
-      expect((errors[0] as ValidationError).errors.map((error) => error.path)).to.include.members(['/RoomId', '/MemberCount'])
+      expect((errors[0] as ValidationError).errors.map((error) => error.path)).to.include.members([
+        '/RoomId',
+        '/MemberCount',
+      ])
     })
 
     it('survives nesting 500,000 levels deep, in a field it keeps and in one it validates', async () => {
@@ -166,7 +207,9 @@ describe('createRoomWebhooks()', () => {
       const kept = fixtureText('Room.CallbackAfterDestroyRoom').replace(/\}\s*$/, `, "Extra": ${deep}}`)
       const checked = fixtureText('Room.CallbackAfterDestroyRoom').replace('"tandy-test-rest"', deep)
       expect((await hooks.receive(request('Room.CallbackAfterDestroyRoom', kept))).status).to.equal(200)
-      expect((await hooks.receive(request('Room.CallbackAfterDestroyRoom', checked))).body).to.include({ ErrorCode: 40006 })
+      expect((await hooks.receive(request('Room.CallbackAfterDestroyRoom', checked))).body).to.include({
+        ErrorCode: 40006,
+      })
     })
 
     it('only reads a body from a reader once the query string has passed', async () => {
@@ -177,7 +220,10 @@ describe('createRoomWebhooks()', () => {
       }
       await create().receive({ query: 'SdkAppid=1', body: reader })
       expect(reads).to.equal(0)
-      const answer = await create().receive({ query: callbackQuery({ command: 'Room.CallbackAfterCreateRoom' }), body: reader })
+      const answer = await create().receive({
+        query: callbackQuery({ command: 'Room.CallbackAfterCreateRoom' }),
+        body: reader,
+      })
       expect([answer.status, reads]).to.deep.equal([200, 1])
     })
   })
@@ -255,12 +301,12 @@ describe('createRoomWebhooks()', () => {
 
     it('logs handler failures when no onError handler is registered', async () => {
       const logged: unknown[][] = []
-      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { error: (...args) => void logged.push(args) } }).on(
-        'room.created',
-        () => {
-          throw new Error('nobody listens')
-        },
-      )
+      const hooks = createRoomWebhooks({
+        sdkAppId: SDK_APP_ID,
+        log: { error: (...args) => void logged.push(args) },
+      }).on('room.created', () => {
+        throw new Error('nobody listens')
+      })
       await hooks.receive(request('Room.CallbackAfterCreateRoom'))
       expect(logged).to.have.length(1)
       expect((logged[0]?.[1] as Error).message).to.equal('nobody listens')

@@ -8,7 +8,7 @@ import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/ca
 import { listen, post, type RunningServer } from '../../../test/support/http.js'
 import { CALLBACK_PATH, describeReceiverContract } from '../../../test/support/receiver-contract.js'
 
-const versions = { 'Express 5': express5, 'Express 4': express4 as unknown as typeof express5 }
+const versions = { 'Express 5': express5, 'Express 4': express4 }
 
 for (const [version, express] of Object.entries(versions)) {
   describe(`createExpressMiddleware() on ${version}`, () => {
@@ -33,18 +33,21 @@ for (const [version, express] of Object.entries(versions)) {
     })
 
     describe('with app.use() and a path, after express.json() that keeps req.rawBody', () => {
-      describeReceiverContract((hooks) => {
-        const app = express()
-        app.use(
-          express.json({
-            verify: (req, _res, buffer) => {
-              Object.assign(req, { rawBody: buffer })
-            },
-          }),
-        )
-        app.use(createExpressMiddleware(hooks, { path: CALLBACK_PATH }))
-        return listen(createServer(app))
-      }, { parsesBody: true, keepsRawBody: true })
+      describeReceiverContract(
+        (hooks) => {
+          const app = express()
+          app.use(
+            express.json({
+              verify: (req, _res, buffer) => {
+                Object.assign(req, { rawBody: buffer })
+              },
+            }),
+          )
+          app.use(createExpressMiddleware(hooks, { path: CALLBACK_PATH }))
+          return listen(createServer(app))
+        },
+        { parsesBody: true, keepsRawBody: true },
+      )
     })
 
     describe('routing', () => {
@@ -76,7 +79,9 @@ for (const [version, express] of Object.entries(versions)) {
           'content-type': 'text/plain',
         })
         expect(answer.status).to.equal(200)
-        expect((seen[0]?.payload as { RoomInfo: { Owner_Account: string } }).RoomInfo.Owner_Account).to.equal('144115216631667826')
+        expect((seen[0]?.payload as { RoomInfo: { Owner_Account: string } }).RoomInfo.Owner_Account).to.equal(
+          '144115216631667826',
+        )
       })
     })
   })

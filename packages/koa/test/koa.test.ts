@@ -12,7 +12,7 @@ import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/ca
 import { listen, post, type RunningServer } from '../../../test/support/http.js'
 import { CALLBACK_PATH, describeReceiverContract } from '../../../test/support/receiver-contract.js'
 
-const versions = { 'Koa 3': Koa3, 'Koa 2': Koa2 as unknown as typeof Koa3 }
+const versions = { 'Koa 3': Koa3, 'Koa 2': Koa2 }
 
 for (const [version, Koa] of Object.entries(versions)) {
   describe(`createKoaMiddleware() on ${version}`, () => {
@@ -27,12 +27,15 @@ for (const [version, Koa] of Object.entries(versions)) {
     })
 
     describe('with app.use() and a path, after @koa/bodyparser (which keeps rawBody)', () => {
-      describeReceiverContract((hooks) => {
-        const app = new Koa()
-        app.use(bodyParser())
-        app.use(createKoaMiddleware(hooks, { path: CALLBACK_PATH }))
-        return listen(createServer(app.callback()))
-      }, { parsesBody: true, keepsRawBody: true })
+      describeReceiverContract(
+        (hooks) => {
+          const app = new Koa()
+          app.use(bodyParser())
+          app.use(createKoaMiddleware(hooks, { path: CALLBACK_PATH }))
+          return listen(createServer(app.callback()))
+        },
+        { parsesBody: true, keepsRawBody: true },
+      )
     })
 
     describe('after a body parser that keeps only the parsed body', () => {
@@ -100,7 +103,10 @@ describe('createKoaMiddleware() with a real logger', () => {
     app.use(createKoaMiddleware(createRoomWebhooks({ sdkAppId: SDK_APP_ID, token: 'a-token', log: pino(stream) })))
     const server = await listen(createServer(app.callback()))
     try {
-      const answer = await post(`${server.url}/?${callbackQuery({ command: 'Room.CallbackAfterCreateRoom' })}`, fixtureText('Room.CallbackAfterCreateRoom'))
+      const answer = await post(
+        `${server.url}/?${callbackQuery({ command: 'Room.CallbackAfterCreateRoom' })}`,
+        fixtureText('Room.CallbackAfterCreateRoom'),
+      )
       expect([answer.status, answer.envelope.ErrorCode]).to.deep.equal([401, 40101])
       expect(lines).to.have.length(1)
     } finally {

@@ -12,6 +12,13 @@ export interface RedisCommands {
   eval(script: string, keys: number, ...args: (string | number)[]): Promise<unknown>
 }
 
+/** The Redis store: every answer is a round trip. */
+export interface RedisDedupeStore extends DedupeStore {
+  claim(key: string, lease: number, owner: string): Promise<ClaimResult>
+  complete(key: string, ttl: number, owner: string): Promise<void>
+  release(key: string, owner: string): Promise<void>
+}
+
 /** Options of {@link createRedisDedupeStore}. */
 export interface RedisDedupeStoreOptions {
   /** Prepended to every key. Default `roomhooks:dedupe:`. */
@@ -44,7 +51,7 @@ return 0`
  * const redis = new Redis(process.env.REDIS_URL, { enableOfflineQueue: false, commandTimeout: 200 })
  * const hooks = createRoomWebhooks({ sdkAppId, dedupe: { store: createRedisDedupeStore(redis) } })
  */
-export function createRedisDedupeStore(redis: RedisCommands, options: RedisDedupeStoreOptions = {}): DedupeStore {
+export function createRedisDedupeStore(redis: RedisCommands, options: RedisDedupeStoreOptions = {}): RedisDedupeStore {
   const prefix = options.prefix ?? 'roomhooks:dedupe:'
   return {
     async claim(key, lease, owner) {

@@ -25,16 +25,26 @@ describe('createRedisDedupeStore() against redis-server', function () {
   let port: number
   const clients: Redis[] = []
   const client = () => {
-    const redis = new Redis({ port, host: '127.0.0.1', enableOfflineQueue: false, commandTimeout: 500, lazyConnect: false })
+    const redis = new Redis({
+      port,
+      host: '127.0.0.1',
+      enableOfflineQueue: false,
+      commandTimeout: 500,
+      lazyConnect: false,
+    })
     clients.push(redis)
     return redis
   }
 
   before(async () => {
     port = await freePort()
-    redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    })
+    redisServer = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    )
     redisServer.on('error', (error) => {
       throw new Error(`redis-server could not be started (install the Debian package redis-server): ${error.message}`)
     })
@@ -55,7 +65,9 @@ describe('createRedisDedupeStore() against redis-server', function () {
 
   it('lets exactly one of many concurrent claims through, across clients', async () => {
     const stores = [createRedisDedupeStore(await ready(client())), createRedisDedupeStore(await ready(client()))]
-    const claims = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 2]!.claim('concurrent', 10_000, `owner-${i}`)))
+    const claims = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => stores[i % 2]!.claim('concurrent', 10_000, `owner-${i}`)),
+    )
     expect(claims.filter((claim) => claim === 'claimed')).to.have.length(1)
     expect(claims.filter((claim) => claim === 'running')).to.have.length(49)
   })
@@ -102,10 +114,11 @@ describe('createRedisDedupeStore() against redis-server', function () {
   it('runs a callback delivered to two instances once', async () => {
     const runs: number[] = []
     const instances = [1, 2].map(async (instance) =>
-      createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store: createRedisDedupeStore(await ready(client())) }, log: { warn: () => {} } }).on(
-        'room.created',
-        () => void runs.push(instance),
-      ),
+      createRoomWebhooks({
+        sdkAppId: SDK_APP_ID,
+        dedupe: { store: createRedisDedupeStore(await ready(client())) },
+        log: { warn: () => {} },
+      }).on('room.created', () => void runs.push(instance)),
     )
     const [first, second] = await Promise.all(instances)
     const body = fixtureText(CREATED).replace('tandy-test-rest', `room-${Date.now()}`)
@@ -121,11 +134,16 @@ describe('createRedisDedupeStore() against redis-server', function () {
   it('answers a duplicate 409 while the first delivery runs on another instance, and OK once it succeeded', async () => {
     let finish: () => void = () => {}
     const stores = [createRedisDedupeStore(await ready(client())), createRedisDedupeStore(await ready(client()))]
-    const [slow, other] = stores.map((store) => createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store }, log: { warn: () => {} } }))
+    const [slow, other] = stores.map((store) =>
+      createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store }, log: { warn: () => {} } }),
+    )
     slow!.on('room.created', () => new Promise<void>((resolve) => (finish = resolve)))
     let otherRuns = 0
     other!.on('room.created', () => void otherRuns++)
-    const request = { query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED).replace('tandy', `busy-${Date.now()}`) }
+    const request = {
+      query: callbackQuery({ command: CREATED }),
+      body: fixtureText(CREATED).replace('tandy', `busy-${Date.now()}`),
+    }
     const first = slow!.receive(request)
     await sleep(50)
     expect((await other!.receive(request)).body.ErrorCode).to.equal(40901)
@@ -149,7 +167,10 @@ describe('createRedisDedupeStore() against redis-server', function () {
       runs.push(fail)
       if (fail) throw new Error('down')
     })
-    const request = { query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED).replace('tandy', `slow-${Date.now()}`) }
+    const request = {
+      query: callbackQuery({ command: CREATED }),
+      body: fixtureText(CREATED).replace('tandy', `slow-${Date.now()}`),
+    }
     // Redis stalls for 300 ms: the claim times out, the handler runs anyway and fails, then Redis applies the claim.
     await sleeper.call('CLIENT', 'PAUSE', '300', 'ALL')
     expect((await hooks.receive(request)).status).to.equal(500)
@@ -168,7 +189,10 @@ describe('createRedisDedupeStore() against redis-server', function () {
     }).on('room.created', () => {
       if (fail) throw new Error('down')
     })
-    const request = { query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED).replace('tandy', `retry-${Date.now()}`) }
+    const request = {
+      query: callbackQuery({ command: CREATED }),
+      body: fixtureText(CREATED).replace('tandy', `retry-${Date.now()}`),
+    }
     expect((await hooks.receive(request)).status).to.equal(500)
     fail = false
     await sleep(20) // the release is not awaited by the answer
@@ -176,7 +200,12 @@ describe('createRedisDedupeStore() against redis-server', function () {
   })
 
   it('handles the callback when Redis cannot be reached, and tells onError', async () => {
-    const unreachable = new Redis({ port: await freePort(), host: '127.0.0.1', enableOfflineQueue: false, retryStrategy: () => 1000 })
+    const unreachable = new Redis({
+      port: await freePort(),
+      host: '127.0.0.1',
+      enableOfflineQueue: false,
+      retryStrategy: () => 1000,
+    })
     clients.push(unreachable)
     unreachable.on('error', () => {})
     const errors: RoomhooksError[] = []

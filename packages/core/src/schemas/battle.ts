@@ -26,7 +26,9 @@ export const BattleStartedFields = {
   Duration: Type.Optional(Type.Integer({ description: 'Battle length, in ms' })),
   CreateTime: Type.Optional(Seconds('When it was created')),
   StartTime: Type.Optional(Seconds('When it started')),
-  FromRoomInfo: Type.Optional(Type.Object(BattleRoom.properties, { description: 'The room that asked for the battle' })),
+  FromRoomInfo: Type.Optional(
+    Type.Object(BattleRoom.properties, { description: 'The room that asked for the battle' }),
+  ),
   ToRoomList: Type.Optional(Type.Array(BattleRoom, { description: 'The invited rooms taking part' })),
   EventTime,
 }
@@ -34,5 +36,7 @@ export const BattleStartedFields = {
 export const BattleEndedFields = {
   ...BattleStartedFields,
   EndTime: Type.Optional(Seconds('When it ended')),
-  OpType: Type.Optional(Type.Integer({ description: '0: time was up; 1: every host left; 2: nobody joined, so it never started' })),
+  OpType: Type.Optional(
+    Type.Integer({ description: '0: time was up; 1: every host left; 2: nobody joined, so it never started' }),
+  ),
 }

@@ -10,7 +10,9 @@ export const Account = (description: string) => Type.String({ description })
 export const AccountList = (description: string) => Type.Array(Type.String(), { description })
 
 /** `EventTime`: milliseconds since the epoch. Missing from some samples, a numeric string in some docs. */
-export const EventTime = Type.Optional(Type.Integer({ description: 'When the event happened, in milliseconds since the epoch' }))
+export const EventTime = Type.Optional(
+  Type.Integer({ description: 'When the event happened, in milliseconds since the epoch' }),
+)
 
 /** The user or admin who caused the event; Live seat and member callbacks leave it out. */
 export const OperatorAccount = Type.Optional(Account('The user who caused the event'))

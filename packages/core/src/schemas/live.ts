@@ -40,7 +40,10 @@ export const LiveDestroyedFields = {
   EventType: Type.Optional(Type.String({ description: '`DestroyByUser` or `DestroyBySystem`' })),
   RoomInfo: Type.Optional(
     Type.Object(
-      { RoomId: Type.Optional(Type.String({ description: 'Room ID (real payloads carry it; the sample does not)' })), ...liveRoomFields },
+      {
+        RoomId: Type.Optional(Type.String({ description: 'Room ID (real payloads carry it; the sample does not)' })),
+        ...liveRoomFields,
+      },
       { description: 'The room as it was' },
     ),
   ),
@@ -69,7 +72,10 @@ export const MetadataSetFields = {
   Operator_Account: OperatorAccount,
   RoomId: Type.String({ description: 'Room ID' }),
   Metadata: Type.Array(
-    Type.Object({ Key: Type.String({ description: 'Metadata key' }), Value: Type.String({ description: 'Its new value' }) }),
+    Type.Object({
+      Key: Type.String({ description: 'Metadata key' }),
+      Value: Type.String({ description: 'Its new value' }),
+    }),
     { description: 'The keys that were set' },
   ),
   EventTime,
@@ -93,9 +99,14 @@ export const MemberStateFields = {
   RoomId: Type.String({ description: 'Room ID' }),
   EventType: Type.String({ description: '`Online` or `Offline`' }),
   EventCause: Type.Optional(
-    Type.String({ description: '`Enter`, `Leave`, `HeartbeatInterrupt`, `HeartbeatRecover` or `Kicked` (removed by an admin or the owner)' }),
+    Type.String({
+      description:
+        '`Enter`, `Leave`, `HeartbeatInterrupt`, `HeartbeatRecover` or `Kicked` (removed by an admin or the owner)',
+    }),
   ),
-  MemberList: Type.Array(Type.Object({ Member_Account: Account('Member') }), { description: 'The members whose state changed' }),
+  MemberList: Type.Array(Type.Object({ Member_Account: Account('Member') }), {
+    description: 'The members whose state changed',
+  }),
   EventTime,
 }
 
@@ -125,7 +136,10 @@ export const GiftFields = {
       Time: Type.Optional(Seconds('When it was sent')),
       GiftId: Type.String({ description: 'Gift ID' }),
       Count: Type.Integer({ description: 'How many' }),
-      Coins: Type.Integer({ description: "The gift's value in coins, as the app's gift catalog prices it (the docs do not say whether it covers Count gifts or one)" }),
+      Coins: Type.Integer({
+        description:
+          "The gift's value in coins, as the app's gift catalog prices it (the docs do not say whether it covers Count gifts or one)",
+      }),
     },
     { description: 'The gift about to be sent' },
   ),

@@ -15,7 +15,10 @@ export const RecordingFields = {
       UserId: Type.Optional(Type.String({ description: 'The recording user' })),
       TaskId: Type.Optional(Type.String({ description: 'Recording task ID' })),
       Payload: Type.Optional(
-        Type.Object({ Status: Type.Optional(Type.Integer({ description: '0 on success' })) }, { description: 'Event details' }),
+        Type.Object(
+          { Status: Type.Optional(Type.Integer({ description: '0 on success' })) },
+          { description: 'Event details' },
+        ),
       ),
     },
     { description: 'What happened' },

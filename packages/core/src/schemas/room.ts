@@ -19,7 +19,7 @@ const RoomInfo = Type.Object(
     CustomInfo: Type.Optional(Type.String({ description: 'Custom room data' })),
     ScheduleStartTime: Type.Optional(Seconds('Scheduled start')),
     ScheduleEndTime: Type.Optional(Seconds('Scheduled end')),
-    RoomStatus: Type.Optional(Type.String({ description: 'The room\'s state; the documented samples send `Running`' })),
+    RoomStatus: Type.Optional(Type.String({ description: "The room's state; the documented samples send `Running`" })),
     IsSeatEnabled: Flag('Seat control is on'),
     TakeSeatMode: Type.Optional(Type.String({ description: '`FreeToTake` or `ApplyToTake`' })),
     CreateTime: Type.Optional(Seconds('Creation time')),
@@ -49,7 +49,9 @@ export const RoomUpdatedFields = {
 export const MemberEnterFields = {
   Operator_Account: OperatorAccount,
   RoomId: Type.String({ description: 'Room ID' }),
-  MemberCount: Type.Optional(Type.Integer({ description: "The room's capacity (the page's wording), not the members now in it" })),
+  MemberCount: Type.Optional(
+    Type.Integer({ description: "The room's capacity (the page's wording), not the members now in it" }),
+  ),
   Type: Type.Optional(Type.String({ description: '`Enter`' })),
   MemberList_Account: AccountList('Users who entered'),
   EventTime,
