@@ -38,6 +38,8 @@ describe('the roomhooks CLI', function () {
   this.timeout(20_000)
   let server: RunningServer
   let url: string
+  /** Where the CLI sends, as whom: the Express example's URL, SDKAppID and token. */
+  const target = () => ['--url', url, '--sdk-app-id', sdkAppId, '--token', token]
   const printed: string[] = []
   let requests = 0
 
@@ -55,16 +57,7 @@ describe('the roomhooks CLI', function () {
 
   describe('send', () => {
     it('sends a signed callback and prints the answer and the time taken', async () => {
-      const { code, stdout } = await roomhooks(
-        'send',
-        'room.created',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-      )
+      const { code, stdout } = await roomhooks('send', 'room.created', ...target())
       expect(code).to.equal(0)
       expect(stdout).to.match(
         /^✔ Room\.CallbackAfterCreateRoom \(room\.created\) → 200 \{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""\} in [\d.]+ ms\n$/,
@@ -76,12 +69,7 @@ describe('the roomhooks CLI', function () {
       const { code } = await roomhooks(
         'send',
         'Room.CallbackAfterMemberEnter',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
+        ...target(),
         '--set',
         'RoomId=room-9',
         '--set',
@@ -101,18 +89,7 @@ describe('the roomhooks CLI', function () {
           MemberList_Account: ['carol'],
         }),
       )
-      const { code } = await roomhooks(
-        'send',
-        'member.leave',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-        '--body',
-        file,
-      )
+      const { code } = await roomhooks('send', 'member.leave', ...target(), '--body', file)
       expect(code).to.equal(0)
       expect(printed).to.include('carol left from-file')
     })
@@ -128,16 +105,7 @@ describe('the roomhooks CLI', function () {
       const refused = answers.filter(({ body }) => body.ErrorCode !== 0)
       expect(refused.map(({ command }) => command)).to.include('Live.CallbackBeforeSendGift')
 
-      const { code, stdout } = await roomhooks(
-        'send',
-        '--all',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-      )
+      const { code, stdout } = await roomhooks('send', '--all', ...target())
       expect(code).to.equal(0)
       const lines = stdout.trim().split('\n')
       const total = commandDefinitions.length
@@ -156,32 +124,12 @@ describe('the roomhooks CLI', function () {
     })
 
     it('marks a rejected before-callback ✘ and still exits 0', async () => {
-      const { code, stdout } = await roomhooks(
-        'send',
-        'gift.beforeSend',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-      )
+      const { code, stdout } = await roomhooks('send', 'gift.beforeSend', ...target())
       expect(code).to.equal(0)
       expect(stdout).to.match(
         /^✘ Live\.CallbackBeforeSendGift \(gift\.beforeSend\) → 200 \{"ActionStatus":"OK","ErrorCode":1,"ErrorInfo":"Gifts over 500 coins need approval"\} in [\d.]+ ms: refused by the app\n$/,
       )
-      const allowed = await roomhooks(
-        'send',
-        'gift.beforeSend',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-        '--set',
-        'GiftWater.Coins=100',
-      )
+      const allowed = await roomhooks('send', 'gift.beforeSend', ...target(), '--set', 'GiftWater.Coins=100')
       expect([allowed.code, allowed.stdout.slice(0, 1)]).to.deep.equal([0, '✔'])
     })
 
@@ -240,12 +188,7 @@ describe('the roomhooks CLI', function () {
       const sent = await roomhooks(
         'send',
         'room.created',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
+        ...target(),
         '--set',
         'RoomInfo.MaxMemberCount=lots',
         '--no-validate',
@@ -255,80 +198,25 @@ describe('the roomhooks CLI', function () {
     })
 
     it('refuses --set of a field the schema does not know, naming it and the fields there, and sends nothing', async () => {
-      const typo = await roomhooks(
-        'send',
-        'room.created',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-        '--set',
-        'RoomInfo.MaxMemberCont=5',
-      )
+      const typo = await roomhooks('send', 'room.created', ...target(), '--set', 'RoomInfo.MaxMemberCont=5')
       expect(typo.code).to.equal(2)
       expect(typo.stdout).to.equal('')
       expect(typo.stderr).to.match(
         /^--set RoomInfo\.MaxMemberCont: RoomInfo has no field "MaxMemberCont"\. Its fields: RoomId, .*\bMaxMemberCount\b.*--no-validate/,
       )
-      const topLevel = await roomhooks(
-        'send',
-        'member.enter',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-        '--set',
-        'Roomid=r1',
-      )
+      const topLevel = await roomhooks('send', 'member.enter', ...target(), '--set', 'Roomid=r1')
       expect(topLevel.code).to.equal(2)
       expect(topLevel.stderr).to.contain(
         'the Room.CallbackAfterMemberEnter body has no field "Roomid". Its fields: CallbackCommand, ',
       )
-      const inList = await roomhooks(
-        'send',
-        'follow.added',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-        '--set',
-        'FollowList.0.To_Acount=bob',
-      )
+      const inList = await roomhooks('send', 'follow.added', ...target(), '--set', 'FollowList.0.To_Acount=bob')
       expect(inList.code).to.equal(2)
       expect(inList.stderr).to.contain('FollowList.0 has no field "To_Acount". Its fields: To_Account.')
-      const notIndexed = await roomhooks(
-        'send',
-        'follow.added',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-        '--set',
-        'FollowList.first=bob',
-      )
+      const notIndexed = await roomhooks('send', 'follow.added', ...target(), '--set', 'FollowList.first=bob')
       expect(notIndexed.code).to.equal(2)
       expect(notIndexed.stderr).to.contain('FollowList is a list; index it with a number, e.g. FollowList.0.')
       // Every command but the last has EventTime: --all sends none of them.
-      const everywhere = await roomhooks(
-        'send',
-        '--all',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-        '--set',
-        'EventTime=1700000000000',
-      )
+      const everywhere = await roomhooks('send', '--all', ...target(), '--set', 'EventTime=1700000000000')
       expect(everywhere.code).to.equal(2)
       expect(everywhere.stdout).to.equal('')
       expect(everywhere.stderr).to.contain('the Live.CallbackAfterCloudRecordingChanged body has no field "EventTime"')
@@ -336,29 +224,13 @@ describe('the roomhooks CLI', function () {
     })
 
     it('lets --set reach into list elements and any key of a record, and add any field with --no-validate', async () => {
-      const record = await roomhooks(
-        'send',
-        'message.sent',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
-        '--set',
-        'MsgBody.0.MsgContent.Anything=42',
-      )
+      const record = await roomhooks('send', 'message.sent', ...target(), '--set', 'MsgBody.0.MsgContent.Anything=42')
       expect(record.code).to.equal(0)
       expect(printed.join('\n')).to.contain('"Anything":42')
       const added = await roomhooks(
         'send',
         'room.created',
-        '--url',
-        url,
-        '--sdk-app-id',
-        sdkAppId,
-        '--token',
-        token,
+        ...target(),
         '--set',
         'RoomInfo.Colour=red',
         '--no-validate',
