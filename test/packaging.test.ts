@@ -30,6 +30,8 @@ describe('packaging', () => {
   it("keeps the adapters' plumbing off the main entry", () => {
     const script = 'const m = require("@roomhooks/core"); console.log(JSON.stringify(Object.keys(m)))'
     const plumbing = [
+      'toFetchResponse',
+      'JSON_CONTENT_TYPE',
       'createNodeReceiver',
       'sendNodeResponse',
       'serializeEnvelope',

@@ -1,3 +1,4 @@
+import { MAX_TIMER } from './max-timer.js'
 import { RoomhooksError } from './errors.js'
 import { bodyTooLarge } from './parse-body.js'
 
@@ -106,9 +107,8 @@ export function checkBodyHeaders(
 /** Checks the `readTimeout` option of the node:http and fetch receivers (ms; default 5000). */
 export function readTimeoutOption(value: number | undefined): number {
   const readTimeout = value ?? 5000
-  // setTimeout() fires at once for anything above 2^31 - 1 ms.
-  if (typeof readTimeout !== 'number' || !(readTimeout > 0) || !(readTimeout <= 2_147_483_647)) {
-    throw new TypeError('[@roomhooks/core] readTimeout must be a positive number of ms, at most 2147483647')
+  if (typeof readTimeout !== 'number' || !(readTimeout > 0) || !(readTimeout <= MAX_TIMER)) {
+    throw new TypeError(`[@roomhooks/core] readTimeout must be a positive number of ms, at most ${MAX_TIMER}`)
   }
   return readTimeout
 }

@@ -7,11 +7,10 @@ import {
   type DecisionRules,
 } from './decision.js'
 import { decisionResponse, errorResponse, okResponse, type CallbackResponse } from './envelope.js'
-import { HandlerError, RoomhooksError, toRoomhooksError } from './errors.js'
+import { HandlerError, RoomhooksError } from './errors.js'
 import type { Delivery, ReceiverState, SettledListener } from './receiver-state.js'
 import { report } from './reporter.js'
 import { failuresOf, runHandlers, type HandlersOutcome } from './run-handlers.js'
-import type { CallbackTrace } from './trace.js'
 
 /**
  * Runs a callback's handlers, up to the deadline, and turns their outcome into the answer: OK, a 500 when one
@@ -23,7 +22,7 @@ export function dispatch(
   onSettled?: SettledListener,
 ): CallbackResponse | Promise<CallbackResponse> {
   const { event } = delivery
-  const handlers = state.listeners.for(event.name)
+  const handlers = state.listeners.handlersOf(event.name)
   if (handlers.length === 0) {
     delivery.answered = true
     onSettled?.(true)
@@ -33,13 +32,6 @@ export function dispatch(
   return outcome instanceof Promise
     ? outcome.then((settled) => answer(state, delivery, settled, onSettled))
     : answer(state, delivery, outcome, onSettled)
-}
-
-/** The answer to a request refused or failed before dispatch, reported to `onError`. */
-export function refuse(state: ReceiverState, error: unknown, trace: CallbackTrace | undefined): CallbackResponse {
-  const refusal = toRoomhooksError(error)
-  report(state, refusal, trace)
-  return errorResponse(refusal)
 }
 
 /** Keeps a decision a handler made, unless the answer has already gone. */

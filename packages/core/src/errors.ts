@@ -54,7 +54,7 @@ export const errorCodes = {
   NOT_FOUND: {
     code: 40401,
     status: 404,
-    meaning: 'The request path is not the callback path (node:http handler only).',
+    meaning: 'The request path is not the callback path (the node:http and fetch handlers, given a path).',
   },
   METHOD_NOT_ALLOWED: { code: 40501, status: 405, meaning: 'Callbacks are POST requests.' },
   BODY_TIMEOUT: { code: 40801, status: 408, meaning: 'The body did not arrive within the read timeout.' },

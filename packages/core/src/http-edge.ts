@@ -20,6 +20,13 @@ export function methodNotAllowed(): CallbackResponse {
   }
 }
 
+/** The answer to a request pipelined behind one answered with `connection: close`: not processed, never delivered. */
+export function notProcessed(): CallbackResponse {
+  return closingConnection(
+    errorResponse(new RoomhooksError('CONNECTION_CLOSING', 'The connection is closing; the request was not processed')),
+  )
+}
+
 /** The answer with `connection: close` added: the connection will not serve another request. */
 export function closingConnection(answer: CallbackResponse): CallbackResponse {
   return { ...answer, headers: { ...answer.headers, connection: 'close' } }

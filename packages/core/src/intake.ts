@@ -22,22 +22,24 @@ const COMMAND_NAME = /^[A-Za-z][A-Za-z0-9_.]{0,127}$/
 
 /**
  * The step from a verified request to its event: reads the body (text, exact IDs, UTF-8), finds the command,
- * validates the payload against the command's schema. Throws a {@link RoomhooksError} saying what is wrong.
+ * validates the payload against the command's schema. Runs no handler and keeps no state; what it notices but
+ * accepts (a rounded ID, query and body naming different commands) goes to `settings.log`. Throws a
+ * {@link RoomhooksError} saying what is wrong.
  */
 export function readCallback(
   query: CallbackQuery,
   sdkAppId: number,
   body: BodyInput,
   receivedAt: number,
-  limits: { readonly bodyLimit: number; readonly log: Log },
+  settings: { readonly bodyLimit: number; readonly log: Log },
 ): Intake {
-  const text = readBodyText(body, limits.bodyLimit)
+  const text = readBodyText(body, settings.bodyLimit)
   const payload = parseCallbackBody(body, text)
-  const resolved = resolveCommand(query.command, payload, limits.log)
+  const resolved = resolveCommand(query.command, payload, settings.log)
   const definition = typeof resolved === 'string' ? undefined : resolved
   const command = typeof resolved === 'string' ? resolved : resolved.command
   if (definition !== undefined)
-    validatePayload(definition, payload, text, (paths) => warnInexact(limits.log, command, paths))
+    validatePayload(definition, payload, text, (paths) => warnInexact(settings.log, command, paths))
   const event = {
     name: definition?.event ?? null,
     command,

@@ -43,7 +43,7 @@ export class Listeners {
   }
 
   /** The handlers of an event (null: a command not in the catalog), `onAny` handlers last. */
-  for(name: EventName | null): readonly AnyHandler[] {
+  handlersOf(name: EventName | null): readonly AnyHandler[] {
     const own = name === null ? undefined : this.#byEvent.get(name)
     if (own === undefined) return this.#any
     return this.#any.length === 0 ? own : [...own, ...this.#any]

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import { checkBodyHeaders, isDrainable, readTimeoutOption } from './collect-body.js'
-import { errorResponse, type CallbackResponse } from './envelope.js'
+import type { CallbackResponse } from './envelope.js'
 import { RoomhooksError } from './errors.js'
-import { closingConnection, methodNotAllowed } from './http-edge.js'
+import { closingConnection, methodNotAllowed, notProcessed } from './http-edge.js'
 import { bodyTooLarge, type BodyInput } from './parse-body.js'
 import { looksLikeCallbackQuery } from './query.js'
 import { drainRequestBody, readRequestBody } from './read-body.js'
@@ -120,12 +120,6 @@ function closeAfter(request: IncomingMessage, answer: CallbackResponse): Callbac
   }
   if (request.socket) closingSockets.add(request.socket)
   return closingConnection(answer)
-}
-
-function notProcessed(): CallbackResponse {
-  return closingConnection(
-    errorResponse(new RoomhooksError('CONNECTION_CLOSING', 'The connection is closing; the request was not processed')),
-  )
 }
 
 async function readBody(

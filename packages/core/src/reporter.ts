@@ -1,4 +1,5 @@
-import { HandlerError, type RoomhooksError } from './errors.js'
+import { errorResponse, type CallbackResponse } from './envelope.js'
+import { HandlerError, toRoomhooksError, type RoomhooksError } from './errors.js'
 import type { ReceiverState } from './receiver-state.js'
 import type { CallbackTrace } from './trace.js'
 
@@ -34,4 +35,11 @@ function logHandlerError(log: ReceiverState['config']['log'], error: HandlerErro
   const count = error.errors.length
   const others = count > 1 ? ` (${count} handlers failed; the first error is shown)` : ''
   log.error(`${error.message}${error.late ? ' after the answer' : ''}${others}`, error.errors[0])
+}
+
+/** The answer to a request refused or failed before its handlers ran, reported like any error. */
+export function refuse(state: ReceiverState, error: unknown, trace: CallbackTrace | undefined): CallbackResponse {
+  const refusal = toRoomhooksError(error)
+  report(state, refusal, trace)
+  return errorResponse(refusal)
 }

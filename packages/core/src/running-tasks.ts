@@ -1,3 +1,4 @@
+import { MAX_TIMER } from './max-timer.js'
 import type { Log } from './logger.js'
 
 /** What {@link RoomWebhooks.close} found. */
@@ -7,9 +8,6 @@ export interface CloseResult {
   /** How many tasks (callbacks being handled, handlers answered without, store updates) were unfinished. */
   readonly running: number
 }
-
-// setTimeout's largest delay; a longer one fires at once.
-const MAX_TIMER = 2 ** 31 - 1
 
 /**
  * The receiver's unfinished work: callbacks being handled, handlers the platform was answered without, store

@@ -1,8 +1,8 @@
 import { commandDefinitions } from './catalog.js'
 import { decisionHelpers, type Decision } from './decision.js'
-import { dispatchOnce } from './deduplicate.js'
+import { dispatchOnce } from './dispatch-once.js'
 import { dedupeFailure, dedupeKey } from './dedupe.js'
-import { dispatch, recordDecision, refuse } from './dispatch.js'
+import { dispatch, recordDecision } from './dispatch.js'
 import type { CallbackResponse } from './envelope.js'
 import { RoomhooksError, type ErrorHandler } from './errors.js'
 import { readCallback } from './intake.js'
@@ -11,7 +11,7 @@ import { resolveOptions, type RoomWebhooksOptions } from './options.js'
 import type { BodyInput } from './parse-body.js'
 import { readCallbackQuery, type CallbackQuery, type QueryInput } from './query.js'
 import type { Delivery, ReceiverState } from './receiver-state.js'
-import { report } from './reporter.js'
+import { refuse, report } from './reporter.js'
 import { RunningTasks, type CloseResult } from './running-tasks.js'
 import {
   receiverSettings,
@@ -147,18 +147,24 @@ export class RoomWebhooks {
       const sdkAppId = verifyCallback(query, state.config.verification, receivedAt)
       const source = request.body
       if (typeof source === 'function') {
-        return state.tasks.track(
-          (source as BodyReader)(state.config.bodyLimit).then(
-            (body) => this.#handle(query, sdkAppId, body, receivedAt, trace),
-            (error: unknown) => refuse(state, error, trace),
-          ),
+        const answer = (source as BodyReader)(state.config.bodyLimit).then(
+          (body) => this.#handle(query, sdkAppId, body, receivedAt, trace),
+          (error: unknown) => refuse(state, error, trace),
         )
+        return state.tasks.track(this.#neverRejecting(answer, trace))
       }
       const response = this.#handle(query, sdkAppId, source, receivedAt, trace)
-      return response instanceof Promise ? state.tasks.track(response) : Promise.resolve(response)
+      return response instanceof Promise
+        ? state.tasks.track(this.#neverRejecting(response, trace))
+        : Promise.resolve(response)
     } catch (error) {
       return Promise.resolve(refuse(state, error, trace))
     }
+  }
+
+  /** `receive()` never rejects: whatever fails on the way (a store, a user's function) is answered like a refusal. */
+  #neverRejecting(answer: Promise<CallbackResponse>, trace: CallbackTrace | undefined): Promise<CallbackResponse> {
+    return answer.then(undefined, (error: unknown) => refuse(this.#state, error, trace))
   }
 
   /** From a verified request to its answer: read the callback, then dispatch it (once, with dedupe on). */
@@ -184,7 +190,7 @@ export class RoomWebhooks {
       if (
         state.config.dedupe !== undefined &&
         definition?.kind === 'after' &&
-        state.listeners.for(definition.event).length > 0
+        state.listeners.handlersOf(definition.event).length > 0
       ) {
         key = this.#dedupeKey(event.command, sdkAppId, text ?? body, trace)
       }

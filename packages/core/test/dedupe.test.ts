@@ -309,6 +309,18 @@ describe('dedupe', () => {
     expect([runs.length, errors[0]?.reason]).to.deep.equal([1, 'DEDUPE_FAILED'])
   })
 
+  it('fails open, and never rejects, when an async claim answers a value that cannot even be printed', async () => {
+    const odd = {
+      claim: async () => Object.create(null),
+      complete: () => {},
+      release: () => {},
+    } as unknown as DedupeStore
+    const { hooks, runs, errors } = setup({ store: odd })
+    expect((await simulate(hooks, CREATED)).status).to.equal(200)
+    expect([runs.length, errors[0]?.reason, errors[0]?.cause]).to.deep.include.members([1, 'DEDUPE_FAILED'])
+    expect(String((errors[0]?.cause as Error).message)).to.contain("answered [object Object], not 'claimed'")
+  })
+
   it('keys by the catalog command and never claims unknown commands, so a query cannot make long keys', async () => {
     const { store, claims } = slowStore(0)
     const runs: string[] = []

@@ -5,7 +5,12 @@
  */
 import type { Middleware } from 'koa'
 import type { RoomWebhooks } from '@roomhooks/core'
-import { createNodeReceiver, serializeEnvelope, type NodeReceiverOptions } from '@roomhooks/core/adapter'
+import {
+  createNodeReceiver,
+  JSON_CONTENT_TYPE,
+  serializeEnvelope,
+  type NodeReceiverOptions,
+} from '@roomhooks/core/adapter'
 
 /** Options of {@link createKoaMiddleware}. */
 export type KoaMiddlewareOptions = NodeReceiverOptions
@@ -33,7 +38,7 @@ export function createKoaMiddleware(hooks: RoomWebhooks, options: KoaMiddlewareO
     const answer = await receiver.receive(ctx.req, { rawBody, parsedBody: body })
     ctx.status = answer.status
     if (answer.headers !== undefined) ctx.set(answer.headers)
-    ctx.type = 'application/json'
+    ctx.type = JSON_CONTENT_TYPE
     ctx.body = serializeEnvelope(answer.body)
   }
 }

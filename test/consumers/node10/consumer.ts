@@ -1,6 +1,7 @@
 // Type-checked as CommonJS with classic node10 resolution (see tsconfig.json here): proves that every subpath of
 // every CommonJS-capable package finds its declarations without "exports".
 import { createRoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
+import { createNodeReceiver, type NodeReceiver } from '@roomhooks/core/adapter'
 import { createTestCallback, fixtures, signCallback, simulate } from '@roomhooks/core/testing'
 import { createExpressMiddleware } from '@roomhooks/express'
 import { createKoaMiddleware } from '@roomhooks/koa'
@@ -18,9 +19,11 @@ export async function check(): Promise<unknown[]> {
   const result = await simulate(hooks, 'member.leave', { Reason: 'Kicked' })
   const status: number = result.status
   const callback = createTestCallback('member.enter', { sdkAppId: 1400000000 })
+  const receiver: NodeReceiver = createNodeReceiver(hooks, { readTimeout: 1000 })
   return [
     status,
     callback,
+    receiver,
     fixtures,
     signCallback('t', 1),
     createExpressMiddleware(hooks),

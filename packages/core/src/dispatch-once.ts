@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { DEDUPE_LEASE, dedupeFailure, withinTimeout, type ClaimResult, type DedupeOptions } from './dedupe.js'
-import { dispatch, refuse } from './dispatch.js'
+import { dispatch } from './dispatch.js'
 import { okResponse, type CallbackResponse } from './envelope.js'
 import { quoteClientText, RoomhooksError } from './errors.js'
 import type { Delivery, ReceiverState, SettledListener } from './receiver-state.js'
-import { report } from './reporter.js'
+import { refuse, report } from './reporter.js'
 
 /**
  * Dispatches a callback unless the dedupe store has it: a copy of one handled is answered OK, a copy of one still
@@ -17,7 +17,7 @@ export function dispatchOnce(
   key: string,
   delivery: Delivery,
 ): CallbackResponse | Promise<CallbackResponse> {
-  const claimed: Claim = { ...dedupe, key, owner: randomUUID() }
+  const claimed: Claim = { store: dedupe.store, ttl: dedupe.ttl, timeout: dedupe.timeout, key, owner: randomUUID() }
   const settle: SettledListener = (succeeded) => settleClaim(state, claimed, succeeded, delivery)
   let claim: ClaimResult | Promise<ClaimResult>
   try {
@@ -58,9 +58,7 @@ function afterClaim(
     )
     return refuse(state, running, delivery.trace)
   }
-  const odd = new TypeError(
-    `The store's claim() answered ${quoteClientText(String(result))}, not 'claimed', 'running' or 'done'`,
-  )
+  const odd = new TypeError(`The store's claim() answered ${describe(result)}, not 'claimed', 'running' or 'done'`)
   return dispatchUnclaimed(state, odd, undefined, delivery, settle)
 }
 
@@ -104,4 +102,9 @@ function settleClaim(
   } catch (error) {
     failed(error)
   }
+}
+
+/** A value a store answered, for an error message; never throws, whatever the value. */
+function describe(value: unknown): string {
+  return typeof value === 'string' ? quoteClientText(value) : Object.prototype.toString.call(value)
 }
