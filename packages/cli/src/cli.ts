@@ -65,7 +65,6 @@ class UsageError extends Error {}
 
 /** The send options that shape a body. */
 interface BodyOptions {
-  readonly body?: string | undefined
   readonly set?: readonly string[] | undefined
   readonly validate: boolean
 }
@@ -157,9 +156,10 @@ async function send(args: readonly string[], output: Output): Promise<number> {
   const names = values.all ? commandDefinitions.map((definition) => definition.command) : positionals
   const token = tokenOrEnvironment(values.token)
   // Every body is built before the first is sent, so a usage error sends nothing.
+  const fileBody = values.body === undefined ? undefined : readBodyFile(values.body)
   const callbacks = names
     .map(definitionOf)
-    .map((definition) => ({ command: definition.command, body: bodyOf(definition, values) }))
+    .map((definition) => ({ command: definition.command, body: bodyOf(definition, fileBody, values) }))
   let failed = 0
   let refused = 0
   for (const { command, body } of callbacks) {
@@ -190,9 +190,12 @@ function definitionOf(name: string): AnyCommandDefinition {
   return definition
 }
 
-/** The body to send: the file's or none (the sample), with the --set changes; undefined sends the sample as is. */
-function bodyOf(definition: AnyCommandDefinition, options: BodyOptions): string | undefined {
-  const fileBody = options.body === undefined ? undefined : readBodyFile(options.body)
+/** The body to send: the --body file's or none (the sample), with the --set changes; undefined sends the sample. */
+function bodyOf(
+  definition: AnyCommandDefinition,
+  fileBody: string | undefined,
+  options: BodyOptions,
+): string | undefined {
   if (options.set === undefined) return fileBody
   const payload: unknown = fileBody === undefined ? structuredClone(fixtures[definition.command]) : JSON.parse(fileBody)
   // --no-validate sends anything, unknown fields included.

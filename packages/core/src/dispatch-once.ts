@@ -1,10 +1,49 @@
 import { randomUUID } from 'node:crypto'
-import { DEDUPE_LEASE, dedupeFailure, withinTimeout, type ClaimResult, type DedupeOptions } from './dedupe.js'
+import type { AnyCommandDefinition } from './catalog.js'
+import {
+  DEDUPE_LEASE,
+  dedupeFailure,
+  dedupeKey,
+  withinTimeout,
+  type ClaimResult,
+  type DedupeOptions,
+} from './dedupe.js'
 import { dispatch } from './dispatch.js'
 import { okResponse, type CallbackResponse } from './envelope.js'
 import { quoteClientText, RoomhooksError } from './errors.js'
+import type { BodyInput } from './parse-body.js'
 import type { Delivery, ReceiverState, SettledListener } from './receiver-state.js'
 import { refuse, report } from './reporter.js'
+
+/**
+ * The dedupe key of a callback, or undefined when it is not deduplicated: before-callbacks never are (a repeated
+ * question needs its answer again), nor commands roomhooks does not know (whose names it cannot vouch for), nor
+ * callbacks nobody listens to. A parsed body too deep to hash is handled without deduplication, and reported.
+ */
+export function dedupeKeyOf(
+  state: ReceiverState,
+  definition: AnyCommandDefinition | undefined,
+  delivery: Delivery,
+  body: BodyInput,
+): string | undefined {
+  if (
+    state.config.dedupe === undefined ||
+    definition?.kind !== 'after' ||
+    !state.listeners.hasHandlers(definition.event)
+  ) {
+    return undefined
+  }
+  try {
+    return dedupeKey(definition.command, delivery.event.sdkAppId, body)
+  } catch (error) {
+    report(
+      state,
+      dedupeFailure(error, 'could not key this callback; it was handled without deduplication'),
+      delivery.trace,
+    )
+    return undefined
+  }
+}
 
 /**
  * Dispatches a callback unless the dedupe store has it: a copy of one handled is answered OK, a copy of one still

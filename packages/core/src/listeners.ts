@@ -42,6 +42,11 @@ export class Listeners {
     }
   }
 
+  /** Whether any handler would run for an event, without building the list. */
+  hasHandlers(name: EventName): boolean {
+    return this.#any.length > 0 || this.#byEvent.has(name)
+  }
+
   /** The handlers of an event (null: a command not in the catalog), `onAny` handlers last. */
   handlersOf(name: EventName | null): readonly AnyHandler[] {
     const own = name === null ? undefined : this.#byEvent.get(name)

@@ -1,7 +1,6 @@
 import { commandDefinitions } from './catalog.js'
 import { decisionHelpers, type Decision } from './decision.js'
-import { dispatchOnce } from './dispatch-once.js'
-import { dedupeFailure, dedupeKey } from './dedupe.js'
+import { dedupeKeyOf, dispatchOnce } from './dispatch-once.js'
 import { dispatch, recordDecision } from './dispatch.js'
 import type { CallbackResponse } from './envelope.js'
 import { RoomhooksError, type ErrorHandler } from './errors.js'
@@ -11,7 +10,7 @@ import { resolveOptions, type RoomWebhooksOptions } from './options.js'
 import type { BodyInput } from './parse-body.js'
 import { readCallbackQuery, type CallbackQuery, type QueryInput } from './query.js'
 import type { Delivery, ReceiverState } from './receiver-state.js'
-import { refuse, report } from './reporter.js'
+import { refuse } from './reporter.js'
 import { RunningTasks, type CloseResult } from './running-tasks.js'
 import {
   receiverSettings,
@@ -185,15 +184,7 @@ export class RoomWebhooks {
         const record = (decision: Decision) => recordDecision(state, delivery, decision)
         Object.assign(event, decisionHelpers(definition.event, definition.decisions, record))
       }
-      // Before-callbacks are never deduplicated: a repeated question needs its answer again. Nor are commands
-      // roomhooks does not know, whose names it cannot vouch for, nor callbacks nobody listens to.
-      if (
-        state.config.dedupe !== undefined &&
-        definition?.kind === 'after' &&
-        state.listeners.handlersOf(definition.event).length > 0
-      ) {
-        key = this.#dedupeKey(event.command, sdkAppId, text ?? body, trace)
-      }
+      key = dedupeKeyOf(state, definition, delivery, text ?? body)
     } catch (error) {
       return refuse(state, error, trace)
     }
@@ -202,20 +193,6 @@ export class RoomWebhooks {
     return key === undefined || dedupe === undefined
       ? dispatch(state, delivery)
       : dispatchOnce(state, dedupe, key, delivery)
-  }
-
-  /** The dedupe key, or undefined when the body cannot be hashed (a parsed body too deep to serialise): handled anyway. */
-  #dedupeKey(command: string, sdkAppId: number, body: BodyInput, trace: CallbackTrace | undefined): string | undefined {
-    try {
-      return dedupeKey(command, sdkAppId, body)
-    } catch (error) {
-      report(
-        this.#state,
-        dedupeFailure(error, 'could not key this callback; it was handled without deduplication'),
-        trace,
-      )
-      return undefined
-    }
   }
 }
 

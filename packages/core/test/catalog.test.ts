@@ -9,11 +9,10 @@ describe('the command catalog', () => {
     expect(commandDefinitions.map((definition) => definition.command).sort()).to.deep.equal([...fixtureCommands])
   })
 
-  it('says for every fixture which documentation page it comes from', () => {
+  it('says for every fixture, and for nothing else, which documentation page it comes from', () => {
     const sources = readFileSync(new URL('../fixtures/README.md', import.meta.url), 'utf8')
-    for (const command of fixtureCommands) {
-      expect(sources, command).to.match(new RegExp(`^\\| \`${command.replaceAll('.', '\\.')}\` \\| https://\\S+`, 'm'))
-    }
+    const rows = [...sources.matchAll(/^\| `([\w.]+)` \| https:\/\/\S+/gm)].map((row) => row[1])
+    expect(rows.sort()).to.deep.equal([...fixtureCommands])
   })
 
   it('gives every command, alias and event name one entry', () => {
