@@ -44,8 +44,10 @@ describe('the tests import the packages by name', () => {
         .map((match) => match[2] as string)
         .filter((specifier) => {
           // a package's own files (src or dist) by a relative path, or past its exports map by name
-          if (specifier.startsWith('.'))
-            return relative(root, resolve(dirname(file), specifier)).split(sep)[0] === 'packages'
+          if (specifier.startsWith('.')) {
+            const [folder, , inside] = relative(root, resolve(dirname(file), specifier)).split(sep)
+            return folder === 'packages' && (inside === 'src' || inside === 'dist')
+          }
           return /^@roomhooks\/[^/]+\/(src|dist)(\/|$)/.test(specifier)
         })
         .map((specifier) => `${relative(root, file)}: ${specifier}`),

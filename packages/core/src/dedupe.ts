@@ -107,7 +107,7 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
 /** What identifies a delivery: the command, the app it is for, and the SHA-256 of the body as received. */
 export function dedupeKey(command: string, sdkAppId: number, body: BodyInput): string {
   const text = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)
-  return `${command}:${sdkAppId}:${hash('sha256', text, 'base64url')}`
+  return `${command}/${sdkAppId}/${hash('sha256', text, 'base64url')}`
 }
 
 /** A store's answer, given up after `ms` so that a slow store cannot eat the platform's 2 s. */

@@ -12,7 +12,7 @@ import { dispatch } from './dispatch.js'
 import { okResponse, type CallbackResponse } from './envelope.js'
 import { quoteClientText, RoomhooksError } from './errors.js'
 import type { BodyInput } from './parse-body.js'
-import type { Delivery, ReceiverState, SettledListener } from './receiver-state.js'
+import type { InFlight, ReceiverState, SettledListener } from './receiver-state.js'
 import { refuse, report } from './reporter.js'
 
 /**
@@ -20,10 +20,10 @@ import { refuse, report } from './reporter.js'
  * question needs its answer again), nor commands roomhooks does not know (whose names it cannot vouch for), nor
  * callbacks nobody listens to. A parsed body too deep to hash is handled without deduplication, and reported.
  */
-export function dedupeKeyOf(
+function dedupeKeyOf(
   state: ReceiverState,
   definition: AnyCommandDefinition | undefined,
-  delivery: Delivery,
+  inFlight: InFlight,
   body: BodyInput,
 ): string | undefined {
   if (
@@ -34,15 +34,29 @@ export function dedupeKeyOf(
     return undefined
   }
   try {
-    return dedupeKey(definition.command, delivery.event.sdkAppId, body)
+    return dedupeKey(definition.command, inFlight.event.sdkAppId, body)
   } catch (error) {
     report(
       state,
       dedupeFailure(error, 'could not key this callback; it was handled without deduplication'),
-      delivery.trace,
+      inFlight.trace,
     )
     return undefined
   }
+}
+
+/** Handles a callback in this process: through the dedupe store when dedupe is on and the callback is keyed. */
+export function dispatchHere(
+  state: ReceiverState,
+  definition: AnyCommandDefinition | undefined,
+  inFlight: InFlight,
+  body: BodyInput,
+): CallbackResponse | Promise<CallbackResponse> {
+  const key = dedupeKeyOf(state, definition, inFlight, body)
+  const { dedupe } = state.config
+  return key === undefined || dedupe === undefined
+    ? dispatch(state, inFlight)
+    : dispatchOnce(state, dedupe, key, inFlight)
 }
 
 /**
@@ -50,25 +64,25 @@ export function dedupeKeyOf(
  * running 409 (the platform may try again once it has finished). Fails open when the store fails or is slow; a
  * claim that lands after the timeout is still completed or released once the handlers have finished.
  */
-export function dispatchOnce(
+function dispatchOnce(
   state: ReceiverState,
   dedupe: Required<DedupeOptions>,
   key: string,
-  delivery: Delivery,
+  inFlight: InFlight,
 ): CallbackResponse | Promise<CallbackResponse> {
   const claimed: Claim = { store: dedupe.store, ttl: dedupe.ttl, timeout: dedupe.timeout, key, owner: randomUUID() }
-  const settle: SettledListener = (succeeded) => settleClaim(state, claimed, succeeded, delivery)
+  const settle: SettledListener = (succeeded) => settleClaim(state, claimed, succeeded, inFlight)
   let claim: ClaimResult | Promise<ClaimResult>
   try {
     claim = dedupe.store.claim(key, Math.min(DEDUPE_LEASE, dedupe.ttl), claimed.owner)
   } catch (error) {
-    return dispatchUnclaimed(state, error, undefined, delivery, settle)
+    return dispatchUnclaimed(state, error, undefined, inFlight, settle)
   }
-  if (!(claim instanceof Promise)) return afterClaim(state, claim, delivery, settle)
+  if (!(claim instanceof Promise)) return afterClaim(state, claim, inFlight, settle)
   const lateClaim = claim
   return (withinTimeout(lateClaim, dedupe.timeout) as Promise<ClaimResult>).then(
-    (result) => afterClaim(state, result, delivery, settle),
-    (error: unknown) => dispatchUnclaimed(state, error, lateClaim, delivery, settle),
+    (result) => afterClaim(state, result, inFlight, settle),
+    (error: unknown) => dispatchUnclaimed(state, error, lateClaim, inFlight, settle),
   )
 }
 
@@ -82,12 +96,12 @@ interface Claim extends Required<DedupeOptions> {
 function afterClaim(
   state: ReceiverState,
   result: ClaimResult,
-  delivery: Delivery,
+  inFlight: InFlight,
   settle: SettledListener,
 ): CallbackResponse | Promise<CallbackResponse> {
-  if (result === 'claimed') return dispatch(state, delivery, settle)
+  if (result === 'claimed') return dispatch(state, inFlight, settle)
   if (result === 'done') {
-    state.config.log.debug(`[@roomhooks/core] ${delivery.event.command} was delivered again; its handlers already ran`)
+    state.config.log.debug(`[@roomhooks/core] ${inFlight.event.command} was delivered again; its handlers already ran`)
     return okResponse
   }
   if (result === 'running') {
@@ -95,10 +109,10 @@ function afterClaim(
       'DUPLICATE_IN_PROGRESS',
       'The same callback is being handled; send it again once that has finished',
     )
-    return refuse(state, running, delivery.trace)
+    return refuse(state, running, inFlight.trace)
   }
   const odd = new TypeError(`The store's claim() answered ${describe(result)}, not 'claimed', 'running' or 'done'`)
-  return dispatchUnclaimed(state, odd, undefined, delivery, settle)
+  return dispatchUnclaimed(state, odd, undefined, inFlight, settle)
 }
 
 /** Handles a callback the store could not claim in time, settling the claim if it lands later. */
@@ -106,11 +120,11 @@ function dispatchUnclaimed(
   state: ReceiverState,
   error: unknown,
   lateClaim: Promise<ClaimResult> | undefined,
-  delivery: Delivery,
+  inFlight: InFlight,
   settle: SettledListener,
 ): CallbackResponse | Promise<CallbackResponse> {
-  report(state, dedupeFailure(error, 'failed or was slow; the callback was handled anyway'), delivery.trace)
-  if (lateClaim === undefined) return dispatch(state, delivery)
+  report(state, dedupeFailure(error, 'failed or was slow; the callback was handled anyway'), inFlight.trace)
+  if (lateClaim === undefined) return dispatch(state, inFlight)
   let handlersSettled: SettledListener = () => {}
   const outcome = new Promise<boolean>((resolve) => (handlersSettled = resolve))
   // After the lease there is no claim left to settle, so a claim that never answers is not waited for longer.
@@ -119,7 +133,7 @@ function dispatchUnclaimed(
     () => {}, // the claim failed: there is nothing to settle
   )
   void state.tasks.track(claimSettled)
-  return dispatch(state, delivery, handlersSettled)
+  return dispatch(state, inFlight, handlersSettled)
 }
 
 /** Records the outcome in the store: done when the handlers succeeded, released for a retry when they failed. */
@@ -127,13 +141,13 @@ function settleClaim(
   state: ReceiverState,
   { store, ttl, timeout, key, owner }: Claim,
   succeeded: boolean,
-  delivery: Delivery,
+  inFlight: InFlight,
 ): void {
   const failed = (error: unknown) => {
     const what = succeeded
       ? 'could not record a handled callback; a retry may run its handlers again'
       : 'could not forget a failed callback; retries are answered 409 until its claim lapses'
-    report(state, dedupeFailure(error, what), delivery.trace)
+    report(state, dedupeFailure(error, what), inFlight.trace)
   }
   try {
     const written = withinTimeout(succeeded ? store.complete(key, ttl, owner) : store.release(key, owner), timeout)

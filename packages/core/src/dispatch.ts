@@ -8,7 +8,7 @@ import {
 } from './decision.js'
 import { decisionResponse, errorResponse, okResponse, type CallbackResponse } from './envelope.js'
 import { HandlerError, RoomhooksError } from './errors.js'
-import type { Delivery, ReceiverState, SettledListener } from './receiver-state.js'
+import type { InFlight, ReceiverState, SettledListener } from './receiver-state.js'
 import { report } from './reporter.js'
 import { failuresOf, runHandlers, type HandlersOutcome } from './run-handlers.js'
 
@@ -18,26 +18,26 @@ import { failuresOf, runHandlers, type HandlersOutcome } from './run-handlers.js
  */
 export function dispatch(
   state: ReceiverState,
-  delivery: Delivery,
+  inFlight: InFlight,
   onSettled?: SettledListener,
 ): CallbackResponse | Promise<CallbackResponse> {
-  const { event } = delivery
+  const { event } = inFlight
   const handlers = state.listeners.handlersOf(event.name)
   if (handlers.length === 0) {
-    delivery.answered = true
+    inFlight.answered = true
     onSettled?.(true)
     return okResponse
   }
   const outcome = runHandlers(handlers, event as never, state.config.handlerTimeout)
   return outcome instanceof Promise
-    ? outcome.then((settled) => answer(state, delivery, settled, onSettled))
-    : answer(state, delivery, outcome, onSettled)
+    ? outcome.then((settled) => answer(state, inFlight, settled, onSettled))
+    : answer(state, inFlight, outcome, onSettled)
 }
 
 /** Keeps a decision a handler made, unless the answer has already gone. */
-export function recordDecision(state: ReceiverState, delivery: Delivery, decision: Decision): void {
-  if (!delivery.answered) {
-    delivery.decisions.push(decision)
+export function recordDecision(state: ReceiverState, inFlight: InFlight, decision: Decision): void {
+  if (!inFlight.answered) {
+    inFlight.decisions.push(decision)
     return
   }
   state.config.log.warn(
@@ -47,13 +47,13 @@ export function recordDecision(state: ReceiverState, delivery: Delivery, decisio
 
 function answer(
   state: ReceiverState,
-  delivery: Delivery,
+  inFlight: InFlight,
   outcome: HandlersOutcome,
   onSettled: SettledListener | undefined,
 ): CallbackResponse {
-  const { event, rules, trace } = delivery
+  const { event, rules, trace } = inFlight
   const { handlerTimeout, log } = state.config
-  delivery.answered = true
+  inFlight.answered = true
   if (outcome.late) {
     void state.tasks.track(
       outcome.settled.then((results) => {
@@ -68,7 +68,7 @@ function answer(
         `Handlers for ${event.command} did not decide within ${handlerTimeout} ms; the failure decision was answered`,
       )
       report(state, timeout, trace)
-      return failureResponse(state, delivery, rules, 'late')
+      return failureResponse(state, inFlight, rules, 'late')
     }
     log.warn(
       `[@roomhooks/core] Handlers for ${event.command} took longer than ${handlerTimeout} ms; answered without them and let them finish`,
@@ -80,21 +80,21 @@ function answer(
   if (failures.length > 0) {
     const failure = new HandlerError(event, failures, false)
     report(state, failure, trace)
-    return rules ? failureResponse(state, delivery, rules, 'failed') : errorResponse(failure)
+    return rules ? failureResponse(state, inFlight, rules, 'failed') : errorResponse(failure)
   }
-  return rules ? decide(state, delivery, outcome.results) : okResponse
+  return rules ? decide(state, inFlight, outcome.results) : okResponse
 }
 
 /** A before-callback's answer from every decision made, returned or not; the stricter wins. */
 function decide(
   state: ReceiverState,
-  delivery: Delivery,
+  inFlight: InFlight,
   results: readonly PromiseSettledResult<unknown>[],
 ): CallbackResponse {
-  const name = delivery.event.name as string
+  const name = inFlight.event.name as string
   const returned = returnedDecisions(name, results)
   // Returned decisions in the handlers' order (the first rejecting handler's code is used), then the ones only made.
-  const made = [...returned, ...delivery.decisions.filter((decision) => !returned.includes(decision))]
+  const made = [...returned, ...inFlight.decisions.filter((decision) => !returned.includes(decision))]
   const decision = combineDecisions(made)
   if (decision === undefined) return okResponse
   // Handlers that disagree are normal (the stricter wins, as documented); a handler whose own returned decision
@@ -114,11 +114,11 @@ function decide(
  */
 function failureResponse(
   state: ReceiverState,
-  delivery: Delivery,
+  inFlight: InFlight,
   rules: DecisionRules,
   why: DecisionFailure,
 ): CallbackResponse {
-  const event = delivery.event.name as string
+  const event = inFlight.event.name as string
   const fallback = failureDecision(event, state.config.failureDecisions.get(event) ?? rules.onFailure, why)
-  return decisionResponse(combineDecisions([...delivery.decisions, fallback]) ?? fallback)
+  return decisionResponse(combineDecisions([...inFlight.decisions, fallback]) ?? fallback)
 }

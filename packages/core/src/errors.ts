@@ -70,6 +70,12 @@ export const errorCodes = {
     status: 415,
     meaning: 'The body is compressed (Content-Encoding); callbacks are plain JSON.',
   },
+  UNREADABLE_CALLBACK: {
+    code: 42201,
+    status: 422,
+    meaning:
+      'Never answered, only reported by a worker: a stored callback is not one this version can run (a newer format, or a before-callback).',
+  },
   HANDLER_FAILED: {
     code: 50001,
     status: 500,
@@ -92,11 +98,17 @@ export const errorCodes = {
     meaning:
       'Not processed, never answered: the request was pipelined behind one answered with Connection: close, and the connection closes.',
   },
+  DELIVERY_FAILED: {
+    code: 50304,
+    status: 503,
+    meaning:
+      'Never answered, only reported to onError: the delivery (a queue) failed or was slow, so the callback was handled in this process; error.callback holds it.',
+  },
   HANDLER_TIMEOUT: {
     code: 50401,
     status: 504,
     meaning:
-      "Never answered, only reported to onError: a before-callback's handlers missed the deadline, so the failure decision was sent.",
+      "Never answered, only reported to onError: a before-callback's handlers missed the deadline, so the failure decision was sent; or a worker's handlers missed theirs, so the attempt failed.",
   },
 } as const
 

@@ -32,6 +32,7 @@ export function readCallback(
   body: BodyInput,
   receivedAt: number,
   settings: { readonly bodyLimit: number; readonly log: Log },
+  attempt = 1,
 ): Intake {
   const text = readBodyText(body, settings.bodyLimit)
   const payload = parseCallbackBody(body, text)
@@ -49,6 +50,7 @@ export function readCallback(
     platform: query.platform,
     eventTime: readEventTime(payload['EventTime']),
     receivedAt,
+    attempt,
   } as AnyCallbackEvent
   return { event, definition, text }
 }

@@ -1,3 +1,4 @@
+import { readDelivery, type CallbackDelivery, type DeliverySettings } from './callback-delivery.js'
 import { findDefinition, type AnyCommandDefinition } from './catalog.js'
 import type { FailureDecision } from './decision.js'
 import { createMemoryDedupeStore, type DedupeOptions } from './dedupe.js'
@@ -31,6 +32,12 @@ export interface RoomWebhooksOptions {
    */
   readonly dedupe?: boolean | DedupeOptions | undefined
   /**
+   * Stores verified after-callbacks durably before the platform is answered, for workers to handle with retries:
+   * `createQueueDelivery()` of `@roomhooks/bullmq`. Before-callbacks are still handled here, as their answer is
+   * the decision. When the delivery fails or is slow, the callback is handled here and `DELIVERY_FAILED` reported.
+   */
+  readonly delivery?: CallbackDelivery | undefined
+  /**
    * Where to write what callers are not told: console, pino, winston, bunyan, Fastify's `app.log`, or an object
    * with some of `debug`, `info`, `warn`, `error`. Defaults to the console for warnings and errors.
    */
@@ -45,6 +52,7 @@ export interface ReceiverConfig {
   readonly log: Log
   readonly failureDecisions: ReadonlyMap<string, FailureDecision>
   readonly dedupe: Required<DedupeOptions> | undefined
+  readonly delivery: DeliverySettings | undefined
 }
 
 /** Checks the options and fills in the defaults; a mistake throws a TypeError that says what to pass. */
@@ -70,6 +78,7 @@ export function resolveOptions(options: RoomWebhooksOptions): ReceiverConfig {
     log,
     failureDecisions: readFailureDecisions(options.failureDecisions),
     dedupe: readDedupe(options.dedupe),
+    delivery: readDelivery(options.delivery),
   }
 }
 

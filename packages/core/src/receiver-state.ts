@@ -13,7 +13,7 @@ export interface ReceiverState {
 }
 
 /** One callback on its way through the receiver, from the event made for it to its answer. */
-export interface Delivery {
+export interface InFlight {
   readonly event: AnyCallbackEvent
   /** Before-callbacks only: how the handlers' decisions become the answer. */
   readonly rules: DecisionRules | undefined

@@ -50,6 +50,11 @@ export interface CallbackContext {
   readonly eventTime: number | undefined
   /** When roomhooks received the callback, in milliseconds since the epoch. */
   readonly receivedAt: number
+  /**
+   * Which attempt at handling the callback this is: 1 when it is handled as it arrives; 1, 2, … when a worker runs
+   * it from a queue (`@roomhooks/bullmq`) and earlier attempts failed.
+   */
+  readonly attempt: number
 }
 
 type MessageBodyOf<E extends EventName> = PayloadOf<E> extends { MsgBody: infer Body } ? Body : never

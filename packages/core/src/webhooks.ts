@@ -1,16 +1,18 @@
-import { commandDefinitions } from './catalog.js'
+import { commandDefinitions, type AnyCommandDefinition } from './catalog.js'
 import { decisionHelpers, type Decision } from './decision.js'
-import { dedupeKeyOf, dispatchOnce } from './dispatch-once.js'
-import { dispatch, recordDecision } from './dispatch.js'
+import { dispatchHere } from './dispatch-once.js'
+import { recordDecision } from './dispatch.js'
 import type { CallbackResponse } from './envelope.js'
-import { RoomhooksError, type ErrorHandler } from './errors.js'
+import { RoomhooksError, ValidationError, type ErrorHandler } from './errors.js'
+import { handOver, keepRefused } from './hand-over.js'
 import { readCallback } from './intake.js'
 import { Listeners } from './listeners.js'
 import { resolveOptions, type RoomWebhooksOptions } from './options.js'
 import type { BodyInput } from './parse-body.js'
 import { readCallbackQuery, type CallbackQuery, type QueryInput } from './query.js'
-import type { Delivery, ReceiverState } from './receiver-state.js'
-import { refuse } from './reporter.js'
+import type { InFlight, ReceiverState } from './receiver-state.js'
+import { refuse, report } from './reporter.js'
+import { runStored, workerBridge, type WorkerBridge } from './run-stored.js'
 import { RunningTasks, type CloseResult } from './running-tasks.js'
 import {
   receiverSettings,
@@ -111,7 +113,10 @@ export class RoomWebhooks {
   close(options: CloseOptions = {}): Promise<CloseResult> {
     const timeout = options.timeout ?? 10_000
     if (!(timeout >= 0)) throw new TypeError('[@roomhooks/core] close() needs a timeout of 0 ms or more')
-    this.#closing ??= this.#state.tasks.drain(timeout, this.#state.config.log)
+    this.#closing ??= this.#state.tasks.drain(timeout, this.#state.config.log).then(async (result) => {
+      await closeDelivery(this.#state)
+      return result
+    })
     return this.#closing
   }
 
@@ -119,6 +124,15 @@ export class RoomWebhooks {
   [receiveTraced](request: CallbackRequest): Promise<TracedResponse> {
     const trace: CallbackTrace = { errors: [] }
     return this.#receive(request, trace).then((response) => Object.assign(trace, { response }))
+  }
+
+  /** @internal What a worker of `@roomhooks/core/delivery` borrows: the handlers, and the error reporting. */
+  get [workerBridge](): WorkerBridge {
+    const state = this.#state
+    return {
+      run: (stored, options) => runStored(state, stored, options),
+      report: (error) => report(state, error, undefined),
+    }
   }
 
   /** @internal The testing kit builds callbacks this receiver accepts from these. */
@@ -166,7 +180,10 @@ export class RoomWebhooks {
     return answer.then(undefined, (error: unknown) => refuse(this.#state, error, trace))
   }
 
-  /** From a verified request to its answer: read the callback, then dispatch it (once, with dedupe on). */
+  /**
+   * From a verified request to its answer: read the callback, then hand it to the delivery (after-callbacks, when
+   * one is set) or dispatch it here (once, with dedupe on).
+   */
   #handle(
     query: CallbackQuery,
     sdkAppId: number,
@@ -175,24 +192,38 @@ export class RoomWebhooks {
     trace: CallbackTrace | undefined,
   ): CallbackResponse | Promise<CallbackResponse> {
     const state = this.#state
-    let delivery: Delivery
-    let key: string | undefined
+    const { delivery } = state.config
+    let inFlight: InFlight
+    let definition: AnyCommandDefinition | undefined
+    let raw: BodyInput
     try {
-      const { event, definition, text } = readCallback(query, sdkAppId, body, receivedAt, state.config)
-      delivery = { event, rules: definition?.decisions, decisions: [], answered: false, trace }
+      const intake = readCallback(query, sdkAppId, body, receivedAt, state.config)
+      definition = intake.definition
+      raw = intake.text ?? body
+      inFlight = { event: intake.event, rules: definition?.decisions, decisions: [], answered: false, trace }
       if (definition?.decisions) {
-        const record = (decision: Decision) => recordDecision(state, delivery, decision)
-        Object.assign(event, decisionHelpers(definition.event, definition.decisions, record))
+        const record = (decision: Decision) => recordDecision(state, inFlight, decision)
+        Object.assign(intake.event, decisionHelpers(definition.event, definition.decisions, record))
       }
-      key = dedupeKeyOf(state, definition, delivery, text ?? body)
     } catch (error) {
-      return refuse(state, error, trace)
+      return delivery !== undefined && error instanceof ValidationError
+        ? keepRefused(state, delivery, error, { query, sdkAppId, receivedAt }, trace)
+        : refuse(state, error, trace)
     }
-    if (trace) trace.event = delivery.event
-    const { dedupe } = state.config
-    return key === undefined || dedupe === undefined
-      ? dispatch(state, delivery)
-      : dispatchOnce(state, dedupe, key, delivery)
+    if (trace) trace.event = inFlight.event
+    const handleHere = () => dispatchHere(state, definition, inFlight, raw)
+    return delivery !== undefined && definition?.kind === 'after'
+      ? handOver(state, delivery, inFlight, raw, handleHere)
+      : handleHere()
+  }
+}
+
+/** Closes the delivery, if any; a failure is logged, never thrown: the receiver is closed all the same. */
+async function closeDelivery({ config }: ReceiverState): Promise<void> {
+  try {
+    await config.delivery?.delivery.close?.()
+  } catch (error) {
+    config.log.error('[@roomhooks/core] The delivery failed to close', error)
   }
 }
 

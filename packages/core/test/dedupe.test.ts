@@ -335,7 +335,7 @@ describe('dedupe', () => {
     })
     expect(runs).to.have.length(2)
     expect(claims).to.have.length(1)
-    expect(claims[0]).to.match(new RegExp(`^Room\\.CallbackAfterUpdateRoomInfo:${SDK_APP_ID}:[\\w-]{43}$`))
+    expect(claims[0]).to.match(new RegExp(`^Room\\.CallbackAfterUpdateRoomInfo/${SDK_APP_ID}/[\\w-]{43}$`))
   })
 
   it('handles a parsed body too deep to key as it would without dedupe', async () => {

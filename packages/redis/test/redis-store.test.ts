@@ -1,27 +1,18 @@
-// Runs against a real redis-server (the Debian package), started here on a free loopback port:
+// Runs against a real redis-server (the Debian package), started on a free loopback port:
 // `npm run test:redis`. CI installs the package first.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { expect } from 'chai'
 import { Redis } from 'ioredis'
 import { createRoomWebhooks, type RoomhooksError } from '@roomhooks/core'
 import { createRedisDedupeStore } from '@roomhooks/redis'
 import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
+import { freePort, startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
 
 const CREATED = 'Room.CallbackAfterCreateRoom'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
 describe('createRedisDedupeStore() against redis-server', function () {
   this.timeout(20_000)
-  let redisServer: ChildProcess
+  let redisServer: RedisServer
   let port: number
   const clients: Redis[] = []
   const client = () => {
@@ -37,25 +28,13 @@ describe('createRedisDedupeStore() against redis-server', function () {
   }
 
   before(async () => {
-    port = await freePort()
-    redisServer = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    )
-    redisServer.on('error', (error) => {
-      throw new Error(`redis-server could not be started (install the Debian package redis-server): ${error.message}`)
-    })
-    const probe = new Redis({ port, host: '127.0.0.1', retryStrategy: (times) => (times > 50 ? null : 100) })
-    clients.push(probe)
-    expect(await probe.ping()).to.equal('PONG')
+    redisServer = await startRedisServer()
+    port = redisServer.port
   })
 
   after(async () => {
     for (const redis of clients) redis.disconnect()
-    redisServer?.kill()
+    await redisServer?.stop()
   })
 
   async function ready(redis: Redis): Promise<Redis> {

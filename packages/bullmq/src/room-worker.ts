@@ -1,0 +1,117 @@
+import { HandlerError, RoomhooksError, type RoomWebhooks } from '@roomhooks/core'
+import { reportError, runStoredCallback } from '@roomhooks/core/delivery'
+import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import { positive, readLocation, type QueueLocation } from './queue-settings.js'
+
+/** How long a worker waits before an attempt is tried again: BullMQ's built-in backoffs. */
+export interface RoomWorkerBackoff {
+  /** `'exponential'`: `delay`, then twice as long after each failure; `'fixed'`: always `delay`. */
+  readonly type: 'exponential' | 'fixed'
+  /** In ms. */
+  readonly delay: number
+  /** Between 0 and 1: how much of each delay is random, so that workers do not retry in step. Default 0. */
+  readonly jitter?: number
+}
+
+/** Options of {@link createRoomWorker}. */
+export interface RoomWorkerOptions extends QueueLocation {
+  /** How many callbacks this worker runs at once. Default 10. */
+  readonly concurrency?: number
+  /** How many times a callback is tried before it stays in the failed set (the dead letter). Default 5. */
+  readonly attempts?: number
+  /** The wait between attempts. Default `{ type: 'exponential', delay: 1000 }`: 1 s, 2 s, 4 s, 8 s. */
+  readonly backoff?: RoomWorkerBackoff
+  /** How long a callback's handlers may take before the attempt fails, in ms. Default 60,000. */
+  readonly handlerTimeout?: number
+  /**
+   * How long a worker holds a job without renewing its lock, in ms (BullMQ's `lockDuration`). A worker that dies
+   * mid-job gives the job up after about this long, and another worker takes it again. Default 30,000.
+   */
+  readonly lockDuration?: number
+  /** How often the worker looks for jobs whose worker died, in ms (BullMQ's `stalledInterval`). Default 30,000. */
+  readonly stalledInterval?: number
+  /** Start taking jobs at once. Default true; with false, call `worker.run()`. */
+  readonly autorun?: boolean
+}
+
+/**
+ * A BullMQ worker that runs queued callbacks with the handlers of `hooks`: the same `on()` / `onAny()` handlers,
+ * the same event objects as inline (exact IDs, `receivedAt`), plus `event.attempt`. A handler that throws fails
+ * the attempt; it is tried again with backoff, and after the last attempt stays in the failed set. `onError`
+ * hears each failure. A worker killed mid-job loses nothing: another takes the job once its lock lapses.
+ *
+ * @example
+ * const worker = createRoomWorker(hooks, { connection, concurrency: 10, attempts: 5 })
+ * process.on('SIGTERM', async () => { await worker.close(); await hooks.close() })
+ */
+export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions): Worker {
+  const { name, prefix } = readLocation(options, 'createRoomWorker')
+  const attempts = Math.floor(positive('attempts', options.attempts, 5))
+  const handlerTimeout = positive('handlerTimeout', options.handlerTimeout, 60_000)
+  const backoff = readBackoff(options.backoff)
+  const worker = new Worker(
+    name,
+    async (job: Job) => {
+      const attempt = job.attemptsMade + 1
+      const outcome = await runStoredCallback(hooks, job.data, { attempt, timeout: handlerTimeout })
+      if (outcome.ok) return
+      const reason = reasonOf(outcome.error)
+      // The last attempt, or one that cannot succeed by trying again: the job goes to the failed set now.
+      throw outcome.retry && attempt < attempts
+        ? reason
+        : Object.assign(new UnrecoverableError(reason.message), { stack: reason.stack })
+    },
+    {
+      connection: options.connection,
+      ...(prefix && { prefix }),
+      concurrency: Math.floor(positive('concurrency', options.concurrency, 10)),
+      autorun: options.autorun ?? true,
+      ...(options.lockDuration !== undefined && { lockDuration: positive('lockDuration', options.lockDuration, 0) }),
+      ...(options.stalledInterval !== undefined && {
+        stalledInterval: positive('stalledInterval', options.stalledInterval, 0),
+      }),
+      settings: { backoffStrategy: (attemptsMade: number) => delayAfter(backoff, attemptsMade) },
+    },
+  )
+  // Without a listener, an 'error' event (Redis unreachable) would end the process.
+  worker.on('error', (error) => {
+    reportError(
+      hooks,
+      new RoomhooksError('DELIVERY_FAILED', `The worker of queue ${name} met an error`, { cause: error }),
+    )
+  })
+  return worker
+}
+
+function readBackoff(backoff: RoomWorkerBackoff | undefined): Required<RoomWorkerBackoff> {
+  if (backoff === undefined) return { type: 'exponential', delay: 1000, jitter: 0 }
+  if (backoff.type !== 'exponential' && backoff.type !== 'fixed') {
+    throw new TypeError(
+      `[@roomhooks/bullmq] backoff.type must be 'exponential' or 'fixed', got ${String(backoff.type)}`,
+    )
+  }
+  const jitter = backoff.jitter ?? 0
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) {
+    throw new TypeError(`[@roomhooks/bullmq] backoff.jitter must lie between 0 and 1, got ${String(jitter)}`)
+  }
+  const delay = backoff.delay === 0 ? 0 : positive('backoff.delay', backoff.delay, 1000)
+  return { type: backoff.type, delay, jitter }
+}
+
+/** The wait after the `attemptsMade`-th failure, in ms. */
+function delayAfter({ type, delay, jitter }: Required<RoomWorkerBackoff>, attemptsMade: number): number {
+  const full = type === 'fixed' ? delay : delay * 2 ** (attemptsMade - 1)
+  return Math.round(full * (1 - jitter * Math.random()))
+}
+
+/**
+ * What the failed set keeps of a failure: with the handler's own error when one failed (its message and stack),
+ * so the dead letter says what went wrong.
+ */
+function reasonOf(error: RoomhooksError): Error {
+  const first = error instanceof HandlerError ? error.errors[0] : undefined
+  if (!(first instanceof Error)) return new Error(error.info)
+  const reason = new Error(`${error.info}: ${first.message}`)
+  if (first.stack !== undefined) reason.stack = first.stack
+  return reason
+}

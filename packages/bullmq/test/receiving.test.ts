@@ -1,0 +1,150 @@
+// The receiving side against a real redis-server: callbacks stored before the answer, one job per callback, the
+// refused kept, before-callbacks never queued, Redis down handled inline. `npm run test:redis`.
+import { createServer } from 'node:http'
+import { expect } from 'chai'
+import express from 'express'
+import { Queue } from 'bullmq'
+import { createRoomWebhooks, type RoomhooksError, type RoomWebhooks } from '@roomhooks/core'
+import type { StoredCallback } from '@roomhooks/core/delivery'
+import { createExpressMiddleware } from '@roomhooks/express'
+import { createQueueDelivery, createRoomWorker, listFailedCallbacks } from '@roomhooks/bullmq'
+import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
+import { listen, post } from '../../../test/support/http.js'
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
+import { countsOf, freshQueueName, MEMBER_ENTER, memberEnterBody, memberEnterQuery, waitFor } from './queue-support.js'
+
+describe('createQueueDelivery() against redis-server', function () {
+  this.timeout(30_000)
+  let redis: RedisServer
+  let connection: { host: string; port: number }
+  const closing: (() => Promise<unknown>)[] = []
+
+  before(async () => {
+    redis = await startRedisServer()
+    connection = { host: '127.0.0.1', port: redis.port }
+  })
+  afterEach(async () => {
+    for (const close of closing.splice(0).reverse()) await close()
+  })
+  after(() => redis?.stop())
+
+  /** A receiver with a queue delivery, served by Express over a real socket, and the queue to look into. */
+  async function receiver(options: { deliveryTimeout?: number } = {}) {
+    const queueName = freshQueueName()
+    const errors: RoomhooksError[] = []
+    const hooks = createRoomWebhooks({
+      sdkAppId: SDK_APP_ID,
+      delivery: createQueueDelivery({ connection, queueName, ...options }),
+      log: { warn() {}, error() {} },
+    }).onError((error) => void errors.push(error))
+    const server = await listen(createServer(express().post('/callback', createExpressMiddleware(hooks))))
+    const queue = new Queue(queueName, { connection })
+    closing.push(
+      () => hooks.close(),
+      () => server.close(),
+      () => queue.close(),
+    )
+    const send = (query: string, body: string) => post(`${server.url}/callback?${query}`, body)
+    return { hooks, queue, queueName, errors, server, send }
+  }
+
+  function worker(hooks: RoomWebhooks, queueName: string) {
+    const running = createRoomWorker(hooks, { connection, queueName, backoff: { type: 'fixed', delay: 10 } })
+    closing.push(() => running.close())
+    return running
+  }
+
+  it('answers 200 once the callback is stored, as plain JSON with its raw body, under its key', async () => {
+    const { queue, send, errors } = await receiver()
+    const body = memberEnterBody('room-1')
+    const answer = await send(memberEnterQuery(), body)
+    expect(answer.status).to.equal(200)
+    expect(answer.envelope).to.deep.equal({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' })
+    const [job] = await queue.getWaiting()
+    const stored = job?.data as StoredCallback
+    expect(stored).to.include({ version: 1, command: MEMBER_ENTER, sdkAppId: SDK_APP_ID, clientIp: '203.0.113.7' })
+    expect(stored.body).to.equal(body).and.to.include('"Operator_Account": 144115212345678901')
+    expect(stored.receivedAt).to.be.within(Date.now() - 5000, Date.now())
+    expect(job?.id).to.match(new RegExp(`^${MEMBER_ENTER}/${SDK_APP_ID}/[\\w-]{43}$`))
+    expect(errors).to.deep.equal([])
+  })
+
+  it('makes one job of a callback delivered three times, and runs its handler once', async () => {
+    const { hooks, queue, queueName, send } = await receiver()
+    const runs: string[] = []
+    hooks.on('member.enter', (event) => void runs.push(event.payload.RoomId))
+    const body = memberEnterBody('room-once')
+    for (let copy = 0; copy < 3; copy++) expect((await send(memberEnterQuery(), body)).status).to.equal(200)
+    expect((await countsOf(queue)).waiting).to.equal(1)
+    worker(hooks, queueName)
+    await waitFor('the job to complete', async () => (await countsOf(queue)).completed === 1)
+    // A fourth copy while the completed job is kept is still the same job.
+    expect((await send(memberEnterQuery(), body)).status).to.equal(200)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(runs).to.deep.equal(['room-once'])
+    expect(await countsOf(queue)).to.include({ completed: 1, waiting: 0, active: 0 })
+  })
+
+  it('never queues a before-callback: its handlers decide the answer in the request', async () => {
+    const { hooks, queue, send } = await receiver()
+    hooks.on('gift.beforeSend', (event) => event.reject('Gift too large'))
+    const command = 'Live.CallbackBeforeSendGift'
+    const answer = await send(callbackQuery({ command }), fixtureText(command))
+    expect(answer.envelope).to.deep.equal({ ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'Gift too large' })
+    expect(Object.values(await countsOf(queue)).reduce((a, b) => a + b)).to.equal(0)
+  })
+
+  it('answers 400 to a body that fails its schema and keeps it as one failed job holding the body', async () => {
+    const { hooks, queue, queueName, send } = await receiver()
+    const runs: unknown[] = []
+    hooks.on('member.enter', (event) => void runs.push(event))
+    const body = fixtureText(MEMBER_ENTER).replace('"MemberList_Account": ["user1"],', '')
+    const answer = await send(memberEnterQuery(), body)
+    expect(answer.status).to.equal(400)
+    expect(answer.envelope.ErrorInfo).to.equal(
+      `${MEMBER_ENTER} payload is invalid at /MemberList_Account: Expected required property`,
+    )
+    worker(hooks, queueName)
+    await waitFor('the job to fail', async () => (await countsOf(queue)).failed === 1)
+    const [failed] = await queue.getFailed()
+    expect((failed?.data as StoredCallback).body).to.equal(body)
+    expect((failed?.data as StoredCallback).refusal).to.deep.equal({
+      reason: 'INVALID_PAYLOAD',
+      message: `${MEMBER_ENTER} payload is invalid at /MemberList_Account: Expected required property`,
+    })
+    expect(failed?.attemptsMade).to.equal(1) // refused for good at once, not retried
+    expect(runs).to.deep.equal([])
+    const [listed] = await listFailedCallbacks({ connection, queueName })
+    expect(listed).to.include({ command: MEMBER_ENTER, refused: true, attempts: 1 })
+  })
+
+  it('handles callbacks in the process while Redis is down, tells onError, and queues again once it is back', async function () {
+    const { hooks, queue, send, errors } = await receiver({ deliveryTimeout: 300 })
+    const inline: string[] = []
+    hooks.on('member.enter', (event) => void inline.push(event.payload.RoomId))
+    expect((await send(memberEnterQuery(), memberEnterBody('before'))).status).to.equal(200)
+    expect(inline).to.deep.equal([])
+
+    await redis.stop()
+    const started = Date.now()
+    const answers = await Promise.all(
+      ['down-1', 'down-2', 'down-3'].map((room) => send(memberEnterQuery(), memberEnterBody(room))),
+    )
+    expect(Date.now() - started).to.be.below(2000)
+    expect(answers.map((answer) => answer.status)).to.deep.equal([200, 200, 200])
+    expect(inline.sort()).to.deep.equal(['down-1', 'down-2', 'down-3'])
+    expect(errors.map((error) => error.reason)).to.deep.equal(['DELIVERY_FAILED', 'DELIVERY_FAILED', 'DELIVERY_FAILED'])
+    expect(errors[0]?.message).to.equal(
+      `[@roomhooks/core] The delivery of ${MEMBER_ENTER} failed or was slow; the callback was handled in this process`,
+    )
+
+    await redis.start()
+    await waitFor('the queue to take callbacks again', async () => {
+      await send(memberEnterQuery(), memberEnterBody(`after-${Date.now()}`))
+      return (await countsOf(queue).catch(() => ({ waiting: 0 }))).waiting > 0
+    })
+    const handledInline = inline.length
+    expect((await send(memberEnterQuery(), memberEnterBody('after'))).status).to.equal(200)
+    expect(inline.length).to.equal(handledInline)
+  })
+})

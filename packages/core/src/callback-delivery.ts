@@ -1,0 +1,85 @@
+import { withinTimeout } from './dedupe.js'
+import { RoomhooksError } from './errors.js'
+import type { StoredCallback } from './stored-callback.js'
+
+/**
+ * Where a receiver hands verified after-callbacks to be handled later, by workers: a durable queue such as
+ * `@roomhooks/bullmq`'s. The platform is answered OK once {@link CallbackDelivery.enqueue} has resolved; when it
+ * fails or is slower than `timeout`, the receiver handles the callback itself and reports `DELIVERY_FAILED`.
+ */
+export interface CallbackDelivery {
+  /**
+   * Stores one callback durably. The same callback delivered again has the same `key`: store it once. Resolve once
+   * it is stored. When `signal` aborts, the receiver stopped waiting and handles the callback itself: take the
+   * callback back if it can still be taken back, so it is not handled twice.
+   */
+  enqueue(callback: StoredCallback, options: EnqueueOptions): Promise<unknown>
+  /** How long the receiver waits for `enqueue()`, in ms, before it handles the callback itself. Default 500. */
+  readonly timeout?: number
+  /** Called by `hooks.close()` once nothing is running any more: release connections. */
+  close?(): Promise<unknown>
+}
+
+/** What {@link CallbackDelivery.enqueue} is told besides the callback. */
+export interface EnqueueOptions {
+  /** What identifies the callback: the command, the SdkAppID and the SHA-256 of the body. */
+  readonly key: string
+  /** Aborted when the receiver stopped waiting for the delivery. */
+  readonly signal: AbortSignal
+}
+
+/** The `delivery` option, checked and with its default filled in. */
+export interface DeliverySettings {
+  readonly delivery: CallbackDelivery
+  readonly timeout: number
+}
+
+/**
+ * A delivery failed or was slow; the callback was handled in this process instead. `callback` is the record the
+ * delivery was given, for an `onError` handler that wants to keep it elsewhere.
+ */
+export class DeliveryError extends RoomhooksError {
+  override readonly name = 'DeliveryError'
+  readonly callback: StoredCallback
+
+  constructor(callback: StoredCallback, what: string, cause: unknown) {
+    super('DELIVERY_FAILED', `The delivery of ${callback.command} ${what}`, { cause })
+    this.callback = callback
+  }
+}
+
+/** Checks the `delivery` option of createRoomWebhooks(). */
+export function readDelivery(delivery: CallbackDelivery | undefined): DeliverySettings | undefined {
+  if (delivery === undefined) return undefined
+  if (delivery === null || typeof delivery !== 'object' || typeof delivery.enqueue !== 'function') {
+    throw new TypeError('[@roomhooks/core] delivery needs an enqueue() method, e.g. createQueueDelivery()')
+  }
+  const timeout = delivery.timeout ?? 500
+  if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
+    throw new TypeError(`[@roomhooks/core] delivery.timeout must be a positive number, got ${String(timeout)}`)
+  }
+  return { delivery, timeout }
+}
+
+/**
+ * Hands a callback to the delivery and waits for it, up to the timeout. Resolves when it is stored; rejects with a
+ * {@link DeliveryError} saying `what` happened when the delivery failed or was slow (after aborting the signal, so
+ * that a store landing late is taken back). Never throws synchronously, whatever the delivery does.
+ */
+export function enqueueCallback(
+  { delivery, timeout }: DeliverySettings,
+  callback: StoredCallback,
+  key: string,
+  what: string,
+): Promise<void> {
+  const controller = new AbortController()
+  // An async function turns a delivery that throws, or returns something other than a promise, into a promise.
+  const stored = (async () => delivery.enqueue(callback, { key, signal: controller.signal }))()
+  return (withinTimeout(stored, timeout) as Promise<unknown>).then(
+    () => undefined,
+    (error: unknown) => {
+      controller.abort(error)
+      throw new DeliveryError(callback, what, error)
+    },
+  )
+}

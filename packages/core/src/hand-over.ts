@@ -1,0 +1,110 @@
+import { findCommand } from './catalog.js'
+import { DeliveryError, enqueueCallback, type DeliverySettings } from './callback-delivery.js'
+import { dedupeKey } from './dedupe.js'
+import { okResponse, type CallbackResponse } from './envelope.js'
+import type { ValidationError } from './errors.js'
+import type { BodyInput } from './parse-body.js'
+import type { CallbackQuery } from './query.js'
+import type { InFlight, ReceiverState } from './receiver-state.js'
+import { refuse, report } from './reporter.js'
+import { STORED_CALLBACK_VERSION, type StoredCallback } from './stored-callback.js'
+import type { CallbackTrace } from './trace.js'
+
+type Answer = CallbackResponse | Promise<CallbackResponse>
+
+/**
+ * Hands a verified, valid after-callback to the delivery and answers OK once it is stored. When the delivery fails
+ * or is slow, the callback is handled here instead (`handleHere`), so nothing is lost while this process lives.
+ */
+export function handOver(
+  state: ReceiverState,
+  settings: DeliverySettings,
+  inFlight: InFlight,
+  body: BodyInput,
+  handleHere: () => Answer,
+): Promise<CallbackResponse> {
+  const { event, trace } = inFlight
+  let callback: StoredCallback
+  try {
+    callback = storedCallback(event, event.sdkAppId, textOf(body))
+  } catch (error) {
+    const failure = new DeliveryError(storedCallback(event, event.sdkAppId, ''), 'could not be made', error)
+    report(state, failure, trace)
+    return Promise.resolve(handleHere())
+  }
+  const what = 'failed or was slow; the callback was handled in this process'
+  return enqueueCallback(settings, callback, dedupeKey(callback.command, callback.sdkAppId, callback.body), what).then(
+    () => {
+      state.config.log.debug(`[@roomhooks/core] ${event.command} was queued`)
+      return okResponse
+    },
+    (failure: DeliveryError) => {
+      report(state, failure, trace)
+      return handleHere()
+    },
+  )
+}
+
+/**
+ * Refuses an authentic after-callback whose body fails its schema (400, as without a delivery) and keeps it in the
+ * delivery marked as refused, so that it can be run once the schema is fixed. The answer waits for the delivery,
+ * up to its timeout.
+ */
+export function keepRefused(
+  state: ReceiverState,
+  settings: DeliverySettings,
+  refusal: ValidationError,
+  arrival: { readonly query: CallbackQuery; readonly sdkAppId: number; readonly receivedAt: number },
+  trace: CallbackTrace | undefined,
+): Answer {
+  const response = refuse(state, refusal, trace)
+  if (findCommand(refusal.command)?.kind !== 'after') return response
+  let callback: StoredCallback
+  try {
+    const { query, sdkAppId, receivedAt } = arrival
+    const context = { command: refusal.command, clientIp: query.clientIp, platform: query.platform, receivedAt }
+    callback = {
+      ...storedCallback(context, sdkAppId, refusal.body ?? textOf(refusal.payload)),
+      refusal: { reason: refusal.reason, message: refusal.info },
+    }
+  } catch {
+    return response // a parsed body too deep to write again: the refusal went to onError with its payload
+  }
+  const key = dedupeKey(callback.command, callback.sdkAppId, callback.body)
+  return enqueueCallback(settings, callback, key, 'failed or was slow; the refused body was not kept').then(
+    () => response,
+    (failure: DeliveryError) => {
+      report(state, failure, trace)
+      return response
+    },
+  )
+}
+
+/** The record of a callback; fields the platform did not send are left out. */
+function storedCallback(
+  context: {
+    readonly command: string
+    readonly clientIp: string | undefined
+    readonly platform: string | undefined
+    readonly receivedAt: number
+  },
+  sdkAppId: number,
+  body: string,
+): StoredCallback {
+  const { command, clientIp, platform, receivedAt } = context
+  return {
+    version: STORED_CALLBACK_VERSION,
+    command,
+    sdkAppId,
+    ...(clientIp === undefined ? {} : { clientIp }),
+    ...(platform === undefined ? {} : { platform }),
+    receivedAt,
+    body,
+  }
+}
+
+/** The body as text: as received when roomhooks read it, else written again from what a body parser made. */
+function textOf(body: BodyInput | Readonly<Record<string, unknown>>): string {
+  if (typeof body === 'string') return body
+  return body instanceof Uint8Array ? new TextDecoder().decode(body) : JSON.stringify(body)
+}
