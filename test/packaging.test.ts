@@ -7,7 +7,9 @@ const exportsOf: Record<string, string[]> = {
   '@roomhooks/core/adapter': ['createNodeReceiver', 'sendNodeResponse', 'serializeEnvelope', 'verifyCallback'],
   '@roomhooks/express': ['createExpressMiddleware'],
   '@roomhooks/koa': ['createKoaMiddleware'],
+  '@roomhooks/core/delivery': ['runStoredCallback', 'reportError', 'readStoredCallback', 'DeliveryError'],
   '@roomhooks/redis': ['createRedisDedupeStore'],
+  '@roomhooks/bullmq': ['createQueueDelivery', 'createRoomWorker', 'listFailedCallbacks', 'replayFailedCallbacks'],
 }
 
 function run(args: string[]): string {
@@ -27,7 +29,7 @@ describe('packaging', () => {
     })
   }
 
-  it("keeps the adapters' plumbing off the main entry", () => {
+  it("keeps the adapters' and workers' plumbing off the main entry", () => {
     const script = 'const m = require("@roomhooks/core"); console.log(JSON.stringify(Object.keys(m)))'
     const plumbing = [
       'toFetchResponse',
@@ -38,6 +40,9 @@ describe('packaging', () => {
       'okResponse',
       'verifyCallback',
       'readCallbackQuery',
+      'runStoredCallback',
+      'reportError',
+      'readStoredCallback',
     ]
     expect((JSON.parse(run(['-e', script])) as string[]).filter((name) => plumbing.includes(name))).to.deep.equal([])
   })
@@ -51,7 +56,14 @@ describe('packaging', () => {
 })
 
 describe('published tarballs', () => {
-  const names = ['@roomhooks/core', '@roomhooks/express', '@roomhooks/koa', '@roomhooks/redis', '@roomhooks/cli']
+  const names = [
+    '@roomhooks/core',
+    '@roomhooks/express',
+    '@roomhooks/koa',
+    '@roomhooks/redis',
+    '@roomhooks/bullmq',
+    '@roomhooks/cli',
+  ]
   let packed: { name: string; files: { path: string }[] }[] = []
 
   before(() => {

@@ -2,14 +2,18 @@
 // every CommonJS-capable package finds its declarations without "exports".
 import { createRoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
 import { createNodeReceiver, type NodeReceiver } from '@roomhooks/core/adapter'
+import { runStoredCallback, type StoredCallback } from '@roomhooks/core/delivery'
 import { createTestCallback, fixtures, signCallback, simulate } from '@roomhooks/core/testing'
 import { createExpressMiddleware } from '@roomhooks/express'
 import { createKoaMiddleware } from '@roomhooks/koa'
 import { createRedisDedupeStore, type RedisCommands } from '@roomhooks/redis'
+import { createQueueDelivery, createRoomWorker, type FailedCallback } from '@roomhooks/bullmq'
 import roomCreatedSchema = require('@roomhooks/core/schemas/Room.CallbackAfterCreateRoom.json')
 import corePackage = require('@roomhooks/core/package.json')
 
 declare const redis: RedisCommands
+declare const stored: StoredCallback
+declare const failed: FailedCallback
 
 const options: RoomWebhooksOptions = { sdkAppId: 1400000000, dedupe: { store: createRedisDedupeStore(redis) } }
 const hooks = createRoomWebhooks(options)
@@ -30,5 +34,9 @@ export async function check(): Promise<unknown[]> {
     createKoaMiddleware(hooks, { path: '/tencent/callback' }),
     roomCreatedSchema.type,
     corePackage.name,
+    createQueueDelivery({ connection: { host: 'localhost' } }).timeout,
+    createRoomWorker(hooks, { connection: { host: 'localhost' }, autorun: false }).name,
+    runStoredCallback(hooks, stored, { attempt: 1, timeout: 1000 }),
+    failed.attempts satisfies number,
   ]
 }

@@ -1,0 +1,213 @@
+// The worker side against a real redis-server: the same handlers and events as inline, retries with backoff, the
+// dead letter, recovery of a job whose worker was killed, a clean close. `npm run test:redis`.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:http'
+import { expect } from 'chai'
+import express from 'express'
+import { Queue } from 'bullmq'
+import {
+  createRoomWebhooks,
+  HandlerError,
+  type AnyCallbackEvent,
+  type RoomhooksError,
+  type RoomWebhooks,
+} from '@roomhooks/core'
+import { createExpressMiddleware } from '@roomhooks/express'
+import { createQueueDelivery, createRoomWorker, type RoomWorkerOptions } from '@roomhooks/bullmq'
+import { SDK_APP_ID } from '../../../test/support/callbacks.js'
+import { listen, post } from '../../../test/support/http.js'
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
+import { countsOf, freshQueueName, memberEnterBody, memberEnterQuery, waitFor } from './queue-support.js'
+
+describe('createRoomWorker() against redis-server', function () {
+  this.timeout(60_000)
+  let redis: RedisServer
+  let connection: { host: string; port: number }
+  const closing: (() => Promise<unknown>)[] = []
+
+  before(async () => {
+    redis = await startRedisServer()
+    connection = { host: '127.0.0.1', port: redis.port }
+  })
+  afterEach(async () => {
+    for (const close of closing.splice(0).reverse()) await close()
+  })
+  after(() => redis?.stop())
+
+  /** A receiver with a queue delivery, its queue, and what its onError heard. */
+  function setup() {
+    const queueName = freshQueueName()
+    const errors: RoomhooksError[] = []
+    const hooks = createRoomWebhooks({
+      sdkAppId: SDK_APP_ID,
+      delivery: createQueueDelivery({ connection, queueName }),
+      log: { warn() {}, error() {} },
+    }).onError((error) => void errors.push(error))
+    const queue = new Queue(queueName, { connection })
+    closing.push(
+      () => hooks.close(),
+      () => queue.close(),
+    )
+    const receive = (body: string) => hooks.receive({ query: memberEnterQuery(), body })
+    return { hooks, queue, queueName, errors, receive }
+  }
+
+  function worker(hooks: RoomWebhooks, options: Omit<RoomWorkerOptions, 'connection'> & { queueName: string }) {
+    const running = createRoomWorker(hooks, { connection, backoff: { type: 'fixed', delay: 10 }, ...options })
+    closing.push(() => running.close())
+    return running
+  }
+
+  it('runs 1,000 callbacks received through Express with no worker running, each exactly once, IDs exact', async () => {
+    const { hooks, queue, queueName } = setup()
+    const server = await listen(createServer(express().post('/callback', createExpressMiddleware(hooks))))
+    closing.push(() => server.close())
+    const rooms = Array.from({ length: 1000 }, (_, i) => `room-${i}`)
+    const statuses: number[] = []
+    for (let i = 0; i < rooms.length; i += 25) {
+      const batch = rooms.slice(i, i + 25)
+      const answers = await Promise.all(
+        batch.map((room) => post(`${server.url}/callback?${memberEnterQuery()}`, memberEnterBody(room))),
+      )
+      statuses.push(...answers.map((answer) => answer.status))
+    }
+    expect(statuses.filter((status) => status === 200)).to.have.length(1000)
+    expect((await countsOf(queue)).waiting).to.equal(1000)
+
+    const runs = new Map<string, number>()
+    const operators = new Set<unknown>()
+    hooks.on('member.enter', (event) => {
+      runs.set(event.payload.RoomId, (runs.get(event.payload.RoomId) ?? 0) + 1)
+      operators.add(event.payload.Operator_Account)
+    })
+    worker(hooks, { queueName, concurrency: 20 })
+    await waitFor('1,000 jobs to complete', async () => (await countsOf(queue)).completed === 1000, 30_000)
+    expect([...runs.keys()].sort()).to.deep.equal([...rooms].sort())
+    expect([...runs.values()].every((count) => count === 1)).to.equal(true)
+    expect([...operators]).to.deep.equal(['144115212345678901'])
+    expect(await countsOf(queue)).to.include({ waiting: 0, active: 0, failed: 0, delayed: 0 })
+  })
+
+  it('gives handlers the event they get inline, with the attempt', async () => {
+    const inline = createRoomWebhooks({ sdkAppId: SDK_APP_ID })
+    let inlineEvent: AnyCallbackEvent | undefined
+    inline.onAny((event) => void (inlineEvent = event))
+    const body = memberEnterBody('same-event')
+    await inline.receive({ query: memberEnterQuery(), body })
+
+    const { hooks, queue, queueName, receive } = setup()
+    let queuedEvent: AnyCallbackEvent | undefined
+    hooks.onAny((event) => void (queuedEvent = event))
+    await receive(body)
+    const [job] = await queue.getWaiting()
+    worker(hooks, { queueName })
+    await waitFor('the job to complete', async () => (await countsOf(queue)).completed === 1)
+
+    expect(queuedEvent).to.deep.equal({ ...inlineEvent, receivedAt: job?.data.receivedAt, attempt: 1 })
+    expect(queuedEvent?.payload['Operator_Account']).to.equal('144115212345678901')
+  })
+
+  it('retries a failing handler with backoff and completes it on attempt 3, telling onError of each failure', async () => {
+    const { hooks, queue, queueName, errors, receive } = setup()
+    const attempts: { attempt: number; at: number }[] = []
+    hooks.on('member.enter', (event) => {
+      attempts.push({ attempt: event.attempt, at: Date.now() })
+      if (event.attempt < 3) throw new Error(`database unavailable (attempt ${event.attempt})`)
+    })
+    await receive(memberEnterBody('flaky'))
+    worker(hooks, { queueName, attempts: 5, backoff: { type: 'fixed', delay: 200 } })
+    await waitFor('the job to complete', async () => (await countsOf(queue)).completed === 1)
+    expect(attempts.map((run) => run.attempt)).to.deep.equal([1, 2, 3])
+    expect(attempts[1]!.at - attempts[0]!.at).to.be.at.least(190)
+    expect(attempts[2]!.at - attempts[1]!.at).to.be.at.least(190)
+    expect(errors).to.have.length(2)
+    expect(errors.every((error) => error instanceof HandlerError)).to.equal(true)
+    expect((errors[1] as HandlerError).event.attempt).to.equal(2)
+    expect(((errors[1] as HandlerError).errors[0] as Error).message).to.equal('database unavailable (attempt 2)')
+  })
+
+  it('keeps a callback whose handler always fails in the failed set after the last attempt, with every error', async () => {
+    const { hooks, queue, queueName, errors, receive } = setup()
+    let runs = 0
+    hooks.on('member.enter', () => {
+      runs++
+      throw new Error(`database unavailable (run ${runs})`)
+    })
+    await receive(memberEnterBody('doomed'))
+    worker(hooks, { queueName, attempts: 3 })
+    await waitFor('the job to fail', async () => (await countsOf(queue)).failed === 1)
+    const [job] = await queue.getFailed()
+    expect(runs).to.equal(3)
+    expect(job?.attemptsMade).to.equal(3)
+    expect(job?.failedReason).to.equal(
+      'A handler for Room.CallbackAfterMemberEnter failed: database unavailable (run 3)',
+    )
+    expect(job?.stacktrace).to.have.length(3)
+    expect(job?.stacktrace[0]).to.match(/^Error: database unavailable \(run 1\)/)
+    expect(errors).to.have.length(3)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(runs).to.equal(3) // not tried again
+  })
+
+  it('fails the attempt when handlers run past handlerTimeout', async () => {
+    const { hooks, queue, queueName, errors, receive } = setup()
+    hooks.on('member.enter', async (event) => {
+      if (event.attempt === 1) await new Promise((resolve) => setTimeout(resolve, 500))
+    })
+    await receive(memberEnterBody('slow'))
+    worker(hooks, { queueName, handlerTimeout: 100 })
+    await waitFor('the job to complete', async () => (await countsOf(queue)).completed === 1)
+    expect(errors.map((error) => error.reason)).to.deep.equal(['HANDLER_TIMEOUT'])
+    expect(errors[0]?.message).to.equal(
+      '[@roomhooks/core] Handlers for Room.CallbackAfterMemberEnter did not finish within 100 ms (attempt 1)',
+    )
+  })
+
+  it('loses nothing when a worker process is killed mid-job: another worker takes the job again', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    await receive(memberEnterBody('killed'))
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        new URL('./processes/stalling-worker.ts', import.meta.url).pathname,
+        String(redis.port),
+        queueName,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    const started = new Promise<string>((resolve) => child.stdout.on('data', (chunk: Buffer) => resolve(String(chunk))))
+    expect((await started).trim()).to.equal('started 1')
+    expect((await countsOf(queue)).active).to.equal(1)
+    child.kill('SIGKILL')
+    await once(child, 'exit')
+
+    const rooms: string[] = []
+    hooks.on('member.enter', (event) => void rooms.push(event.payload.RoomId))
+    worker(hooks, { queueName, stalledInterval: 300 })
+    await waitFor('the job to complete', async () => (await countsOf(queue)).completed === 1, 15_000)
+    expect(rooms).to.deep.equal(['killed'])
+    expect(await countsOf(queue)).to.include({ waiting: 0, active: 0, failed: 0, delayed: 0 })
+  })
+
+  it('finishes the job it runs on close() and takes no new one', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    let release: () => void = () => {}
+    const finished: string[] = []
+    hooks.on('member.enter', async (event) => {
+      if (event.payload.RoomId === 'first') await new Promise<void>((resolve) => (release = resolve))
+      finished.push(event.payload.RoomId)
+    })
+    await receive(memberEnterBody('first'))
+    const running = worker(hooks, { queueName, concurrency: 1 })
+    await waitFor('the job to start', async () => (await countsOf(queue)).active === 1)
+    await receive(memberEnterBody('second'))
+    const closed = running.close()
+    setTimeout(() => release(), 100)
+    await closed
+    expect(finished).to.deep.equal(['first'])
+    expect(await countsOf(queue)).to.include({ completed: 1, waiting: 1, active: 0 })
+  })
+})
