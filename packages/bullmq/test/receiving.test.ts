@@ -4,6 +4,7 @@ import { createServer } from 'node:http'
 import { expect } from 'chai'
 import express from 'express'
 import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
 import { createRoomWebhooks, type RoomhooksError, type RoomWebhooks } from '@roomhooks/core'
 import type { StoredCallback } from '@roomhooks/core/delivery'
 import { createExpressMiddleware } from '@roomhooks/express'
@@ -116,6 +117,27 @@ describe('createQueueDelivery() against redis-server', function () {
     expect(runs).to.deep.equal([])
     const [listed] = await listFailedCallbacks({ connection, queueName })
     expect(listed).to.include({ command: MEMBER_ENTER, refused: true, attempts: 1 })
+  })
+
+  it('handles a callback in the process when Redis is slower than deliveryTimeout, and takes the late job back', async () => {
+    const { hooks, queue, queueName, send, errors } = await receiver({ deliveryTimeout: 200 })
+    const inline: string[] = []
+    hooks.on('member.enter', (event) => void inline.push(event.payload.RoomId))
+    await queue.waitUntilReady()
+    const admin = new Redis(connection)
+    closing.push(async () => admin.disconnect())
+    await admin.call('CLIENT', 'PAUSE', '700', 'ALL')
+    const started = Date.now()
+    const answer = await send(memberEnterQuery(), memberEnterBody('slow-redis'))
+    expect(answer.status).to.equal(200)
+    expect(Date.now() - started).to.be.below(650)
+    expect(inline).to.deep.equal(['slow-redis'])
+    expect(errors.map((error) => error.reason)).to.deep.equal(['DELIVERY_FAILED'])
+    // Once Redis answers, the add lands, and the job is removed: the callback was handled already.
+    const events = async () => (await admin.xrange(`bull:${queueName}:events`, '-', '+')).map(([, fields]) => fields[1])
+    await waitFor('the late job to be taken back', async () => (await events()).includes('removed'))
+    expect(await events()).to.deep.equal(['added', 'waiting', 'removed'])
+    expect(await countsOf(queue)).to.include({ waiting: 0, active: 0, completed: 0 })
   })
 
   it('handles callbacks in the process while Redis is down, tells onError, and queues again once it is back', async function () {

@@ -105,7 +105,7 @@ describe('createRoomWorker() against redis-server', function () {
     await waitFor('the job to complete', async () => (await countsOf(queue)).completed === 1)
 
     expect(queuedEvent).to.deep.equal({ ...inlineEvent, receivedAt: job?.data.receivedAt, attempt: 1 })
-    expect(queuedEvent?.payload['Operator_Account']).to.equal('144115212345678901')
+    expect((queuedEvent?.payload as { Operator_Account?: unknown }).Operator_Account).to.equal('144115212345678901')
   })
 
   it('retries a failing handler with backoff and completes it on attempt 3, telling onError of each failure', async () => {
@@ -144,7 +144,7 @@ describe('createRoomWorker() against redis-server', function () {
       'A handler for Room.CallbackAfterMemberEnter failed: database unavailable (run 3)',
     )
     expect(job?.stacktrace).to.have.length(3)
-    expect(job?.stacktrace[0]).to.match(/^Error: database unavailable \(run 1\)/)
+    expect(job?.stacktrace?.[0]).to.match(/^Error: database unavailable \(run 1\)/)
     expect(errors).to.have.length(3)
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(runs).to.equal(3) // not tried again
