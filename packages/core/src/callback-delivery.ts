@@ -1,5 +1,6 @@
 import { withinTimeout } from './dedupe.js'
 import { RoomhooksError } from './errors.js'
+import { MAX_TIMER } from './max-timer.js'
 import type { StoredCallback } from './stored-callback.js'
 import { isThenable } from './thenable.js'
 
@@ -56,8 +57,11 @@ export function readDelivery(delivery: CallbackDelivery | undefined): DeliverySe
     throw new TypeError('[@roomhooks/core] delivery needs an enqueue() method, e.g. createQueueDelivery()')
   }
   const timeout = delivery.timeout ?? 500
-  if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
-    throw new TypeError(`[@roomhooks/core] delivery.timeout must be a positive number, got ${String(timeout)}`)
+  // Past MAX_TIMER, setTimeout() fires at once: every callback would be handled here, reported as failed.
+  if (typeof timeout !== 'number' || !(timeout > 0) || !(timeout <= MAX_TIMER)) {
+    throw new TypeError(
+      `[@roomhooks/core] delivery.timeout must be a positive number of ms, at most ${MAX_TIMER}, got ${String(timeout)}`,
+    )
   }
   return { delivery, timeout }
 }
