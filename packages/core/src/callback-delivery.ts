@@ -1,6 +1,8 @@
 import { withinTimeout } from './dedupe.js'
 import { RoomhooksError } from './errors.js'
+import { MAX_TIMER } from './max-timer.js'
 import type { StoredCallback } from './stored-callback.js'
+import { isThenable } from './thenable.js'
 
 /**
  * Where a receiver hands verified after-callbacks to be handled later, by workers: a durable queue such as
@@ -55,8 +57,11 @@ export function readDelivery(delivery: CallbackDelivery | undefined): DeliverySe
     throw new TypeError('[@roomhooks/core] delivery needs an enqueue() method, e.g. createQueueDelivery()')
   }
   const timeout = delivery.timeout ?? 500
-  if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
-    throw new TypeError(`[@roomhooks/core] delivery.timeout must be a positive number, got ${String(timeout)}`)
+  // Past MAX_TIMER, setTimeout() fires at once: every callback would be handled here, reported as failed.
+  if (typeof timeout !== 'number' || !(timeout > 0) || !(timeout <= MAX_TIMER)) {
+    throw new TypeError(
+      `[@roomhooks/core] delivery.timeout must be a positive number of ms, at most ${MAX_TIMER}, got ${String(timeout)}`,
+    )
   }
   return { delivery, timeout }
 }
@@ -73,8 +78,15 @@ export function enqueueCallback(
   what: string,
 ): Promise<void> {
   const controller = new AbortController()
-  // An async function turns a delivery that throws, or returns something other than a promise, into a promise.
-  const stored = (async () => delivery.enqueue(callback, { key, signal: controller.signal }))()
+  // An async function turns a delivery that throws into a rejection. One that returns something other than a
+  // promise did not say when the callback is stored (a forgotten return or await): that counts as a failure too.
+  const stored = (async () => {
+    const result: unknown = delivery.enqueue(callback, { key, signal: controller.signal })
+    if (!isThenable(result)) {
+      throw new TypeError(`enqueue() returned ${result === null ? 'null' : typeof result}, not a promise`)
+    }
+    return result
+  })()
   return (withinTimeout(stored, timeout) as Promise<unknown>).then(
     () => undefined,
     (error: unknown) => {

@@ -2,6 +2,7 @@
 // stops being an error. Not run by mocha.
 import {
   createRoomWebhooks,
+  type AnyCallbackEvent,
   type BeforeEventName,
   type Decision,
   type DecisionHelpersOf,
@@ -261,6 +262,9 @@ export type EventTypes = [
   Expect<Equal<MemberEnter['platform'], string | undefined>>,
   Expect<Equal<MemberEnter['eventTime'], number | undefined>>,
   Expect<Equal<MemberEnter['receivedAt'], number>>,
+  // 1 inline; 1, 2, … when a worker runs the callback from a delivery
+  Expect<Equal<MemberEnter['attempt'], number>>,
+  Expect<Equal<AnyCallbackEvent['attempt'], number>>,
   Expect<Equal<MemberEnter['name'], 'member.enter'>>,
   Expect<Equal<MemberEnter['command'], 'Room.CallbackAfterMemberEnter'>>,
   Expect<Equal<MemberEnter['payload'], PayloadOf<'member.enter'>>>,
