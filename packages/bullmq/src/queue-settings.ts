@@ -45,11 +45,16 @@ export function readLocation(
   return options.prefix === undefined ? { name } : { name, prefix: options.prefix }
 }
 
-/** A positive number option, or its default. */
+/** The longest delay `setTimeout()` takes, in ms; it fires at once for anything longer. */
+const MAX_TIMER = 2 ** 31 - 1
+
+/** A positive number option (a count, or ms that a timer waits: at most 2^31 - 1), or its default. */
 export function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new TypeError(`[@roomhooks/bullmq] ${name} must be a positive number, got ${String(value)}`)
+  if (typeof value !== 'number' || !(value > 0) || !(value <= MAX_TIMER)) {
+    throw new TypeError(
+      `[@roomhooks/bullmq] ${name} must be a positive number, at most ${MAX_TIMER}, got ${String(value)}`,
+    )
   }
   return value
 }

@@ -67,6 +67,12 @@ export function resolveOptions(options: RoomWebhooksOptions): ReceiverConfig {
       `[@roomhooks/core] handlerTimeout is ${handlerTimeout} ms, but the platform waits about ${PLATFORM_WAIT} ms for an answer: slow handlers will make callbacks time out. Keep it under ${PLATFORM_WAIT}.`,
     )
   }
+  const delivery = readDelivery(options.delivery)
+  if (delivery !== undefined && handlerTimeout < PLATFORM_WAIT && delivery.timeout + handlerTimeout > PLATFORM_WAIT) {
+    log.warn(
+      `[@roomhooks/core] delivery.timeout (${delivery.timeout} ms) and handlerTimeout (${handlerTimeout} ms) add up to more than the platform's ${PLATFORM_WAIT} ms: when the delivery is slow, the callback handled in the process may be answered too late. Keep their sum under ${PLATFORM_WAIT}.`,
+    )
+  }
   return {
     verification: {
       sdkAppIds: readSdkAppIds(options.sdkAppId),
@@ -78,7 +84,7 @@ export function resolveOptions(options: RoomWebhooksOptions): ReceiverConfig {
     log,
     failureDecisions: readFailureDecisions(options.failureDecisions),
     dedupe: readDedupe(options.dedupe),
-    delivery: readDelivery(options.delivery),
+    delivery,
   }
 }
 

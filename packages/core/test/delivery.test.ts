@@ -430,6 +430,23 @@ describe('delivery: the receiver', () => {
         expect(() => createRoomWebhooks({ sdkAppId: SDK_APP_ID, delivery })).to.not.throw()
       }
     })
+
+    it("warns at start-up when the delivery's timeout and handlerTimeout add up to more than the platform waits", () => {
+      const warnings: string[] = []
+      const log = { warn: (message: string) => void warnings.push(message) }
+      createRoomWebhooks({ sdkAppId: SDK_APP_ID, delivery: fakeDelivery().delivery, log })
+      createRoomWebhooks({
+        sdkAppId: SDK_APP_ID,
+        delivery: fakeDelivery(undefined, { timeout: 600 }).delivery,
+        log,
+        handlerTimeout: 1400,
+      })
+      expect(warnings).to.deep.equal([])
+      createRoomWebhooks({ sdkAppId: SDK_APP_ID, delivery: fakeDelivery(undefined, { timeout: 800 }).delivery, log })
+      expect(warnings).to.deep.equal([
+        "[@roomhooks/core] delivery.timeout (800 ms) and handlerTimeout (1500 ms) add up to more than the platform's 2000 ms: when the delivery is slow, the callback handled in the process may be answered too late. Keep their sum under 2000.",
+      ])
+    })
   })
 })
 
