@@ -4,6 +4,14 @@ import { dirname, join } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { commandDefinitions, findDefinition, signCallback, type AnyCommandDefinition } from '@roomhooks/core'
 import { fixtures } from '@roomhooks/core/testing'
+import {
+  describeFailed,
+  describeReplayed,
+  listDeadLetter,
+  RedisError,
+  replayDeadLetter,
+  type DeadLetterQuery,
+} from './dead-letter.js'
 import { sendCallback, SendError, type SendResult } from './send.js'
 import { setPath } from './set-path.js'
 
@@ -21,6 +29,8 @@ Commands:
   list                   print the catalog: command, event name, kind
   sign                   print a RequestTime and its Sign for a token
   schema                 write the JSON Schema of every callback body
+  failed                 list the callbacks a queue's workers gave up on (@roomhooks/bullmq's dead letter)
+  replay                 put those callbacks back in the queue, for the workers to run again
 
 Options:
   --version, -v          print the version of roomhooks
@@ -59,6 +69,35 @@ Prints a RequestTime (now, unless --time) and the Sign the platform computes for
   schema: `Usage: roomhooks schema [--out <dir>]
 
 Writes the JSON Schema of every callback body, one <command>.json per command, to --out (default ./schemas).`,
+  failed: `Usage: roomhooks failed --redis <url> [options]
+
+Lists the callbacks in the failed set of a @roomhooks/bullmq queue (the dead letter): those whose last attempt
+failed, and those whose body the receiver refused (it failed its schema), marked refused. One line each, the
+most recent first: the command, the SDKAppID, the attempts, when it failed and the last error.
+
+Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers an error, 2 on a usage error.
+
+Options:
+  --redis <url>             the Redis of the queue, e.g. redis://localhost:6379 (default: $ROOMHOOKS_REDIS_URL)
+  --queue <name>            the queue's name (default: roomhooks)
+  --command <command>       only callbacks of this command or event, e.g. Room.CallbackAfterMemberEnter
+  --limit <n>               at most n callbacks (default: 100)
+  --json                    print the callbacks as JSON
+  --help                    show this help`,
+  replay: `Usage: roomhooks replay --redis <url> [options]
+
+Puts the callbacks of the failed set of a @roomhooks/bullmq queue (the dead letter) back in the queue, with their
+attempts reset, for the workers to run again: once the handler, or the schema that refused a body, is fixed.
+Prints how many were replayed and one line each: the command, the SDKAppID, when it arrived and its id.
+
+Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers an error, 2 on a usage error.
+
+Options:
+  --redis <url>             the Redis of the queue, e.g. redis://localhost:6379 (default: $ROOMHOOKS_REDIS_URL)
+  --queue <name>            the queue's name (default: roomhooks)
+  --command <command>       only callbacks of this command or event, e.g. Room.CallbackAfterMemberEnter
+  --limit <n>               at most n callbacks, the most recent first (default: 100)
+  --help                    show this help`,
 }
 
 class UsageError extends Error {}
@@ -69,7 +108,10 @@ interface BodyOptions {
   readonly validate: boolean
 }
 
-/** Runs the CLI; resolves to the exit code (0 success, 1 a callback failed or was unreachable, 2 usage). */
+/**
+ * Runs the CLI; resolves to the exit code (0 success, 1 a callback failed or a URL, or Redis, was unreachable,
+ * 2 usage).
+ */
 export async function run(argv: readonly string[], output: Output): Promise<number> {
   const [command, ...rest] = argv
   try {
@@ -82,6 +124,10 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
         return sign(rest, output)
       case 'schema':
         return schema(rest, output)
+      case 'failed':
+        return await failed(rest, output)
+      case 'replay':
+        return await replay(rest, output)
       case '--version':
       case '-v':
         output.out(version())
@@ -100,7 +146,7 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
       output.err(error.message)
       return 2
     }
-    if (error instanceof SendError) {
+    if (error instanceof SendError || error instanceof RedisError) {
       output.err(error.message)
       return 1
     }
@@ -280,4 +326,103 @@ function schema(args: readonly string[], output: Output): number {
   for (const file of files) copyFileSync(join(source, file), join(values.out, file))
   output.out(`Wrote ${files.length} JSON Schemas to ${values.out}`)
   return 0
+}
+
+/** How many failed callbacks `failed` and `replay` take when there is no --limit. */
+const DEFAULT_LIMIT = 100
+
+/** The options `failed` and `replay` share: which queue, where, and which of its failed callbacks. */
+const deadLetterOptions = {
+  redis: { type: 'string' },
+  queue: { type: 'string' },
+  command: { type: 'string' },
+  limit: { type: 'string' },
+} as const
+
+async function failed(args: readonly string[], output: Output): Promise<number> {
+  const { values } = parse(args, { ...deadLetterOptions, json: { type: 'boolean', default: false } }, USAGE.failed)
+  if (values.help) {
+    output.out(USAGE.failed)
+    return 0
+  }
+  const query = deadLetterQuery('failed', values, USAGE.failed)
+  const { limit } = query
+  // One more than shown, to tell whether --limit left some out.
+  const { queueName, callbacks: found } = await listDeadLetter({ ...query, limit: limit + 1 })
+  const callbacks = found.slice(0, limit)
+  if (values.json) {
+    output.out(JSON.stringify(callbacks, null, 2))
+    return 0
+  }
+  const where = queueDescription(queueName, query.command)
+  if (callbacks.length === 0) {
+    output.out(`No failed callbacks ${where}.`)
+    return 0
+  }
+  for (const line of describeFailed(callbacks)) output.out(line)
+  const refused = callbacks.filter((callback) => callback.refused).length
+  const more = found.length > limit ? `: the ${limit} most recent, raise --limit to see more` : ''
+  output.out(
+    `${count(callbacks.length, 'failed callback')} ${where}${refused > 0 ? ` (${refused} refused)` : ''}${more}`,
+  )
+  return 0
+}
+
+async function replay(args: readonly string[], output: Output): Promise<number> {
+  const { values } = parse(args, deadLetterOptions, USAGE.replay)
+  if (values.help) {
+    output.out(USAGE.replay)
+    return 0
+  }
+  const query = deadLetterQuery('replay', values, USAGE.replay)
+  const { queueName, callbacks } = await replayDeadLetter(query)
+  const where = queueDescription(queueName, query.command)
+  if (callbacks.length === 0) {
+    output.out(`No failed callbacks ${where}: nothing replayed.`)
+    return 0
+  }
+  output.out(`Replayed ${count(callbacks.length, 'failed callback')} ${where}:`)
+  for (const line of describeReplayed(callbacks)) output.out(line)
+  return 0
+}
+
+/** The checked options of `failed` or `replay`: --redis (or ROOMHOOKS_REDIS_URL), --queue, --command, --limit. */
+function deadLetterQuery(
+  command: string,
+  values: {
+    readonly redis?: string | undefined
+    readonly queue?: string | undefined
+    readonly command?: string | undefined
+    readonly limit?: string | undefined
+  },
+  usage: string,
+): DeadLetterQuery & { readonly limit: number } {
+  const redisUrl = values.redis ?? (process.env['ROOMHOOKS_REDIS_URL'] || undefined)
+  if (redisUrl === undefined) throw new UsageError(`${command} needs --redis or ROOMHOOKS_REDIS_URL.\n\n${usage}`)
+  if (!/^rediss?:\/\/./.test(redisUrl) || !URL.canParse(redisUrl)) {
+    throw new UsageError(`--redis must be a redis:// or rediss:// URL, got ${JSON.stringify(redisUrl)}`)
+  }
+  if (values.queue !== undefined && (values.queue === '' || values.queue.includes(':'))) {
+    throw new UsageError(`--queue must be a queue name without ':', got ${JSON.stringify(values.queue)}`)
+  }
+  if (values.limit !== undefined && !(/^\d{1,9}$/.test(values.limit) && Number(values.limit) > 0)) {
+    throw new UsageError(`--limit must be a whole number above 0, got ${JSON.stringify(values.limit)}`)
+  }
+  return {
+    redisUrl,
+    queueName: values.queue,
+    // An event name is taken for its command, as send does; anything else as it is (the queue may hold commands
+    // this version does not know).
+    command: values.command === undefined ? undefined : (findDefinition(values.command)?.command ?? values.command),
+    limit: values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit),
+  }
+}
+
+/** `in queue roomhooks`, or `of Room.CallbackAfterMemberEnter in queue roomhooks` with --command. */
+function queueDescription(queueName: string, command: string | undefined): string {
+  return command === undefined ? `in queue ${queueName}` : `of ${command} in queue ${queueName}`
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }

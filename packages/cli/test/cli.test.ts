@@ -1,6 +1,7 @@
 // Runs the built `roomhooks` binary against the Express example app, listening on a real socket.
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
+import { createServer as createTcpServer, type Socket } from 'node:net'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +12,7 @@ import { run } from '@roomhooks/cli'
 import { simulate } from '@roomhooks/core/testing'
 import { createApp, createHooks } from '../../../examples/express/src/app.js'
 import { listen, type RunningServer } from '../../../test/support/http.js'
+import { freePort } from '../../../test/support/redis-server.js'
 
 const bin = fileURLToPath(new URL('../dist/esm/bin.js', import.meta.url))
 const sdkAppId = '1400000000'
@@ -20,15 +22,21 @@ function roomhooks(...args: string[]): Promise<{ code: number; stdout: string; s
   return roomhooksWith({}, ...args)
 }
 
-/** Runs the binary with `env` added; a ROOMHOOKS_TOKEN of the shell running the tests never leaks in. */
+/**
+ * Runs the binary with `env` added; a ROOMHOOKS_TOKEN or ROOMHOOKS_REDIS_URL of the shell running the tests never
+ * leaks in.
+ */
 function roomhooksWith(
   env: Record<string, string>,
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const inherited = { ...process.env }
   delete inherited['ROOMHOOKS_TOKEN']
+  delete inherited['ROOMHOOKS_REDIS_URL']
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...inherited, ...env } }, (error, stdout, stderr) => {
+    // A run that hangs is ended before the test's own timeout, so that a failing test leaves no process behind.
+    const options = { env: { ...inherited, ...env }, timeout: 15_000 }
+    execFile(process.execPath, [bin, ...args], options, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
     })
   })
@@ -379,11 +387,89 @@ describe('the roomhooks CLI', function () {
   })
 
   it('has --help on every command', async () => {
-    for (const command of ['send', 'list', 'sign', 'schema']) {
+    for (const command of ['send', 'list', 'sign', 'schema', 'failed', 'replay']) {
       const { code, stdout } = await roomhooks(command, '--help')
       expect([code, stdout.startsWith(`Usage: roomhooks ${command}`)], command).to.deep.equal([0, true])
     }
     const main = await roomhooks('--help')
     expect(main.stdout).to.contain('Commands:')
+    expect(main.stdout)
+      .to.match(/^ {2}failed {2,}\S/m)
+      .and.to.match(/^ {2}replay {2,}\S/m)
+  })
+
+  // Their runs against a real Redis are in packages/bullmq/test/cli.test.ts (npm run test:redis).
+  describe('failed and replay, without a Redis', () => {
+    for (const command of ['failed', 'replay']) {
+      it(`${command} explains a missing or malformed option before connecting`, async () => {
+        const missing = await roomhooks(command)
+        expect([missing.code, missing.stdout]).to.deep.equal([2, ''])
+        expect(missing.stderr).to.match(new RegExp(`^${command} needs --redis or ROOMHOOKS_REDIS_URL\\.\n\nUsage: `))
+        // Each would be a refused connection, exit code 1, if it were not caught first: nothing listens on port 1.
+        const redis = ['--redis', 'redis://127.0.0.1:1']
+        const cases: [string[], string][] = [
+          [['--redis', 'localhost:6379'], '--redis must be a redis:// or rediss:// URL, got "localhost:6379"\n'],
+          [
+            ['--redis', 'http://localhost:6379'],
+            '--redis must be a redis:// or rediss:// URL, got "http://localhost:6379"\n',
+          ],
+          [[...redis, '--limit', 'ten'], '--limit must be a whole number above 0, got "ten"\n'],
+          [[...redis, '--limit', '0'], '--limit must be a whole number above 0, got "0"\n'],
+          [[...redis, '--limit', '2.5'], '--limit must be a whole number above 0, got "2.5"\n'],
+          [[...redis, '--queue', 'a:b'], `--queue must be a queue name without ':', got "a:b"\n`],
+        ]
+        for (const [args, message] of cases) {
+          const { code, stdout, stderr } = await roomhooks(command, ...args)
+          expect([code, stdout, stderr], args.join(' ')).to.deep.equal([2, '', message])
+        }
+        const unknownFlag = await roomhooks(command, ...redis, '--colour')
+        expect(unknownFlag.code).to.equal(2)
+        expect(unknownFlag.stderr).to.contain("Unknown option '--colour'")
+      })
+
+      it(`${command} gives one line and exit code 1, at once, when nothing listens at the Redis URL`, async () => {
+        const port = await freePort()
+        const started = Date.now()
+        const { code, stdout, stderr } = await roomhooks(command, '--redis', `redis://127.0.0.1:${port}`)
+        expect(Date.now() - started).to.be.below(3000)
+        expect([code, stdout, stderr]).to.deep.equal([
+          1,
+          '',
+          `Could not reach Redis at redis://127.0.0.1:${port}: ECONNREFUSED\n`,
+        ])
+      })
+    }
+
+    it('takes the URL from ROOMHOOKS_REDIS_URL when there is no --redis, and never prints its password', async () => {
+      const [fromEnvironment, fromFlag] = [await freePort(), await freePort()]
+      const environment = { ROOMHOOKS_REDIS_URL: `redis://default:s3cret@127.0.0.1:${fromEnvironment}/2` }
+      const unreachable = await roomhooksWith(environment, 'failed')
+      expect([unreachable.code, unreachable.stderr]).to.deep.equal([
+        1,
+        `Could not reach Redis at redis://127.0.0.1:${fromEnvironment}/2: ECONNREFUSED\n`,
+      ])
+      const flagWins = await roomhooksWith(environment, 'replay', '--redis', `redis://127.0.0.1:${fromFlag}`)
+      expect(flagWins.stderr).to.equal(`Could not reach Redis at redis://127.0.0.1:${fromFlag}: ECONNREFUSED\n`)
+    })
+
+    it('gives up within a few seconds on a server that takes the connection and never answers', async () => {
+      const sockets = new Set<Socket>()
+      const silent = createTcpServer((socket) => void sockets.add(socket))
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+      const { port } = silent.address() as { port: number }
+      try {
+        const started = Date.now()
+        const { code, stdout, stderr } = await roomhooks('failed', '--redis', `redis://127.0.0.1:${port}`)
+        expect(Date.now() - started).to.be.below(6000)
+        expect([code, stdout, stderr]).to.deep.equal([
+          1,
+          '',
+          `Could not reach Redis at redis://127.0.0.1:${port}: no answer within 3000 ms\n`,
+        ])
+      } finally {
+        for (const socket of sockets) socket.destroy()
+        await new Promise((resolve) => silent.close(resolve))
+      }
+    })
   })
 })

@@ -1,0 +1,145 @@
+import type { FailedCallback, FailedCallbackFilter } from '@roomhooks/bullmq'
+
+/** Which failed callbacks to read or replay, and where: what `roomhooks failed` and `roomhooks replay` take. */
+export interface DeadLetterQuery {
+  /** The Redis holding the queue: a `redis://` or `rediss://` URL. */
+  readonly redisUrl: string
+  /** The queue's name; @roomhooks/bullmq's default (`roomhooks`) when undefined. */
+  readonly queueName?: string | undefined
+  /** Only callbacks of this Tencent command. */
+  readonly command?: string | undefined
+  /** At most this many, the most recent first; @roomhooks/bullmq's default (100) when undefined. */
+  readonly limit?: number | undefined
+}
+
+/** What `failed` or `replay` found: the queue's name (its default when none was given) and the callbacks. */
+export interface DeadLetterAnswer {
+  readonly queueName: string
+  readonly callbacks: readonly FailedCallback[]
+}
+
+/** Raised when Redis cannot be reached, does not answer in time, or answers an error. */
+export class RedisError extends Error {
+  override readonly name = 'RedisError'
+}
+
+/**
+ * How long a connection or a command may take, in ms. ioredis waits for Redis forever by default (and BullMQ
+ * reconnects forever), which would leave the CLI hanging on a mistyped URL.
+ */
+const REDIS_TIMEOUT = 3000
+
+/** The callbacks in the queue's failed set, the most recent first. */
+export async function listDeadLetter(query: DeadLetterQuery): Promise<DeadLetterAnswer> {
+  // Loaded on demand: BullMQ takes longer to load than the rest of the CLI, and only these commands need it.
+  const { listFailedCallbacks, DEFAULT_QUEUE_NAME } = await import('@roomhooks/bullmq')
+  return { queueName: query.queueName ?? DEFAULT_QUEUE_NAME, callbacks: await withRedis(query, listFailedCallbacks) }
+}
+
+/** Puts the queue's failed callbacks back for the workers to run again; resolves to those replayed. */
+export async function replayDeadLetter(query: DeadLetterQuery): Promise<DeadLetterAnswer> {
+  const { replayFailedCallbacks, DEFAULT_QUEUE_NAME } = await import('@roomhooks/bullmq')
+  return { queueName: query.queueName ?? DEFAULT_QUEUE_NAME, callbacks: await withRedis(query, replayFailedCallbacks) }
+}
+
+async function withRedis(
+  query: DeadLetterQuery,
+  use: (filter: FailedCallbackFilter) => Promise<FailedCallback[]>,
+): Promise<FailedCallback[]> {
+  const filter: FailedCallbackFilter = {
+    connection: {
+      url: query.redisUrl,
+      connectTimeout: REDIS_TIMEOUT,
+      commandTimeout: REDIS_TIMEOUT,
+      // Give up at the first failed connection rather than retrying forever.
+      retryStrategy: () => null,
+      // The client-info commands would come first, each waiting commandTimeout on a server that never answers.
+      disableClientInfo: true,
+      // Closing a connection that never opened waits this long for its socket to close, which it already has.
+      disconnectTimeout: 100,
+    },
+    ...(query.queueName !== undefined && { queueName: query.queueName }),
+    ...(query.command !== undefined && { command: query.command }),
+    ...(query.limit !== undefined && { limit: query.limit }),
+  }
+  try {
+    return await use(filter)
+  } catch (error) {
+    throw new RedisError(explain(error, withoutCredentials(query.redisUrl)), { cause: error })
+  }
+}
+
+/**
+ * One line for what went wrong: Redis's own answer when it gave one, why it could not be reached when it could
+ * not, otherwise the error's message (BullMQ's, e.g. a Redis too old for it).
+ */
+function explain(error: unknown, where: string): string {
+  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown }
+  if (name === 'ReplyError') return `Redis at ${where} answered: ${String(message)}`
+  if (typeof code === 'string') return `Could not reach Redis at ${where}: ${code}`
+  if (message === 'Command timed out') return `Could not reach Redis at ${where}: no answer within ${REDIS_TIMEOUT} ms`
+  if (message === 'Connection is closed.') return `Could not reach Redis at ${where}: the connection was closed`
+  return `Redis at ${where}: ${String(message ?? error)}`
+}
+
+/** The URL without its user name and password, which have no place in an error message. */
+function withoutCredentials(redisUrl: string): string {
+  const url = new URL(redisUrl)
+  url.username = ''
+  url.password = ''
+  return url.href.replace(/\/$/, '')
+}
+
+/**
+ * One line per failed callback, in columns: its command, SDKAppID, attempts, when it failed and its last error;
+ * a body the receiver refused (it failed its schema) is marked `refused:`.
+ */
+export function describeFailed(callbacks: readonly FailedCallback[], now = Date.now()): string[] {
+  const rows = callbacks.map((callback) => [
+    callback.command,
+    String(callback.sdkAppId ?? '-'),
+    callback.attempts === 1 ? '1 attempt' : `${callback.attempts} attempts`,
+    `failed ${ago(callback.failedAt, now)}`,
+    `${callback.refused ? 'refused: ' : ''}${oneLine(callback.error)}`,
+  ])
+  return columns(rows)
+}
+
+/** One line per replayed callback: its command, SDKAppID, when it arrived, and its id (the callback's key). */
+export function describeReplayed(callbacks: readonly FailedCallback[], now = Date.now()): string[] {
+  const rows = callbacks.map((callback) => [
+    callback.command,
+    String(callback.sdkAppId ?? '-'),
+    `received ${ago(callback.receivedAt, now)}`,
+    `${callback.refused ? 'refused body, ' : ''}id ${callback.id}`,
+  ])
+  return columns(rows, '↻ ')
+}
+
+/** How long ago `time` was, the way people say it: `12s ago`, `3m ago`, `5h ago`, `2d ago`. */
+function ago(time: number | null | undefined, now: number): string {
+  if (typeof time !== 'number') return 'at an unknown time'
+  const seconds = Math.max(0, Math.floor((now - time) / 1000))
+  if (seconds < 60) return `${seconds}s ago`
+  if (seconds < 60 * 60) return `${Math.floor(seconds / 60)}m ago`
+  if (seconds < 48 * 60 * 60) return `${Math.floor(seconds / (60 * 60))}h ago`
+  return `${Math.floor(seconds / (24 * 60 * 60))}d ago`
+}
+
+/** Rows as lines, each cell but the last padded to its column's width. */
+function columns(rows: readonly (readonly string[])[], lead = ''): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? []
+  return rows.map(
+    (row) =>
+      lead +
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+  )
+}
+
+/** An error message on one line: a stack or a multi-line message would break the listing's columns. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim() || '(no message)'
+}
