@@ -1,4 +1,4 @@
-import { Queue, type Job } from 'bullmq'
+import { Queue, type ConnectionOptions, type Job } from 'bullmq'
 import { readLocation, type QueueLocation } from './queue-settings.js'
 
 /** A callback in the failed set: its last attempt failed, or its body was refused. */
@@ -34,14 +34,16 @@ export async function listFailedCallbacks(filter: FailedCallbackFilter): Promise
 
 /**
  * Puts callbacks of the failed set back in the queue, with their attempts reset, for workers to run again (once
- * the handler or the schema is fixed). Returns those replayed.
+ * the handler or the schema is fixed). Returns those replayed, as they were in the failed set. When Redis fails
+ * midway, it rejects; the callbacks before the failure were replayed.
  */
 export async function replayFailedCallbacks(filter: FailedCallbackFilter): Promise<FailedCallback[]> {
   return withQueue(filter, 'replayFailedCallbacks', async (queue) => {
     const replayed: FailedCallback[] = []
     for (const job of await failedJobs(queue, filter)) {
+      const failed = describe(job) // before retry(), which clears the failure from the job
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
-      replayed.push(describe(job))
+      replayed.push(failed)
     }
     return replayed
   })
@@ -53,7 +55,7 @@ async function withQueue<T>(location: QueueLocation, caller: string, use: (queue
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
     throw new TypeError(`[@roomhooks/bullmq] limit must be a positive integer, got ${String(limit)}`)
   }
-  const queue = new Queue(name, { connection: location.connection, ...(prefix && { prefix }) })
+  const queue = new Queue(name, { connection: givingUp(location.connection), ...(prefix && { prefix }) })
   queue.on('error', () => {}) // a failed command rejects `use`, which says more
   try {
     return await use(queue)
@@ -62,17 +64,25 @@ async function withQueue<T>(location: QueueLocation, caller: string, use: (queue
   }
 }
 
-const PAGE = 200
+/**
+ * ioredis options that give up when Redis cannot be reached, rather than reconnecting forever (BullMQ's default,
+ * right for a worker, not for a one-off call); the caller's own settings win. An ioredis instance is used as it is.
+ */
+function givingUp(connection: ConnectionOptions): ConnectionOptions {
+  const isOptions = Object.getPrototypeOf(connection) === Object.prototype
+  return isOptions ? { retryStrategy: () => null, ...connection } : connection
+}
 
-/** The failed jobs the filter takes, the most recent first, read a page at a time. */
+/** The failed jobs the filter takes, the most recent first, read a page at a time (all of them, when filtered). */
 async function failedJobs(queue: Queue, { command, limit = 100 }: FailedCallbackFilter): Promise<Job[]> {
   const found: Job[] = []
-  for (let start = 0; found.length < limit; start += PAGE) {
-    const page = (await queue.getFailed(start, start + PAGE - 1)) as Job[]
+  const pageSize = command === undefined ? limit : 200
+  for (let start = 0; found.length < limit; start += pageSize) {
+    const page = (await queue.getFailed(start, start + pageSize - 1)) as Job[]
     for (const job of page) {
       if (job !== undefined && (command === undefined || job.name === command) && found.length < limit) found.push(job)
     }
-    if (page.length < PAGE) break
+    if (page.length < pageSize) break
   }
   return found
 }
@@ -86,7 +96,7 @@ function describe(job: Job): FailedCallback {
     attempts: job.attemptsMade,
     error: job.failedReason ?? '',
     receivedAt: typeof data.receivedAt === 'number' ? data.receivedAt : undefined,
-    failedAt: job.finishedOn,
+    failedAt: job.finishedOn ?? undefined,
     refused: data.refusal !== undefined,
   }
 }

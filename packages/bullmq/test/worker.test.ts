@@ -14,10 +14,16 @@ import {
   type RoomWebhooks,
 } from '@roomhooks/core'
 import { createExpressMiddleware } from '@roomhooks/express'
-import { createQueueDelivery, createRoomWorker, type RoomWorkerOptions } from '@roomhooks/bullmq'
+import {
+  createQueueDelivery,
+  createRoomWorker,
+  listFailedCallbacks,
+  replayFailedCallbacks,
+  type RoomWorkerOptions,
+} from '@roomhooks/bullmq'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
 import { listen, post } from '../../../test/support/http.js'
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
+import { freePort, startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
 import { countsOf, freshQueueName, memberEnterBody, memberEnterQuery, waitFor } from './queue-support.js'
 
 describe('createRoomWorker() against redis-server', function () {
@@ -135,7 +141,7 @@ describe('createRoomWorker() against redis-server', function () {
       throw new Error(`database unavailable (run ${runs})`)
     })
     await receive(memberEnterBody('doomed'))
-    worker(hooks, { queueName, attempts: 3 })
+    const running = worker(hooks, { queueName, attempts: 3 })
     await waitFor('the job to fail', async () => (await countsOf(queue)).failed === 1)
     const [job] = await queue.getFailed()
     expect(runs).to.equal(3)
@@ -148,6 +154,16 @@ describe('createRoomWorker() against redis-server', function () {
     expect(errors).to.have.length(3)
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(runs).to.equal(3) // not tried again
+
+    await running.close()
+    const [replayed] = await replayFailedCallbacks({ connection, queueName })
+    expect(replayed).to.include({
+      command: 'Room.CallbackAfterMemberEnter',
+      attempts: 3,
+      error: 'A handler for Room.CallbackAfterMemberEnter failed: database unavailable (run 3)',
+    })
+    const [waiting] = await queue.getWaiting()
+    expect(waiting?.attemptsMade).to.equal(0)
   })
 
   it('fails the attempt when handlers run past handlerTimeout', async () => {
@@ -190,6 +206,19 @@ describe('createRoomWorker() against redis-server', function () {
     await waitFor('the job to complete', async () => (await countsOf(queue)).completed === 1, 15_000)
     expect(rooms).to.deep.equal(['killed'])
     expect(await countsOf(queue)).to.include({ waiting: 0, active: 0, failed: 0, delayed: 0 })
+  })
+
+  it('lists and replays nothing, rejecting at once, when Redis cannot be reached', async () => {
+    const unreachable = { connection: { host: '127.0.0.1', port: await freePort() } }
+    const started = Date.now()
+    const failure = (answer: Promise<unknown>) =>
+      answer.then(
+        () => undefined,
+        (error: Error) => error,
+      )
+    expect((await failure(listFailedCallbacks(unreachable)))?.message).to.match(/ECONNREFUSED/)
+    expect((await failure(replayFailedCallbacks(unreachable)))?.message).to.match(/ECONNREFUSED/)
+    expect(Date.now() - started).to.be.below(5000)
   })
 
   it('finishes the job it runs on close() and takes no new one', async () => {
