@@ -23,6 +23,7 @@ const worker = createRoomWorker(hooks, {
   concurrency: 5,
   attempts: 5,
   backoff: { type: 'exponential', delay: 500 },
+  handlerTimeout: 5_000, // the handlers here take milliseconds
 })
 worker.on('failed', (job, error) => {
   // The worker marks the last attempt's failure unrecoverable: the callback now waits in the failed set.
@@ -36,9 +37,15 @@ worker.waitUntilReady().then(
   (error: unknown) => console.error('The worker could not connect to Redis:', error),
 )
 
-// On SIGTERM, take no new callbacks, let those running finish, close the connections, then exit.
+// On SIGTERM, take no new callbacks, let those running finish, close the connections, then exit. worker.close()
+// also waits for Redis, and never returns while Redis cannot be reached: give up after 10 s and exit 1. A callback
+// this worker was running is taken again by another worker once its lock lapses.
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
+    setTimeout(() => {
+      console.error('The worker could not close within 10 s (is Redis reachable?); exiting anyway')
+      process.exit(1)
+    }, 10_000).unref()
     stop().then(
       (code) => process.exit(code),
       (error: unknown) => {
