@@ -1,6 +1,8 @@
 // `npm run demo`: starts the Express, Koa and Hono examples on free ports, sends each of them every sample
 // callback signed with a token (with the CLI's own sending code), prints what each app received and what it
-// answered, and exits 0 only if every callback was answered OK and a forged one was refused.
+// answered. Then the queue example (scripts/queue-demo.ts), when redis-server is installed: a callback queued by its
+// receiver process and handled by its worker process. Exits 0 only if every callback was answered OK, a forged one
+// was refused, and the queue example went as expected.
 import { createServer, type Server } from 'node:http'
 import { createAdaptorServer } from '@hono/node-server'
 import { commandDefinitions } from '@roomhooks/core'
@@ -9,6 +11,7 @@ import { createApp as createExpressApp } from '../examples/express/src/app.js'
 import { createApp as createHonoApp } from '../examples/hono/src/app.js'
 import { createApp as createKoaApp } from '../examples/koa/src/app.js'
 import { listen } from '../test/support/http.js'
+import { runQueueDemo } from './queue-demo.js'
 
 const sdkAppId = 1400000000
 const token = 'demo-callback-token'
@@ -40,6 +43,8 @@ for (const [name, makeServer] of Object.entries(apps)) {
 
   await server.close()
 }
+
+failures += await runQueueDemo({ sdkAppId, token })
 
 const total = commandDefinitions.length * Object.keys(apps).length
 console.log(
