@@ -14,7 +14,7 @@ const hooks = createHooks({
   connection: { url: config.redisUrl },
   queueName: config.queueName,
   attendance: createAttendanceStore({ failures: config.storeFailures }),
-  // console.debug says when a callback was queued.
+  // console.debug says when a callback was handed to the queue.
   log: console,
 })
 

@@ -59,7 +59,7 @@ describe('the queue example: a receiver and a worker process', function () {
       'HANDLER_FAILED: A handler for Room.CallbackAfterMemberLeave failed: the attendance store is not reachable (attempt 1)',
       'room room-a destroyed (attempt 1)',
     ])
-    expect(receiver.lines.filter((line) => line.endsWith('was queued'))).to.have.length(3)
+    expect(receiver.lines.filter((line) => line.endsWith('was handed to the delivery'))).to.have.length(3)
     // The handlers ran in the worker only.
     expect(receiver.lines.some((line) => line.includes('room-a'))).to.equal(false)
   })

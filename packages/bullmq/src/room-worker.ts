@@ -77,7 +77,7 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
   worker.on('error', (error) => {
     reportError(
       hooks,
-      new RoomhooksError('DELIVERY_FAILED', `The worker of queue ${name} met an error`, { cause: error }),
+      new RoomhooksError('QUEUE_ERROR', `The worker of queue ${name} met an error (BullMQ or Redis)`, { cause: error }),
     )
   })
   return worker

@@ -104,6 +104,12 @@ export const errorCodes = {
     meaning:
       'Never answered, only reported to onError: the delivery (a queue) failed or was slow, so the callback was handled in this process; error.callback holds it.',
   },
+  QUEUE_ERROR: {
+    code: 50305,
+    status: 503,
+    meaning:
+      'Never answered, only reported by a worker: BullMQ or its connection to Redis failed (a lost connection is made again by itself; jobs wait meanwhile).',
+  },
   HANDLER_TIMEOUT: {
     code: 50401,
     status: 504,

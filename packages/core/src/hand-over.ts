@@ -35,7 +35,7 @@ export function handOver(
   const what = 'failed or was slow; the callback was handled in this process'
   return enqueueCallback(settings, callback, dedupeKey(callback.command, callback.sdkAppId, callback.body), what).then(
     () => {
-      state.config.log.debug(`[@roomhooks/core] ${event.command} was queued`)
+      state.config.log.debug(`[@roomhooks/core] ${event.command} was handed to the delivery`)
       return okResponse
     },
     (failure: DeliveryError) => {
