@@ -110,16 +110,6 @@ export function dedupeKey(command: string, sdkAppId: number, body: BodyInput): s
   return `${command}/${sdkAppId}/${hash('sha256', text, 'base64url')}`
 }
 
-/** A store's answer, given up after `ms` so that a slow store cannot eat the platform's 2 s. */
-export function withinTimeout<T>(answer: T | Promise<T>, ms: number): T | Promise<T> {
-  if (!(answer instanceof Promise)) return answer
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`No answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer))
-}
-
 /** The error reported when the store fails; the callback is handled all the same. */
 export function dedupeFailure(error: unknown, what: string): RoomhooksError {
   return new RoomhooksError('DEDUPE_FAILED', `The dedupe store ${what}`, { cause: error })

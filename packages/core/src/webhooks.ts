@@ -7,6 +7,7 @@ import { RoomhooksError, ValidationError, type ErrorHandler } from './errors.js'
 import { handOver, keepRefused } from './hand-over.js'
 import { readCallback } from './intake.js'
 import { Listeners } from './listeners.js'
+import { MAX_TIMER } from './max-timer.js'
 import { resolveOptions, type RoomWebhooksOptions } from './options.js'
 import type { BodyInput } from './parse-body.js'
 import { readCallbackQuery, type CallbackQuery, type QueryInput } from './query.js'
@@ -24,6 +25,7 @@ import {
 import type { AnyCallbackEvent, CallbackHandler, EventFor, ListenableName } from './types.js'
 import { compileSchema } from './validate.js'
 import { verifyCallback } from './verify.js'
+import { withinTimeout } from './within-timeout.js'
 
 export type { CloseResult } from './running-tasks.js'
 
@@ -114,7 +116,7 @@ export class RoomWebhooks {
     const timeout = options.timeout ?? 10_000
     if (!(timeout >= 0)) throw new TypeError('[@roomhooks/core] close() needs a timeout of 0 ms or more')
     this.#closing ??= this.#state.tasks.drain(timeout, this.#state.config.log).then(async (result) => {
-      await closeDelivery(this.#state)
+      await closeDelivery(this.#state, timeout)
       return result
     })
     return this.#closing
@@ -211,17 +213,20 @@ export class RoomWebhooks {
         : refuse(state, error, trace)
     }
     if (trace) trace.event = inFlight.event
-    const handleHere = () => dispatchHere(state, definition, inFlight, raw)
-    return delivery !== undefined && definition?.kind === 'after'
-      ? handOver(state, delivery, inFlight, raw, handleHere)
-      : handleHere()
+    if (delivery === undefined || definition?.kind !== 'after') return dispatchHere(state, definition, inFlight, raw)
+    return handOver(state, delivery, inFlight, raw, () => dispatchHere(state, definition, inFlight, raw))
   }
 }
 
-/** Closes the delivery, if any; a failure is logged, never thrown: the receiver is closed all the same. */
-async function closeDelivery({ config }: ReceiverState): Promise<void> {
+/**
+ * Closes the delivery, if any, waiting at most `timeout` ms (a queue's connection may wait for a Redis that is
+ * down). A failure is logged, never thrown: the receiver is closed all the same.
+ */
+async function closeDelivery({ config }: ReceiverState, timeout: number): Promise<void> {
+  const delivery = config.delivery?.delivery
+  if (delivery?.close === undefined) return
   try {
-    await config.delivery?.delivery.close?.()
+    await withinTimeout((async () => delivery.close?.())(), Math.min(timeout, MAX_TIMER))
   } catch (error) {
     config.log.error('[@roomhooks/core] The delivery failed to close', error)
   }

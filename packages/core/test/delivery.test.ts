@@ -404,6 +404,16 @@ describe('delivery: the receiver', () => {
         expect((logged[0]?.[1] as Error).message).to.equal('connection reset')
       })
     }
+
+    it("gives up on a delivery's close() that never settles after the close timeout, and logs it", async () => {
+      const logged: unknown[][] = []
+      const { delivery } = fakeDelivery(undefined, { close: () => new Promise(() => {}) })
+      const { hooks } = receiver(delivery, { log: { warn: () => {}, error: (...line) => void logged.push(line) } })
+      expect(await hooks.close({ timeout: 50 })).to.deep.equal({ drained: true, running: 0 })
+      expect(logged.map(([message, error]) => [message, (error as Error).message])).to.deep.equal([
+        ['[@roomhooks/core] The delivery failed to close', 'No answer within 50 ms'],
+      ])
+    })
   })
 
   describe('options', () => {
