@@ -3,13 +3,18 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
-import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
-import { createRoomWebhooks, type RoomhooksError } from '@roomhooks/core'
-import { createQueueDelivery, createRoomWorker, listFailedCallbacks, type FailedCallback } from '@roomhooks/bullmq'
+import { createRoomWorker, listFailedCallbacks, type FailedCallback } from '@roomhooks/bullmq'
 import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
-import { countsOf, freshQueueName, MEMBER_ENTER, memberEnterBody, memberEnterQuery, waitFor } from './queue-support.js'
+import {
+  countsOf,
+  freshQueueName,
+  MEMBER_ENTER,
+  memberEnterBody,
+  memberEnterQuery,
+  useRedisServer,
+  waitFor,
+} from './queue-support.js'
 
 const bin = fileURLToPath(new URL('../../cli/dist/esm/bin.js', import.meta.url))
 const MEMBER_LEAVE = 'Room.CallbackAfterMemberLeave'
@@ -31,20 +36,8 @@ const linesOf = (stdout: string): string[] => stdout.replace(/\n$/, '').split('\
 
 describe('roomhooks failed and replay against redis-server', function () {
   this.timeout(60_000)
-  let redis: RedisServer
-  let connection: { host: string; port: number }
-  let redisUrl: string
-  const closing: (() => Promise<unknown>)[] = []
-
-  before(async () => {
-    redis = await startRedisServer()
-    connection = { host: '127.0.0.1', port: redis.port }
-    redisUrl = `redis://127.0.0.1:${redis.port}`
-  })
-  afterEach(async () => {
-    for (const close of closing.splice(0).reverse()) await close()
-  })
-  after(() => redis?.stop())
+  const redis = useRedisServer()
+  const redisUrl = () => `redis://127.0.0.1:${redis.server.port}`
 
   /**
    * A receiver queueing into a queue of its own and a worker (2 attempts) whose member.enter and member.leave
@@ -52,13 +45,8 @@ describe('roomhooks failed and replay against redis-server', function () {
    * member.enter whose body fails its schema is refused at once. Resolves once all five are in the failed set.
    */
   async function deadLetter() {
-    const queueName = freshQueueName()
-    const errors: RoomhooksError[] = []
-    const hooks = createRoomWebhooks({
-      sdkAppId: SDK_APP_ID,
-      delivery: createQueueDelivery({ connection, queueName }),
-      log: { warn() {}, error() {} },
-    }).onError((error) => void errors.push(error))
+    const { hooks, queue, queueName, errors } = redis.queueReceiver()
+    const { connection } = redis
     let broken = true
     const handled: string[] = []
     const handle = (roomId: string) => {
@@ -73,12 +61,7 @@ describe('roomhooks failed and replay against redis-server', function () {
       attempts: 2,
       backoff: { type: 'fixed', delay: 10 },
     })
-    const queue = new Queue(queueName, { connection })
-    closing.push(
-      () => hooks.close(),
-      () => worker.close(),
-      () => queue.close(),
-    )
+    redis.closeAfterTest(() => worker.close())
 
     for (const room of ['enter-1', 'enter-2', 'enter-3']) {
       const answer = await hooks.receive({ query: memberEnterQuery(), body: memberEnterBody(room) })
@@ -107,12 +90,12 @@ describe('roomhooks failed and replay against redis-server', function () {
     const [latest, second] = (await queue.getFailed()).filter(
       (job) => job.name === MEMBER_ENTER && job.attemptsMade > 1,
     )
-    const store = new Redis(connection)
-    closing.push(() => store.quit())
+    const store = new Redis(redis.connection)
+    redis.closeAfterTest(() => store.quit())
     await store.hset(`bull:${queueName}:${latest?.id}`, 'finishedOn', Date.now() - 3 * 60_000 - 5000)
     await store.hset(`bull:${queueName}:${second?.id}`, 'finishedOn', Date.now() - 5 * 60 * 60_000)
 
-    const { code, stdout, stderr } = await roomhooks('failed', '--redis', redisUrl, '--queue', queueName)
+    const { code, stdout, stderr } = await roomhooks('failed', '--redis', redisUrl(), '--queue', queueName)
     expect([code, stderr]).to.deep.equal([0, ''])
     const lines = linesOf(stdout)
     expect(lines).to.have.length(6)
@@ -135,12 +118,12 @@ describe('roomhooks failed and replay against redis-server', function () {
 
   it('prints the FailedCallback objects with --json, and narrows the list with --command and --limit', async () => {
     const { queueName } = await deadLetter()
-    const where = ['--redis', redisUrl, '--queue', queueName]
+    const where = ['--redis', redisUrl(), '--queue', queueName]
 
     const json = await roomhooks('failed', ...where, '--json')
     expect(json.code).to.equal(0)
     const printed = JSON.parse(json.stdout) as FailedCallback[]
-    expect(printed).to.deep.equal(await listFailedCallbacks({ connection, queueName }))
+    expect(printed).to.deep.equal(await listFailedCallbacks({ connection: redis.connection, queueName }))
     expect(printed.map((callback) => [callback.command, callback.attempts, callback.refused]).sort()).to.deep.equal([
       [MEMBER_ENTER, 1, true],
       [MEMBER_ENTER, 2, false],
@@ -184,7 +167,7 @@ describe('roomhooks failed and replay against redis-server', function () {
 
   it('replays them once the handler is fixed, and the worker completes them; a refused body fails again', async () => {
     const { queue, queueName, handled, fix } = await deadLetter()
-    const where = ['--redis', redisUrl, '--queue', queueName]
+    const where = ['--redis', redisUrl(), '--queue', queueName]
     fix()
 
     const leave = await roomhooks('replay', ...where, '--command', 'member.leave')
@@ -228,10 +211,10 @@ describe('roomhooks failed and replay against redis-server', function () {
 
   it('says so when the dead letter is empty', async () => {
     const queueName = freshQueueName()
-    const failed = await roomhooks('failed', '--redis', redisUrl, '--queue', queueName)
+    const failed = await roomhooks('failed', '--redis', redisUrl(), '--queue', queueName)
     expect([failed.code, failed.stdout]).to.deep.equal([0, `No failed callbacks in queue ${queueName}.\n`])
-    expect((await roomhooks('failed', '--redis', redisUrl, '--queue', queueName, '--json')).stdout).to.equal('[]\n')
-    const replayed = await roomhooks('replay', '--redis', redisUrl, '--queue', queueName, '--command', 'member.enter')
+    expect((await roomhooks('failed', '--redis', redisUrl(), '--queue', queueName, '--json')).stdout).to.equal('[]\n')
+    const replayed = await roomhooks('replay', '--redis', redisUrl(), '--queue', queueName, '--command', 'member.enter')
     expect([replayed.code, replayed.stdout]).to.deep.equal([
       0,
       `No failed callbacks of ${MEMBER_ENTER} in queue ${queueName}: nothing replayed.\n`,
@@ -239,18 +222,18 @@ describe('roomhooks failed and replay against redis-server', function () {
   })
 
   it("prints Redis's answer when it refuses the client, and never the password of the URL", async () => {
-    const admin = new Redis(connection)
-    closing.push(() => admin.quit())
+    const admin = new Redis(redis.connection)
+    redis.closeAfterTest(() => admin.quit())
     await admin.config('SET', 'requirepass', 'cli-test-password')
-    closing.push(() => admin.config('SET', 'requirepass', ''))
-    const refused = await roomhooks('failed', '--redis', redisUrl)
+    redis.closeAfterTest(() => admin.config('SET', 'requirepass', ''))
+    const refused = await roomhooks('failed', '--redis', redisUrl())
     expect([refused.code, refused.stdout]).to.deep.equal([1, ''])
-    expect(refused.stderr).to.match(new RegExp(`^Redis at ${redisUrl} answered: NOAUTH [^\\n]*\\n$`))
-    const wrong = await roomhooks('failed', '--redis', `redis://:wrong-password@127.0.0.1:${redis.port}`)
+    expect(refused.stderr).to.match(new RegExp(`^Redis at ${redisUrl()} answered: NOAUTH [^\\n]*\\n$`))
+    const wrong = await roomhooks('failed', '--redis', `redis://:wrong-password@127.0.0.1:${redis.server.port}`)
     expect(wrong.code).to.equal(1)
-    expect(wrong.stderr).to.match(new RegExp(`^Redis at ${redisUrl} answered: WRONGPASS [^\\n]*\\n$`))
+    expect(wrong.stderr).to.match(new RegExp(`^Redis at ${redisUrl()} answered: WRONGPASS [^\\n]*\\n$`))
     expect(wrong.stderr).not.to.contain('wrong-password')
-    const signedIn = await roomhooks('failed', '--redis', `redis://:cli-test-password@127.0.0.1:${redis.port}`)
+    const signedIn = await roomhooks('failed', '--redis', `redis://:cli-test-password@127.0.0.1:${redis.server.port}`)
     expect([signedIn.code, signedIn.stdout]).to.deep.equal([0, 'No failed callbacks in queue roomhooks.\n'])
   })
 })

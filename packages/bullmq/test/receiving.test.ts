@@ -3,55 +3,32 @@
 import { createServer } from 'node:http'
 import { expect } from 'chai'
 import express from 'express'
-import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
-import { createRoomWebhooks, type RoomhooksError, type RoomWebhooks } from '@roomhooks/core'
+import type { RoomWebhooks } from '@roomhooks/core'
 import type { StoredCallback } from '@roomhooks/core/delivery'
 import { createExpressMiddleware } from '@roomhooks/express'
-import { createQueueDelivery, createRoomWorker, listFailedCallbacks } from '@roomhooks/bullmq'
+import { createRoomWorker, listFailedCallbacks } from '@roomhooks/bullmq'
 import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
 import { listen, post } from '../../../test/support/http.js'
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
-import { countsOf, freshQueueName, MEMBER_ENTER, memberEnterBody, memberEnterQuery, waitFor } from './queue-support.js'
+import { countsOf, MEMBER_ENTER, memberEnterBody, memberEnterQuery, useRedisServer, waitFor } from './queue-support.js'
 
 describe('createQueueDelivery() against redis-server', function () {
   this.timeout(30_000)
-  let redis: RedisServer
-  let connection: { host: string; port: number }
-  const closing: (() => Promise<unknown>)[] = []
-
-  before(async () => {
-    redis = await startRedisServer()
-    connection = { host: '127.0.0.1', port: redis.port }
-  })
-  afterEach(async () => {
-    for (const close of closing.splice(0).reverse()) await close()
-  })
-  after(() => redis?.stop())
+  const redis = useRedisServer()
 
   /** A receiver with a queue delivery, served by Express over a real socket, and the queue to look into. */
   async function receiver(options: { deliveryTimeout?: number } = {}) {
-    const queueName = freshQueueName()
-    const errors: RoomhooksError[] = []
-    const hooks = createRoomWebhooks({
-      sdkAppId: SDK_APP_ID,
-      delivery: createQueueDelivery({ connection, queueName, ...options }),
-      log: { warn() {}, error() {} },
-    }).onError((error) => void errors.push(error))
+    const { hooks, queue, queueName, errors } = redis.queueReceiver(options)
     const server = await listen(createServer(express().post('/callback', createExpressMiddleware(hooks))))
-    const queue = new Queue(queueName, { connection })
-    closing.push(
-      () => hooks.close(),
-      () => server.close(),
-      () => queue.close(),
-    )
+    redis.closeAfterTest(() => server.close())
     const send = (query: string, body: string) => post(`${server.url}/callback?${query}`, body)
     return { hooks, queue, queueName, errors, server, send }
   }
 
   function worker(hooks: RoomWebhooks, queueName: string) {
+    const { connection } = redis
     const running = createRoomWorker(hooks, { connection, queueName, backoff: { type: 'fixed', delay: 10 } })
-    closing.push(() => running.close())
+    redis.closeAfterTest(() => running.close())
     return running
   }
 
@@ -115,7 +92,7 @@ describe('createQueueDelivery() against redis-server', function () {
     })
     expect(failed?.attemptsMade).to.equal(1) // refused for good at once, not retried
     expect(runs).to.deep.equal([])
-    const [listed] = await listFailedCallbacks({ connection, queueName })
+    const [listed] = await listFailedCallbacks({ connection: redis.connection, queueName })
     expect(listed).to.include({ command: MEMBER_ENTER, refused: true, attempts: 1 })
   })
 
@@ -124,8 +101,8 @@ describe('createQueueDelivery() against redis-server', function () {
     const inline: string[] = []
     hooks.on('member.enter', (event) => void inline.push(event.payload.RoomId))
     await queue.waitUntilReady()
-    const admin = new Redis(connection)
-    closing.push(async () => admin.disconnect())
+    const admin = new Redis(redis.connection)
+    redis.closeAfterTest(async () => admin.disconnect())
     await admin.call('CLIENT', 'PAUSE', '700', 'ALL')
     const started = Date.now()
     const answer = await send(memberEnterQuery(), memberEnterBody('slow-redis'))
@@ -147,7 +124,7 @@ describe('createQueueDelivery() against redis-server', function () {
     expect((await send(memberEnterQuery(), memberEnterBody('before'))).status).to.equal(200)
     expect(inline).to.deep.equal([])
 
-    await redis.stop()
+    await redis.server.stop()
     const started = Date.now()
     const answers = await Promise.all(
       ['down-1', 'down-2', 'down-3'].map((room) => send(memberEnterQuery(), memberEnterBody(room))),
@@ -160,7 +137,7 @@ describe('createQueueDelivery() against redis-server', function () {
       `[@roomhooks/core] The delivery of ${MEMBER_ENTER} failed or was slow; the callback was handled in this process`,
     )
 
-    await redis.start()
+    await redis.server.start()
     await waitFor('the queue to take callbacks again', async () => {
       await send(memberEnterQuery(), memberEnterBody(`after-${Date.now()}`))
       return (await countsOf(queue).catch(() => ({ waiting: 0 }))).waiting > 0

@@ -5,70 +5,36 @@ import { once } from 'node:events'
 import { createServer } from 'node:http'
 import { expect } from 'chai'
 import express from 'express'
-import { Queue } from 'bullmq'
-import {
-  createRoomWebhooks,
-  HandlerError,
-  type AnyCallbackEvent,
-  type RoomhooksError,
-  type RoomWebhooks,
-} from '@roomhooks/core'
+import { createRoomWebhooks, HandlerError, type AnyCallbackEvent, type RoomWebhooks } from '@roomhooks/core'
 import { createExpressMiddleware } from '@roomhooks/express'
-import {
-  createQueueDelivery,
-  createRoomWorker,
-  listFailedCallbacks,
-  replayFailedCallbacks,
-  type RoomWorkerOptions,
-} from '@roomhooks/bullmq'
+import { createRoomWorker, listFailedCallbacks, replayFailedCallbacks, type RoomWorkerOptions } from '@roomhooks/bullmq'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
 import { listen, post } from '../../../test/support/http.js'
-import { freePort, startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
-import { countsOf, freshQueueName, memberEnterBody, memberEnterQuery, waitFor } from './queue-support.js'
+import { freePort } from '../../../test/support/redis-server.js'
+import { countsOf, memberEnterBody, memberEnterQuery, useRedisServer, waitFor } from './queue-support.js'
 
 describe('createRoomWorker() against redis-server', function () {
   this.timeout(60_000)
-  let redis: RedisServer
-  let connection: { host: string; port: number }
-  const closing: (() => Promise<unknown>)[] = []
+  const redis = useRedisServer()
 
-  before(async () => {
-    redis = await startRedisServer()
-    connection = { host: '127.0.0.1', port: redis.port }
-  })
-  afterEach(async () => {
-    for (const close of closing.splice(0).reverse()) await close()
-  })
-  after(() => redis?.stop())
-
-  /** A receiver with a queue delivery, its queue, and what its onError heard. */
+  /** A receiver with a queue delivery, its queue, what its onError heard, and a member.enter sender. */
   function setup() {
-    const queueName = freshQueueName()
-    const errors: RoomhooksError[] = []
-    const hooks = createRoomWebhooks({
-      sdkAppId: SDK_APP_ID,
-      delivery: createQueueDelivery({ connection, queueName }),
-      log: { warn() {}, error() {} },
-    }).onError((error) => void errors.push(error))
-    const queue = new Queue(queueName, { connection })
-    closing.push(
-      () => hooks.close(),
-      () => queue.close(),
-    )
-    const receive = (body: string) => hooks.receive({ query: memberEnterQuery(), body })
-    return { hooks, queue, queueName, errors, receive }
+    const receiver = redis.queueReceiver()
+    const receive = (body: string) => receiver.hooks.receive({ query: memberEnterQuery(), body })
+    return { ...receiver, receive }
   }
 
   function worker(hooks: RoomWebhooks, options: Omit<RoomWorkerOptions, 'connection'> & { queueName: string }) {
+    const { connection } = redis
     const running = createRoomWorker(hooks, { connection, backoff: { type: 'fixed', delay: 10 }, ...options })
-    closing.push(() => running.close())
+    redis.closeAfterTest(() => running.close())
     return running
   }
 
   it('runs 1,000 callbacks received through Express with no worker running, each exactly once, IDs exact', async () => {
     const { hooks, queue, queueName } = setup()
     const server = await listen(createServer(express().post('/callback', createExpressMiddleware(hooks))))
-    closing.push(() => server.close())
+    redis.closeAfterTest(() => server.close())
     const rooms = Array.from({ length: 1000 }, (_, i) => `room-${i}`)
     const statuses: number[] = []
     for (let i = 0; i < rooms.length; i += 25) {
@@ -156,7 +122,7 @@ describe('createRoomWorker() against redis-server', function () {
     expect(runs).to.equal(3) // not tried again
 
     await running.close()
-    const [replayed] = await replayFailedCallbacks({ connection, queueName })
+    const [replayed] = await replayFailedCallbacks({ connection: redis.connection, queueName })
     expect(replayed).to.include({
       command: 'Room.CallbackAfterMemberEnter',
       attempts: 3,
@@ -189,7 +155,7 @@ describe('createRoomWorker() against redis-server', function () {
         '--import',
         'tsx',
         new URL('./processes/stalling-worker.ts', import.meta.url).pathname,
-        String(redis.port),
+        String(redis.server.port),
         queueName,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
