@@ -25,7 +25,7 @@ export interface QueueDeliveryOptions extends QueueLocation {
 /** A delivery into a BullMQ queue, for the `delivery` option of createRoomWebhooks(). */
 export interface QueueDelivery extends CallbackDelivery {
   readonly timeout: number
-  /** The BullMQ queue, opened on the first callback: for a dashboard such as bull-board, or for metrics. */
+  /** The BullMQ queue the callbacks are added to: for a dashboard such as bull-board, or for metrics. */
   readonly queue: Queue
   /** Closes the queue's connection; `hooks.close()` calls it. */
   close(): Promise<void>
@@ -52,28 +52,73 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
     removeOnComplete: { age: Math.ceil(ttl / 1000) },
     removeOnFail: false,
   }
-  let queue: Queue | undefined
-  const open = (): Queue => {
-    if (queue !== undefined) return queue
-    queue = new Queue(name, { connection: failingFast(options.connection), ...(prefix && { prefix }) })
-    // Connection errors reach the receiver as failed enqueue() calls, each reported; the event itself is not news.
-    queue.on('error', () => {})
-    return queue
-  }
+  // Opened now, so that the first callback finds the connection ready.
+  const queue = new Queue(name, { connection: failingFast(options.connection), ...(prefix && { prefix }) })
+  // Connection errors reach the receiver as failed enqueue() calls, each reported; the event itself is not news.
+  queue.on('error', () => {})
+  const connection = firstConnection(queue)
   return {
     timeout,
-    get queue() {
-      return open()
-    },
+    queue,
     async enqueue(callback: StoredCallback, { key, signal }: EnqueueOptions) {
-      const job = await open().add(callback.command, callback, { ...jobOptions, jobId: key })
-      // The receiver stopped waiting and handled the callback itself: take the job back unless a worker has it.
-      if (signal.aborted && job.id !== undefined) await open().remove(job.id)
+      await connection.within(timeout)
+      const job = await queue.add(callback.command, callback, { ...jobOptions, jobId: key })
+      const takeBack = () => void withdraw(queue, key, callback).catch(() => {})
+      if (signal.aborted) takeBack()
+      else signal.addEventListener('abort', takeBack, { once: true })
+      return job.id
     },
     async close() {
-      await queue?.close()
+      await queue.close()
     },
   }
+}
+
+/**
+ * Until its first connection, BullMQ holds every command until Redis answers, however long that takes: the
+ * receiver would have long given up, and the callback would be added behind its back. So a callback waits for
+ * the first connection only as long as the receiver waits, and is then refused, never sent. (Once connected, the
+ * fail-fast connection refuses commands at once while Redis is unreachable.) Waiters that give up are dropped, so
+ * a long outage at start-up holds nothing.
+ */
+function firstConnection(queue: Queue): { within(ms: number): Promise<void> } {
+  let connected = false
+  const waiting = new Set<() => void>()
+  queue.waitUntilReady().then(
+    () => {
+      connected = true
+      for (const ready of waiting) ready()
+      waiting.clear()
+    },
+    () => {}, // closed before it ever connected
+  )
+  return {
+    within: (ms) =>
+      connected
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const ready = () => {
+              clearTimeout(timer)
+              resolve()
+            }
+            const timer = setTimeout(() => {
+              waiting.delete(ready)
+              reject(new Error(`Redis was not reached within ${ms} ms (queue ${queue.name})`))
+            }, ms)
+            waiting.add(ready)
+          }),
+  }
+}
+
+/**
+ * Removes a job the receiver handled itself after it was stored late: only the job this receiver stored (a copy
+ * of the callback stored earlier has another `receivedAt`), and only while no worker has taken it. When one has,
+ * the callback runs twice: at least once, as documented.
+ */
+async function withdraw(queue: Queue, key: string, callback: StoredCallback): Promise<void> {
+  const job = await queue.getJob(key)
+  if (job === undefined || (job.data as StoredCallback).receivedAt !== callback.receivedAt) return
+  if (await job.isWaiting()) await job.remove()
 }
 
 /**

@@ -46,7 +46,7 @@ export function readLocation(
 }
 
 /** The longest delay `setTimeout()` takes, in ms; it fires at once for anything longer. */
-const MAX_TIMER = 2 ** 31 - 1
+export const MAX_TIMER = 2 ** 31 - 1
 
 /** A positive number option (a count, or ms that a timer waits: at most 2^31 - 1), or its default. */
 export function positive(name: string, value: number | undefined, fallback: number): number {

@@ -1,7 +1,7 @@
-import { HandlerError, RoomhooksError, type RoomWebhooks } from '@roomhooks/core'
+import { RoomhooksError, type HandlerError, type RoomWebhooks } from '@roomhooks/core'
 import { reportError, runStoredCallback } from '@roomhooks/core/delivery'
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
-import { positive, readLocation, type QueueLocation } from './queue-settings.js'
+import { MAX_TIMER, positive, readLocation, type QueueLocation } from './queue-settings.js'
 
 /** How long a worker waits before an attempt is tried again: BullMQ's built-in backoffs. */
 export interface RoomWorkerBackoff {
@@ -46,25 +46,35 @@ export interface RoomWorkerOptions extends QueueLocation {
  */
 export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions): Worker {
   const { name, prefix } = readLocation(options, 'createRoomWorker')
-  const attempts = Math.floor(positive('attempts', options.attempts, 5))
+  const attempts = count('attempts', options.attempts, 5)
   const handlerTimeout = positive('handlerTimeout', options.handlerTimeout, 60_000)
   const backoff = readBackoff(options.backoff)
   const worker = new Worker(
     name,
     async (job: Job) => {
       const attempt = job.attemptsMade + 1
-      const outcome = await runStoredCallback(hooks, job.data, { attempt, timeout: handlerTimeout })
-      if (outcome.ok) return
-      const reason = reasonOf(outcome.error)
-      // The last attempt, or one that cannot succeed by trying again: the job goes to the failed set now.
-      throw outcome.retry && attempt < attempts
+      let reason: Error
+      let retry: boolean
+      try {
+        const outcome = await runStoredCallback(hooks, job.data, { attempt, timeout: handlerTimeout })
+        if (outcome.ok) return
+        reason = reasonOf(outcome.error)
+        retry = outcome.retry
+      } catch (error) {
+        // runStoredCallback() never rejects: this is a worker given something that is not a receiver.
+        reason = error instanceof Error ? error : new Error(String(error))
+        retry = false
+      }
+      // The last attempt, or one that cannot succeed by trying again: the job goes to the failed set now. (Jobs
+      // carry more attempts than any worker allows, so only this error ends their retries.)
+      throw retry && attempt < attempts
         ? reason
         : Object.assign(new UnrecoverableError(reason.message), { stack: reason.stack })
     },
     {
       connection: options.connection,
       ...(prefix && { prefix }),
-      concurrency: Math.floor(positive('concurrency', options.concurrency, 10)),
+      concurrency: count('concurrency', options.concurrency, 10),
       autorun: options.autorun ?? true,
       ...(options.lockDuration !== undefined && { lockDuration: positive('lockDuration', options.lockDuration, 0) }),
       ...(options.stalledInterval !== undefined && {
@@ -98,10 +108,19 @@ function readBackoff(backoff: RoomWorkerBackoff | undefined): Required<RoomWorke
   return { type: backoff.type, delay, jitter }
 }
 
-/** The wait after the `attemptsMade`-th failure, in ms. */
+/** The wait after the `attemptsMade`-th failure, in ms; at most the longest timer, about 24.8 days. */
 function delayAfter({ type, delay, jitter }: Required<RoomWorkerBackoff>, attemptsMade: number): number {
   const full = type === 'fixed' ? delay : delay * 2 ** (attemptsMade - 1)
-  return Math.round(full * (1 - jitter * Math.random()))
+  return Math.min(Math.round(full * (1 - jitter * Math.random())), MAX_TIMER)
+}
+
+/** A whole number of at least 1, or its default. */
+function count(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`[@roomhooks/bullmq] ${name} must be a whole number of at least 1, got ${String(value)}`)
+  }
+  return value
 }
 
 /**
@@ -109,7 +128,8 @@ function delayAfter({ type, delay, jitter }: Required<RoomWorkerBackoff>, attemp
  * so the dead letter says what went wrong.
  */
 function reasonOf(error: RoomhooksError): Error {
-  const first = error instanceof HandlerError ? error.errors[0] : undefined
+  // By its shape, not instanceof: the receiver may come from another copy of core (its CommonJS build).
+  const first = error.reason === 'HANDLER_FAILED' ? (error as Partial<HandlerError>).errors?.[0] : undefined
   if (!(first instanceof Error)) return new Error(error.info)
   const reason = new Error(`${error.info}: ${first.message}`)
   if (first.stack !== undefined) reason.stack = first.stack

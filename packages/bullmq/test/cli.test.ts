@@ -212,6 +212,25 @@ describe('roomhooks failed and replay against redis-server', function () {
     expect(linesOf(after.stdout)[0]).to.contain('refused: ')
   })
 
+  it('reads a queue under the key prefix it is given, as on a Redis Cluster (--prefix)', async () => {
+    const prefix = '{roomhooks-test}'
+    const { hooks, queue, queueName } = redis.queueReceiver({ prefix })
+    hooks.on('member.enter', () => {
+      throw new Error(HANDLER_ERROR)
+    })
+    const worker = createRoomWorker(hooks, { connection: redis.connection, queueName, prefix, attempts: 1 })
+    redis.closeAfterTest(() => worker.close())
+    await hooks.receive({ query: memberEnterQuery(), body: memberEnterBody('prefixed') })
+    await waitFor('the job to fail', async () => (await countsOf(queue)).failed === 1)
+    const where = ['--redis', redisUrl(), '--queue', queueName]
+    expect((await roomhooks('failed', ...where)).stdout).to.equal(`No failed callbacks in queue ${queueName}.\n`)
+    const listed = await roomhooks('failed', ...where, '--prefix', prefix)
+    expect(linesOf(listed.stdout)).to.have.length(2)
+    expect(linesOf(listed.stdout)[1]).to.equal(`1 failed callback in queue ${queueName}`)
+    const replayed = await roomhooks('replay', ...where, '--prefix', prefix)
+    expect(linesOf(replayed.stdout)[0]).to.equal(`Replayed 1 failed callback in queue ${queueName}:`)
+  })
+
   it('says so when the dead letter is empty', async () => {
     const queueName = freshQueueName()
     const failed = await roomhooks('failed', '--redis', redisUrl(), '--queue', queueName)

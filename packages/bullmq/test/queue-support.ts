@@ -92,7 +92,11 @@ export function useRedisServer(): RedisSuite {
         delivery: createQueueDelivery({ connection, queueName, ...options }),
         log: { warn() {}, error() {} },
       }).onError((error) => void errors.push(error))
-      const queue = new Queue(queueName, { connection })
+      const queue = new Queue(queueName, {
+        connection,
+        ...(options.prefix !== undefined && { prefix: options.prefix }),
+      })
+      queue.on('error', () => {}) // the tests that stop Redis read its effects from the answers
       closing.push(
         () => hooks.close(),
         () => queue.close(),

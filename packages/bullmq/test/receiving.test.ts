@@ -25,9 +25,14 @@ describe('createQueueDelivery() against redis-server', function () {
     return { hooks, queue, queueName, errors, server, send }
   }
 
-  function worker(hooks: RoomWebhooks, queueName: string) {
+  function worker(hooks: RoomWebhooks, queueName: string, options: { attempts?: number } = {}) {
     const { connection } = redis
-    const running = createRoomWorker(hooks, { connection, queueName, backoff: { type: 'fixed', delay: 10 } })
+    const running = createRoomWorker(hooks, {
+      connection,
+      queueName,
+      backoff: { type: 'fixed', delay: 10 },
+      ...options,
+    })
     redis.closeAfterTest(() => running.close())
     return running
   }
@@ -115,6 +120,67 @@ describe('createQueueDelivery() against redis-server', function () {
     await waitFor('the late job to be taken back', async () => (await events()).includes('removed'))
     expect(await events()).to.deep.equal(['added', 'waiting', 'removed'])
     expect(await countsOf(queue)).to.include({ waiting: 0, active: 0, completed: 0 })
+  })
+
+  it('keeps a job stored late when the handlers failed in the process, for a worker to run', async () => {
+    const { hooks, queue, queueName, send } = await receiver({ deliveryTimeout: 200 })
+    hooks.on('member.enter', () => {
+      throw new Error('database unavailable')
+    })
+    await queue.waitUntilReady()
+    const admin = new Redis(redis.connection)
+    redis.closeAfterTest(async () => admin.disconnect())
+    await admin.call('CLIENT', 'PAUSE', '500', 'ALL')
+    expect((await send(memberEnterQuery(), memberEnterBody('failed-here'))).status).to.equal(500)
+    const events = async () => (await admin.xrange(`bull:${queueName}:events`, '-', '+')).map(([, fields]) => fields[1])
+    await waitFor('the late job to land', async () => (await events()).includes('added'))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(await events()).to.deep.equal(['added', 'waiting'])
+    expect((await countsOf(queue)).waiting).to.equal(1)
+  })
+
+  it("never takes back an earlier copy's job when a copy stored late was handled in the process", async () => {
+    const { hooks, queue, queueName, send } = await receiver({ deliveryTimeout: 200 })
+    let broken = true
+    hooks.on('member.enter', () => {
+      if (broken) throw new Error('database unavailable')
+    })
+    const body = memberEnterBody('copied')
+    expect((await send(memberEnterQuery(), body)).status).to.equal(200)
+    worker(hooks, queueName, { attempts: 1 })
+    await waitFor('the first copy to fail', async () => (await countsOf(queue)).failed === 1)
+    broken = false
+    const admin = new Redis(redis.connection)
+    redis.closeAfterTest(async () => admin.disconnect())
+    await admin.call('CLIENT', 'PAUSE', '500', 'ALL')
+    expect((await send(memberEnterQuery(), body)).status).to.equal(200) // handled here, successfully
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    expect(await countsOf(queue)).to.include({ failed: 1, waiting: 0 })
+    expect(
+      (await listFailedCallbacks({ connection: redis.connection, queueName })).map((job) => job.command),
+    ).to.deep.equal([MEMBER_ENTER])
+  })
+
+  it('handles callbacks in the process while Redis is down at start-up, and adds none of them later', async () => {
+    await redis.server.stop()
+    const { hooks, queue, send, errors } = await receiver({ deliveryTimeout: 200 })
+    const inline: string[] = []
+    hooks.on('member.enter', (event) => void inline.push(event.payload.RoomId))
+    const rooms = ['cold-1', 'cold-2', 'cold-3']
+    for (const room of rooms) expect((await send(memberEnterQuery(), memberEnterBody(room))).status).to.equal(200)
+    expect(inline).to.deep.equal(rooms)
+    expect(errors.map((error) => error.reason)).to.deep.equal(['DELIVERY_FAILED', 'DELIVERY_FAILED', 'DELIVERY_FAILED'])
+    expect((errors[0]?.cause as Error).message).to.equal(`Redis was not reached within 200 ms (queue ${queue.name})`)
+
+    await redis.server.start()
+    await waitFor('the queue to take callbacks again', async () => {
+      await send(memberEnterQuery(), memberEnterBody(`warm-${Date.now()}`))
+      return (await countsOf(queue).catch(() => ({ waiting: 0 }))).waiting > 0
+    })
+    const queued = (await queue.getWaiting()).map(
+      (job) => (JSON.parse((job.data as StoredCallback).body) as { RoomId: string }).RoomId,
+    )
+    expect(queued.filter((room) => room.startsWith('cold-'))).to.deep.equal([])
   })
 
   it('handles callbacks in the process while Redis is down, tells onError, and queues again once it is back', async function () {

@@ -80,6 +80,7 @@ Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers 
 Options:
   --redis <url>             the Redis of the queue, e.g. redis://localhost:6379 (default: $ROOMHOOKS_REDIS_URL)
   --queue <name>            the queue's name (default: roomhooks)
+  --prefix <prefix>         the queue's Redis key prefix, as given to the delivery (default: bull)
   --command <command>       only callbacks of this command or event, e.g. Room.CallbackAfterMemberEnter
   --limit <n>               at most n callbacks (default: 100)
   --json                    print the callbacks as JSON
@@ -95,6 +96,7 @@ Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers 
 Options:
   --redis <url>             the Redis of the queue, e.g. redis://localhost:6379 (default: $ROOMHOOKS_REDIS_URL)
   --queue <name>            the queue's name (default: roomhooks)
+  --prefix <prefix>         the queue's Redis key prefix, as given to the delivery (default: bull)
   --command <command>       only callbacks of this command or event, e.g. Room.CallbackAfterMemberEnter
   --limit <n>               at most n callbacks, the most recent first (default: 100)
   --help                    show this help`,
@@ -335,6 +337,7 @@ const DEFAULT_LIMIT = 100
 const deadLetterOptions = {
   redis: { type: 'string' },
   queue: { type: 'string' },
+  prefix: { type: 'string' },
   command: { type: 'string' },
   limit: { type: 'string' },
 } as const
@@ -386,12 +389,16 @@ async function replay(args: readonly string[], output: Output): Promise<number> 
   return 0
 }
 
-/** The checked options of `failed` or `replay`: --redis (or ROOMHOOKS_REDIS_URL), --queue, --command, --limit. */
+/**
+ * The checked options of `failed` or `replay`: --redis (or ROOMHOOKS_REDIS_URL), --queue, --prefix, --command,
+ * --limit.
+ */
 function deadLetterQuery(
   command: string,
   values: {
     readonly redis?: string | undefined
     readonly queue?: string | undefined
+    readonly prefix?: string | undefined
     readonly command?: string | undefined
     readonly limit?: string | undefined
   },
@@ -405,12 +412,14 @@ function deadLetterQuery(
   if (values.queue !== undefined && (values.queue === '' || values.queue.includes(':'))) {
     throw new UsageError(`--queue must be a queue name without ':', got ${JSON.stringify(values.queue)}`)
   }
+  if (values.prefix === '') throw new UsageError('--prefix must not be empty')
   if (values.limit !== undefined && !(/^\d{1,9}$/.test(values.limit) && Number(values.limit) > 0)) {
     throw new UsageError(`--limit must be a whole number above 0, got ${JSON.stringify(values.limit)}`)
   }
   return {
     redisUrl,
     queueName: values.queue,
+    prefix: values.prefix,
     // An event name is taken for its command, as send does; anything else as it is (the queue may hold commands
     // this version does not know).
     command: values.command === undefined ? undefined : (findDefinition(values.command)?.command ?? values.command),

@@ -6,6 +6,8 @@ export interface DeadLetterQuery {
   readonly redisUrl: string
   /** The queue's name; @roomhooks/bullmq's default (`roomhooks`) when undefined. */
   readonly queueName?: string | undefined
+  /** The queue's Redis key prefix; BullMQ's default (`bull`) when undefined. */
+  readonly prefix?: string | undefined
   /** Only callbacks of this Tencent command. */
   readonly command?: string | undefined
   /** At most this many, the most recent first; @roomhooks/bullmq's default (100) when undefined. */
@@ -59,6 +61,7 @@ async function withRedis(
       disconnectTimeout: 100,
     },
     ...(query.queueName !== undefined && { queueName: query.queueName }),
+    ...(query.prefix !== undefined && { prefix: query.prefix }),
     ...(query.command !== undefined && { command: query.command }),
     ...(query.limit !== undefined && { limit: query.limit }),
   }

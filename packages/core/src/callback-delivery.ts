@@ -12,8 +12,9 @@ import { withinTimeout } from './within-timeout.js'
 export interface CallbackDelivery {
   /**
    * Stores one callback durably. The same callback delivered again has the same `key`: store it once. Resolve once
-   * it is stored. When `signal` aborts, the receiver stopped waiting and handles the callback itself: take the
-   * callback back if it can still be taken back, so it is not handled twice.
+   * it is stored. When the delivery failed or was slow, the receiver handles the callback itself; `signal` aborts
+   * once it did so successfully: a callback stored late may then be taken back (only the one this call stored,
+   * and only while no worker has it), so it is not handled twice.
    */
   enqueue(callback: StoredCallback, options: EnqueueOptions): Promise<unknown>
   /** How long the receiver waits for `enqueue()`, in ms, before it handles the callback itself. Default 500. */
@@ -66,17 +67,25 @@ export function readDelivery(delivery: CallbackDelivery | undefined): DeliverySe
   return { delivery, timeout }
 }
 
+/** A callback handed to the delivery: whether it was stored in time, and how to take it back. */
+export interface Enqueued {
+  /** Resolves once the delivery stored the callback; rejects with a {@link DeliveryError} when it failed or was slow. */
+  readonly stored: Promise<void>
+  /** Aborts the signal the delivery was given: the callback was handled in this process, take it back if you can. */
+  readonly withdraw: () => void
+}
+
 /**
- * Hands a callback to the delivery and waits for it, up to the timeout. Resolves when it is stored; rejects with a
- * {@link DeliveryError} saying `what` happened when the delivery failed or was slow (after aborting the signal, so
- * that a store landing late is taken back). Never throws synchronously, whatever the delivery does.
+ * Hands a callback to the delivery and waits for it, up to the timeout. Never throws synchronously, whatever the
+ * delivery does; a delivery that answers anything but a promise failed (it did not say when the callback is
+ * stored).
  */
 export function enqueueCallback(
   { delivery, timeout }: DeliverySettings,
   callback: StoredCallback,
   key: string,
   what: string,
-): Promise<void> {
+): Enqueued {
   const controller = new AbortController()
   // An async function turns a delivery that throws into a rejection. One that returns something other than a
   // promise did not say when the callback is stored (a forgotten return or await): that counts as a failure too.
@@ -87,11 +96,13 @@ export function enqueueCallback(
     }
     return result
   })()
-  return (withinTimeout(stored, timeout) as Promise<unknown>).then(
-    () => undefined,
-    (error: unknown) => {
-      controller.abort(error)
-      throw new DeliveryError(callback, what, error)
-    },
-  )
+  return {
+    stored: (withinTimeout(stored, timeout) as Promise<unknown>).then(
+      () => undefined,
+      (error: unknown) => {
+        throw new DeliveryError(callback, what, error)
+      },
+    ),
+    withdraw: () => controller.abort(new Error('The callback was handled in the receiving process')),
+  }
 }

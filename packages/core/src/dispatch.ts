@@ -25,13 +25,19 @@ export function dispatch(
   const handlers = state.listeners.handlersOf(event.name)
   if (handlers.length === 0) {
     inFlight.answered = true
-    onSettled?.(true)
+    tellSettled(inFlight, true, onSettled)
     return okResponse
   }
   const outcome = runHandlers(handlers, event as never, state.config.handlerTimeout)
   return outcome instanceof Promise
     ? outcome.then((settled) => answer(state, inFlight, settled, onSettled))
     : answer(state, inFlight, outcome, onSettled)
+}
+
+/** Tells the listeners of a callback that its handlers have finished. */
+function tellSettled(inFlight: InFlight, succeeded: boolean, onSettled: SettledListener | undefined): void {
+  onSettled?.(succeeded)
+  inFlight.handled?.(succeeded)
 }
 
 /** Keeps a decision a handler made, unless the answer has already gone. */
@@ -59,7 +65,7 @@ function answer(
       outcome.settled.then((results) => {
         const failures = failuresOf(results)
         if (failures.length > 0) report(state, new HandlerError(event, failures, true), trace)
-        onSettled?.(failures.length === 0)
+        tellSettled(inFlight, failures.length === 0, onSettled)
       }),
     )
     if (rules) {
@@ -76,7 +82,7 @@ function answer(
     return okResponse
   }
   const failures = failuresOf(outcome.results)
-  onSettled?.(failures.length === 0)
+  tellSettled(inFlight, failures.length === 0, onSettled)
   if (failures.length > 0) {
     const failure = new HandlerError(event, failures, false)
     report(state, failure, trace)

@@ -14,7 +14,8 @@ type Answer = CallbackResponse | Promise<CallbackResponse>
 
 /**
  * Hands a verified, valid after-callback to the delivery and answers OK once it is stored. When the delivery fails
- * or is slow, the callback is handled here instead (`handleHere`), so nothing is lost while this process lives.
+ * or is slow, the callback is handled here instead (`handleHere`), so nothing is lost while this process lives;
+ * once its handlers have all succeeded, the delivery is told it may take back a copy it stored late.
  */
 export function handOver(
   state: ReceiverState,
@@ -33,13 +34,19 @@ export function handOver(
     return Promise.resolve(handleHere())
   }
   const what = 'failed or was slow; the callback was handled in this process'
-  return enqueueCallback(settings, callback, dedupeKey(callback.command, callback.sdkAppId, callback.body), what).then(
+  const key = dedupeKey(callback.command, callback.sdkAppId, callback.body)
+  const { stored, withdraw } = enqueueCallback(settings, callback, key, what)
+  return stored.then(
     () => {
       state.config.log.debug(`[@roomhooks/core] ${event.command} was handed to the delivery`)
       return okResponse
     },
     (failure: DeliveryError) => {
       report(state, failure, trace)
+      // Handled here after all: a copy the delivery stored late may be taken back, once the handlers succeeded.
+      inFlight.handled = (succeeded) => {
+        if (succeeded) withdraw()
+      }
       return handleHere()
     },
   )
@@ -71,7 +78,7 @@ export function keepRefused(
     return response // a parsed body too deep to write again: the refusal went to onError with its payload
   }
   const key = dedupeKey(callback.command, callback.sdkAppId, callback.body)
-  return enqueueCallback(settings, callback, key, 'failed or was slow; the refused body was not kept').then(
+  return enqueueCallback(settings, callback, key, 'failed or was slow; the refused body was not kept').stored.then(
     () => response,
     (failure: DeliveryError) => {
       report(state, failure, trace)

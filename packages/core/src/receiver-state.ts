@@ -23,6 +23,8 @@ export interface InFlight {
   answered: boolean
   /** The testing kit's record of this callback, when it asked for one. */
   readonly trace: CallbackTrace | undefined
+  /** Told once every handler run in this process has finished, late ones included: whether all succeeded. */
+  handled?: SettledListener
 }
 
 /** Told once every handler of a callback has finished, late ones included: whether all of them succeeded. */
