@@ -245,6 +245,30 @@ describe('delivery: the receiver', () => {
       expect([runs.length, errors.length]).to.deep.equal([1, 1])
     })
 
+    it('aborts the signal only once the handlers run in the process have all succeeded', async () => {
+      const finish = deferred()
+      const { delivery, calls } = fakeDelivery(() => new Promise(() => {}), { timeout: 20 })
+      const { hooks } = receiver(delivery, { handlerTimeout: 50 })
+      hooks.on('room.created', () => finish.promise)
+      const response = await hooks.receive(request(CREATED))
+      expect(response).to.deep.equal({ status: 200, body: OK }) // answered at the deadline, the handler still running
+      expect(calls[0]?.signal.aborted).to.equal(false)
+      finish.resolve(undefined)
+      await turn()
+      expect(calls[0]?.signal.aborted).to.equal(true)
+    })
+
+    it('leaves the signal alone when a handler fails in the process: what the delivery stored late is kept', async () => {
+      const { delivery, calls } = fakeDelivery(() => new Promise(() => {}), { timeout: 20 })
+      const { hooks } = receiver(delivery)
+      hooks.on('room.created', () => {
+        throw new Error('database unavailable')
+      })
+      expect((await hooks.receive(request(CREATED))).status).to.equal(500)
+      await turn()
+      expect(calls[0]?.signal.aborted).to.equal(false)
+    })
+
     it('ignores an enqueue() that rejects after the timeout, leaving no unhandled rejection', async () => {
       const late = deferred()
       const unhandled: unknown[] = []
