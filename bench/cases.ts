@@ -1,10 +1,12 @@
 // The servers the benchmark compares. Every case answers the same request (the Room.CallbackAfterCreateRoom
-// fixture) with the same envelope; cases marked `signed` get a token and a signed query string.
+// fixture) with the same envelope; cases marked `signed` get a token and a signed query string. The queue cases
+// store each callback in the benchmark's redis-server (`npm run bench:queue`).
 import { createServer, type Server } from 'node:http'
 import express from 'express'
 import Koa from 'koa'
 import { bodyParser } from '@koa/bodyparser'
-import { createNodeHandler, createRoomWebhooks, type RoomWebhooks } from '@roomhooks/core'
+import { createQueueDelivery } from '@roomhooks/bullmq'
+import { createNodeHandler, createRoomWebhooks, type CallbackDelivery, type RoomWebhooks } from '@roomhooks/core'
 import { createExpressMiddleware } from '@roomhooks/express'
 import { createKoaMiddleware } from '@roomhooks/koa'
 
@@ -24,13 +26,24 @@ export interface BenchCase {
   readonly target?: number
   /** The most server CPU per request it may add to the baseline's, as a fraction. */
   readonly maxCpuCost?: number
-  readonly createServer: () => Server
+  /** The highest p99 latency it may have, in ms. */
+  readonly maxP99?: number
+  /** `redisPort`: where the benchmark's redis-server listens, for the queue cases. */
+  readonly createServer: (redisPort?: number) => Server
 }
+
+/** The queue the receiving side fills, and the one the benchmark fills for the worker to drain. */
+export const QUEUE_NAME = 'roomhooks-bench'
+export const WORKER_QUEUE_NAME = 'roomhooks-bench-worker'
 
 // A sink for what handlers compute, so that no engine skips their work.
 let _handled = 0
-function hooksFor(signed: boolean): RoomWebhooks {
-  return createRoomWebhooks({ sdkAppId: SDK_APP_ID, ...(signed && { token: TOKEN }) }).on('room.created', (event) => {
+function hooksFor(signed: boolean, delivery?: CallbackDelivery): RoomWebhooks {
+  return createRoomWebhooks({
+    sdkAppId: SDK_APP_ID,
+    ...(signed && { token: TOKEN }),
+    ...(delivery && { delivery }),
+  }).on('room.created', (event) => {
     _handled += event.payload.RoomInfo.RoomId.length
   })
 }
@@ -148,6 +161,29 @@ export const cases: readonly BenchCase[] = [
     baseline: 'node-roomhooks',
     maxCpuCost: 0.05,
     createServer: () => nodeApp(true),
+  },
+]
+
+/**
+ * Durable delivery: the receiving side stores every callback in Redis before it answers. Measured with a body
+ * that differs per request, against `baseline` receiving the same bodies.
+ */
+export const queueCases: readonly BenchCase[] = [
+  {
+    name: 'node-roomhooks-queue',
+    label: 'case 6 with delivery: createQueueDelivery()',
+    signed: false,
+    baseline: 'node-roomhooks',
+    target: 0.5,
+    maxP99: 20,
+    createServer: (redisPort) => {
+      if (redisPort === undefined) throw new Error('node-roomhooks-queue needs the port of a redis-server')
+      const delivery = createQueueDelivery({
+        connection: { host: '127.0.0.1', port: redisPort },
+        queueName: QUEUE_NAME,
+      })
+      return createServer(createNodeHandler(hooksFor(false, delivery), { path: CALLBACK_PATH }))
+    },
   },
 ]
 

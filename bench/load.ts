@@ -4,6 +4,8 @@ import { CALLBACK_PATH, TOKEN } from './cases.js'
 
 const COMMAND = 'Room.CallbackAfterCreateRoom'
 const body = fixtureText(COMMAND)
+/** The same body with a RoomId that autocannon replaces with a new id in every request. */
+const distinctBody = body.replace('"RoomId": "tandy-test-rest"', '"RoomId": "[<id>]"')
 
 /** One measured load run. */
 export interface LoadResult {
@@ -19,18 +21,19 @@ export interface LoadResult {
 
 /**
  * Sends the same callback (the create-room fixture and its query string, signed when asked, with a RequestTime
- * of now) for `duration` seconds, or `amount` requests, over 10 keep-alive connections.
+ * of now) for `duration` seconds, or `amount` requests, over 10 keep-alive connections. With `distinct`, every
+ * request has a RoomId of its own, so that no two bodies are the same.
  */
 export async function load(
   url: string,
-  options: { signed: boolean; duration?: number; amount?: number },
+  options: { signed: boolean; duration?: number; amount?: number; distinct?: boolean },
 ): Promise<LoadResult> {
   const query = callbackQuery({ command: COMMAND, ...(options.signed && { token: TOKEN }) })
   const result = await autocannon({
     url: `${url}${CALLBACK_PATH}?${query}`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body,
+    ...(options.distinct ? { body: distinctBody, idReplacement: true } : { body }),
     connections: 10,
     ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.duration ?? 5 }),
   })

@@ -1,8 +1,9 @@
 import { cpus, totalmem } from 'node:os'
 import { createRequire } from 'node:module'
-import { cases } from './cases.js'
+import { cases, queueCases } from './cases.js'
 import type { MemoryResult } from './memory.js'
 import type { MicroResult } from './micro.js'
+import type { QueueReport } from './queue.js'
 
 /** Medians over the rounds of one HTTP case. */
 export interface CaseSummary {
@@ -13,6 +14,10 @@ export interface CaseSummary {
   readonly p99: number
   /** Server CPU time per request, in µs. */
   readonly cpuPerRequest: number
+  /** The load generator's CPU time per request (the benchmark process), in µs. */
+  readonly clientCpuPerRequest: number
+  /** The benchmark's Redis's CPU time per request, in µs (0 without one). */
+  readonly redisCpuPerRequest: number
   /** Median of the per-round ratios to the baseline's requests per second. */
   readonly ratio?: number
   /** Median of the per-round ratios to the baseline's server CPU per request. */
@@ -26,12 +31,15 @@ export interface BenchReport {
   readonly micro: readonly (MicroResult & { readonly target: number })[]
   readonly memory: readonly MemoryResult[]
   readonly memoryLimit: number
+  /** Durable delivery, when measured. */
+  readonly queue?: QueueReport
 }
 
 const require = createRequire(import.meta.url)
 const version = (name: string): string => (require(`${name}/package.json`) as { version: string }).version
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
 const verdict = (met: boolean): string => (met ? 'met' : '**missed**')
+const queueCaseOf = (name: string) => queueCases.find((candidate) => candidate.name === name)
 
 /** The targets of the benchmark, each with whether it was met. */
 export function targets(
@@ -75,18 +83,49 @@ export function targets(
       met: growth <= report.memoryLimit,
     })
   }
+  if (report.queue !== undefined) rows.push(...queueTargets(report.queue))
   return rows
+}
+
+function queueTargets(queue: QueueReport): { readonly what: string; readonly figure: string; readonly met: boolean }[] {
+  const rows = queue.http.flatMap((summary) => {
+    const { baseline, target, maxP99 } = queueCaseOf(summary.name) ?? {}
+    if (baseline === undefined) return []
+    return [
+      ...(target === undefined || summary.ratio === undefined
+        ? []
+        : [
+            {
+              what: `${summary.name} ≥ ${target.toFixed(2)}× ${baseline} (distinct bodies)`,
+              figure: `${summary.ratio.toFixed(2)}×`,
+              met: summary.ratio >= target,
+            },
+          ]),
+      ...(maxP99 === undefined
+        ? []
+        : [{ what: `${summary.name} p99 < ${maxP99} ms`, figure: `${summary.p99} ms`, met: summary.p99 < maxP99 }]),
+    ]
+  })
+  const best = queue.drains.reduce((a, b) => (b.jobsPerSecond > a.jobsPerSecond ? b : a))
+  rows.push({
+    what: `one worker process drains ≥ ${queue.workerTarget} jobs/s (no-op handler, best concurrency)`,
+    figure: `${Math.round(best.jobsPerSecond)} jobs/s at concurrency ${best.concurrency}`,
+    met: best.jobsPerSecond >= queue.workerTarget,
+  })
+  return rows
+}
+
+/** One row of a requests-per-second table. */
+function httpRow(summary: CaseSummary): string {
+  const benchCase = [...cases, ...queueCases].find((candidate) => candidate.name === summary.name)
+  const ratio = summary.ratio === undefined ? '' : `${summary.ratio.toFixed(2)}× ${benchCase?.baseline ?? ''}`
+  const cpuRatio = summary.cpuRatio === undefined ? '' : `${summary.cpuRatio.toFixed(2)}×`
+  return `| ${benchCase?.label ?? summary.name} | ${Math.round(summary.requestsPerSecond)} | ${summary.cpuPerRequest.toFixed(1)} | ${summary.mean.toFixed(2)} | ${summary.p50} | ${summary.p99} | ${ratio} | ${cpuRatio} |`
 }
 
 /** docs/performance.md. */
 export function renderReport(report: BenchReport): string {
-  const label = (name: string) => cases.find((candidate) => candidate.name === name)?.label ?? name
-  const http = report.http.map((summary) => {
-    const benchCase = cases.find((candidate) => candidate.name === summary.name)
-    const ratio = summary.ratio === undefined ? '' : `${summary.ratio.toFixed(2)}× ${benchCase?.baseline ?? ''}`
-    const cpuRatio = summary.cpuRatio === undefined ? '' : `${summary.cpuRatio.toFixed(2)}×`
-    return `| ${label(summary.name)} | ${Math.round(summary.requestsPerSecond)} | ${summary.cpuPerRequest.toFixed(1)} | ${summary.mean.toFixed(2)} | ${summary.p50} | ${summary.p99} | ${ratio} | ${cpuRatio} |`
-  })
+  const http = report.http.map(httpRow)
   const micro = report.micro.map(
     (result) =>
       `| \`${result.command}\` | ${Math.round(result.parseOpsPerSecond)} | ${Math.round(result.receiveOpsPerSecond)} | ${result.ratio.toFixed(2)}× |`,
@@ -108,7 +147,7 @@ ratios are what to read. Changes measured against the commit before them are in 
 ## Machine and versions
 
 - ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${mb(totalmem() / 1024)} GB of memory
-- Node.js ${process.version}, Express ${version('express')}, Koa ${version('koa')}, autocannon ${version('autocannon')}, roomhooks ${version('@roomhooks/core')}
+- Node.js ${process.version}, Express ${version('express')}, Koa ${version('koa')}, autocannon ${version('autocannon')}, roomhooks ${version('@roomhooks/core')}${report.queue ? `, BullMQ ${version('bullmq')}, ioredis ${version('ioredis')}, Redis ${report.queue.redisVersion}` : ''}
 
 ## Method
 
@@ -144,11 +183,72 @@ ${micro.join('\n')}
 | adapter | requests | heap after warm-up MB | heap after MB | RSS after warm-up MB | RSS after MB |
 |---|---|---|---|---|---|
 ${memory.join('\n')}
-
+${report.queue ? renderQueue(report.queue) : ''}
 ## Targets
 
 | target | measured | |
 |---|---|---|
 ${goals.join('\n')}
+`
+}
+
+/** The durable delivery's section of docs/performance.md. */
+function renderQueue(queue: QueueReport): string {
+  const http = queue.http.map((summary) => {
+    const benchCase = [...cases, ...queueCases].find((candidate) => candidate.name === summary.name)
+    const ratio = summary.ratio === undefined ? '' : `${summary.ratio.toFixed(2)}×`
+    const total = summary.cpuPerRequest + summary.redisCpuPerRequest + summary.clientCpuPerRequest
+    return `| ${benchCase?.label ?? summary.name} | ${Math.round(summary.requestsPerSecond)} | ${summary.p50} | ${summary.p99} | ${ratio} | ${summary.cpuPerRequest.toFixed(1)} | ${summary.redisCpuPerRequest.toFixed(1)} | ${summary.clientCpuPerRequest.toFixed(1)} | ${total.toFixed(1)} |`
+  })
+  const drains = queue.drains.map(
+    (drain) =>
+      `| ${drain.concurrency} | ${drain.jobs} | ${Math.round(drain.jobsPerSecond)} | ${drain.cpuPerJob.toFixed(1)} | ${drain.redisCpuPerJob.toFixed(1)} |`,
+  )
+  const sum = (summary: CaseSummary) => summary.cpuPerRequest + summary.redisCpuPerRequest + summary.clientCpuPerRequest
+  const bounds = queue.http.flatMap((summary) => {
+    const base = queue.http.find((candidate) => candidate.name === queueCaseOf(summary.name)?.baseline)
+    if (base === undefined || summary.ratio === undefined) return []
+    return [
+      `  Here a request costs ${sum(base).toFixed(1)} µs inline and ${sum(summary).toFixed(1)} µs through the queue: ` +
+        `${(sum(base) / sum(summary)).toFixed(2)}× to expect, ${summary.ratio.toFixed(2)}× measured.`,
+    ]
+  })
+  return `
+## Durable delivery (BullMQ)
+
+With \`delivery: createQueueDelivery()\` the receiver answers the platform only once the callback is a job in
+Redis; workers of \`createRoomWorker()\` run the handlers later. Two figures matter: what storing costs the
+receiving side, and how fast one worker process empties the queue. They come from the same run as the rest of
+this page; \`npm run bench:queue\` measures them alone.
+
+- The benchmark starts its own \`redis-server\` on a free loopback port, without persistence (\`--save ''\`,
+  \`--appendonly no\`). It shares the two cores with the server and the load generator.
+- Receiving: case 6 and the same server with a queue delivery take turns, ${queue.rounds} rounds of
+  ${queue.duration} s after a warm-up. Every request carries a RoomId of its own (autocannon's id replacement),
+  so every body is new and becomes a new job, as the platform's callbacks do. A body sent again has the same key,
+  which is the job's id, and BullMQ's add then finds the job and stores nothing: identical bodies would time
+  that cheaper path. Case 6 gets the same distinct bodies, so that building each request anew costs the load
+  generator alike in both.
+- After each run, the queue must hold a job for every answer (an answer given after handling the callback in
+  the receiver, because Redis failed or was slow, counts as a failure), and Redis is emptied (\`FLUSHDB\`): it
+  used at most ${mb(queue.redisPeakMemory)} MB.
+- CPU per request is shown for each process: the server, Redis (from its \`INFO cpu\`) and the load generator.
+  The three share two cores and keep them busy, so requests per second go as the inverse of their sum, and the
+  ratio of the two cases as the ratio of their sums: whatever the receiver saves, Redis and the load generator
+  still take their share. Redis's is mostly the Lua script BullMQ runs to add each job.
+${bounds.join('\n')}
+- Draining: Redis is filled with ${queue.drains[0]?.jobs ?? 0} create-room callbacks through the delivery's
+  \`enqueue()\` (the record, key and job options a received callback gets); then one worker process
+  (\`createRoomWorker\`, a no-op \`room.created\` handler) drains them. Each job is fetched, its body parsed and
+  checked against its schema, the handler run, and the job moved to completed. Timed from the worker's start to
+  the last job settled; every concurrency once per round, in an order rotated from round to round; medians.
+
+| case (bodies differ per request) | req/s | p50 ms | p99 ms | req/s ratio | server CPU µs/req | Redis CPU µs/req | load generator CPU µs/req | sum µs/req |
+|---|---|---|---|---|---|---|---|---|
+${http.join('\n')}
+
+| worker concurrency | jobs | jobs/s | worker CPU µs/job | Redis CPU µs/job |
+|---|---|---|---|---|
+${drains.join('\n')}
 `
 }

@@ -1,16 +1,17 @@
-// A benchmark server in its own process: `node --import tsx bench/server.ts <case>`. Tells its parent the port
-// it listens on; answers { cpu } with the CPU time it has used (µs), and { memory } with heap and RSS after a
-// full garbage collection when started with --expose-gc.
+// A benchmark server in its own process: `node --import tsx bench/server.ts <case> [redis port]`. Tells its
+// parent the port it listens on; answers { cpu } with the CPU time it has used (µs), and { memory } with heap and
+// RSS after a full garbage collection when started with --expose-gc.
 import type { AddressInfo } from 'node:net'
-import { cases } from './cases.js'
+import { cases, queueCases } from './cases.js'
 
-const benchCase = cases.find((candidate) => candidate.name === process.argv[2])
+const [name, redisPort] = process.argv.slice(2)
+const benchCase = [...cases, ...queueCases].find((candidate) => candidate.name === name)
 if (benchCase === undefined || process.send === undefined) {
-  console.error('usage: fork bench/server.ts <case name> with an IPC channel')
+  console.error('usage: fork bench/server.ts <case name> [redis port] with an IPC channel')
   process.exit(2)
 }
 
-const server = benchCase.createServer()
+const server = benchCase.createServer(redisPort === undefined ? undefined : Number(redisPort))
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port })
 })

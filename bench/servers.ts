@@ -15,8 +15,12 @@ export interface BenchServer {
 const entry = fileURLToPath(new URL('./server.ts', import.meta.url))
 
 /** Starts one case's server in its own process, on a free loopback port. */
-export async function startServer(caseName: string, options: { exposeGc?: boolean } = {}): Promise<BenchServer> {
-  const child: ChildProcess = fork(entry, [caseName], {
+export async function startServer(
+  caseName: string,
+  options: { exposeGc?: boolean; redisPort?: number } = {},
+): Promise<BenchServer> {
+  const args = options.redisPort === undefined ? [caseName] : [caseName, String(options.redisPort)]
+  const child: ChildProcess = fork(entry, args, {
     execArgv: ['--import', 'tsx', ...(options.exposeGc ? ['--expose-gc'] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
