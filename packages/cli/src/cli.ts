@@ -21,6 +21,16 @@ export interface Output {
   err(line: string): void
 }
 
+/** The exit codes and options `failed` and `replay` share, for their help. */
+const DEAD_LETTER_OPTIONS = `Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers an error, 2 on a usage error.
+
+Options:
+  --redis <url>             the Redis of the queue, e.g. redis://localhost:6379 (default: $ROOMHOOKS_REDIS_URL)
+  --queue <name>            the queue's name (default: roomhooks)
+  --prefix <prefix>         the queue's Redis key prefix, as given to the delivery (default: bull)
+  --command <command>       only callbacks of this command or event, e.g. Room.CallbackAfterMemberEnter
+  --limit <n>               at most n callbacks, the most recent first (default: 100)`
+
 const USAGE = {
   main: `Usage: roomhooks <command> [options]
 
@@ -75,14 +85,7 @@ Lists the callbacks in the failed set of a @roomhooks/bullmq queue (the dead let
 failed, and those whose body the receiver refused (it failed its schema), marked refused. One line each, the
 most recent first: the command, the SDKAppID, the attempts, when it failed and the last error.
 
-Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers an error, 2 on a usage error.
-
-Options:
-  --redis <url>             the Redis of the queue, e.g. redis://localhost:6379 (default: $ROOMHOOKS_REDIS_URL)
-  --queue <name>            the queue's name (default: roomhooks)
-  --prefix <prefix>         the queue's Redis key prefix, as given to the delivery (default: bull)
-  --command <command>       only callbacks of this command or event, e.g. Room.CallbackAfterMemberEnter
-  --limit <n>               at most n callbacks (default: 100)
+${DEAD_LETTER_OPTIONS}
   --json                    print the callbacks as JSON
   --help                    show this help`,
   replay: `Usage: roomhooks replay --redis <url> [options]
@@ -91,14 +94,7 @@ Puts the callbacks of the failed set of a @roomhooks/bullmq queue (the dead lett
 attempts reset, for the workers to run again: once the handler, or the schema that refused a body, is fixed.
 Prints how many were replayed and one line each: the command, the SDKAppID, when it arrived and its id.
 
-Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers an error, 2 on a usage error.
-
-Options:
-  --redis <url>             the Redis of the queue, e.g. redis://localhost:6379 (default: $ROOMHOOKS_REDIS_URL)
-  --queue <name>            the queue's name (default: roomhooks)
-  --prefix <prefix>         the queue's Redis key prefix, as given to the delivery (default: bull)
-  --command <command>       only callbacks of this command or event, e.g. Room.CallbackAfterMemberEnter
-  --limit <n>               at most n callbacks, the most recent first (default: 100)
+${DEAD_LETTER_OPTIONS}
   --help                    show this help`,
 }
 
