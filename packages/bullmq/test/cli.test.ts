@@ -16,7 +16,7 @@ import {
   waitFor,
 } from './queue-support.js'
 
-const bin = fileURLToPath(new URL('../../cli/dist/esm/bin.js', import.meta.url))
+const bin = fileURLToPath(new URL('../../cli/bin/roomhooks.js', import.meta.url))
 const MEMBER_LEAVE = 'Room.CallbackAfterMemberLeave'
 const HANDLER_ERROR = 'the rooms database is down'
 

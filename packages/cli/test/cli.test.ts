@@ -1,4 +1,4 @@
-// Runs the built `roomhooks` binary against the Express example app, listening on a real socket.
+// Runs the `roomhooks` command (its bin, which runs the build) against the Express example app, listening on a real socket.
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
 import { createServer as createTcpServer, type Socket } from 'node:net'
@@ -14,7 +14,7 @@ import { createApp, createHooks } from '../../../examples/express/src/app.js'
 import { listen, type RunningServer } from '../../../test/support/http.js'
 import { freePort } from '../../../test/support/redis-server.js'
 
-const bin = fileURLToPath(new URL('../dist/esm/bin.js', import.meta.url))
+const bin = fileURLToPath(new URL('../bin/roomhooks.js', import.meta.url))
 const sdkAppId = '1400000000'
 const token = 'cli-test-token'
 
