@@ -1,4 +1,4 @@
-// Runs the `roomhooks` command (its bin, which runs the build) against the Express example app, listening on a real socket.
+// Runs the `roomhooks` command (its bin) against the Express example app, listening on a real socket.
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
 import { createServer as createTcpServer, type Socket } from 'node:net'
