@@ -1,13 +1,12 @@
 // Durable delivery (@roomhooks/bullmq) against a redis-server the benchmark starts on a free port: receiving
 // with a queue delivery beside receiving inline, then one worker process draining a filled queue.
 import { fork, type ChildProcess } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { createQueueDelivery, type QueueDelivery } from '@roomhooks/bullmq'
-import { STORED_CALLBACK_VERSION, type StoredCallback } from '@roomhooks/core/delivery'
-import { fixtureText, SDK_APP_ID } from '../test/support/callbacks.js'
+import { createRoomWebhooks, type RoomhooksError } from '@roomhooks/core'
+import { callbackQuery, fixtureText, SDK_APP_ID } from '../test/support/callbacks.js'
 import { startRedisServer } from '../test/support/redis-server.js'
 import { cases, QUEUE_NAME, queueCases, WORKER_QUEUE_NAME, type BenchCase } from './cases.js'
 import { load } from './load.js'
@@ -182,27 +181,21 @@ export async function measureQueue(options: {
 }
 
 /**
- * Stores `jobs` create-room callbacks, each with a RoomId of its own, through the delivery the receiver uses: the
- * same record, key and job options as a received callback gets. 500 at a time.
+ * Stores `jobs` create-room callbacks, each with a RoomId of its own, as the receiver does (through a receiver
+ * whose delivery is `delivery`): the same record, key and job options. 500 at a time; every one must be stored.
  */
 async function fill(delivery: QueueDelivery, jobs: number): Promise<void> {
-  const signal = new AbortController().signal
+  const failures: RoomhooksError[] = []
+  const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, delivery }).onError((error) => void failures.push(error))
+  const query = callbackQuery({ command: COMMAND })
   const batch = 500
   for (let start = 0; start < jobs; start += batch) {
     const adds = []
     for (let i = start; i < Math.min(start + batch, jobs); i++) {
       const body = fixture.replace('"RoomId": "tandy-test-rest"', `"RoomId": "bench-${i}"`)
-      const callback: StoredCallback = {
-        version: STORED_CALLBACK_VERSION,
-        command: COMMAND,
-        sdkAppId: SDK_APP_ID,
-        clientIp: '203.0.113.7',
-        receivedAt: Date.now(),
-        body,
-      }
-      const key = `${COMMAND}/${SDK_APP_ID}/${createHash('sha256').update(body).digest('base64url')}`
-      adds.push(delivery.enqueue(callback, { key, signal }))
+      adds.push(hooks.receive({ query, body }))
     }
     await Promise.all(adds)
   }
+  if (failures.length > 0) throw new Error(`${failures.length} callbacks were not stored: ${failures[0]?.message}`)
 }

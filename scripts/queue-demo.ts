@@ -4,16 +4,16 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { accessSync, constants } from 'node:fs'
-import { createServer } from 'node:net'
 import { delimiter, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { sendCallback } from '@roomhooks/cli'
+import { startRedisServer, type RedisServer } from '../test/support/redis-server.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 /** The path of an executable `command` found on `path` (the PATH's format), or undefined. */
-export function findOnPath(command: string, path = process.env['PATH'] ?? ''): string | undefined {
+function findOnPath(command: string, path = process.env['PATH'] ?? ''): string | undefined {
   for (const dir of path.split(delimiter).filter(Boolean)) {
     const candidate = join(dir, command)
     try {
@@ -36,8 +36,6 @@ interface DemoProcess {
 
 interface ProcessOptions {
   readonly env?: Record<string, string>
-  /** Print nothing of its stdout. */
-  readonly quiet?: boolean
 }
 
 function startProcess(name: string, command: string, args: string[], options: ProcessOptions = {}): DemoProcess {
@@ -50,7 +48,7 @@ function startProcess(name: string, command: string, args: string[], options: Pr
   const listeners = new Set<(line: string) => void>()
   createInterface({ input: child.stdout! }).on('line', (line) => {
     seen.push(line)
-    if (!options.quiet) console.log(`    ${name}: ${line}`)
+    console.log(`    ${name}: ${line}`)
     for (const listener of listeners) listener(line)
   })
   createInterface({ input: child.stderr! }).on('line', (line) => console.log(`    ${name} (stderr): ${line}`))
@@ -77,31 +75,22 @@ function startProcess(name: string, command: string, args: string[], options: Pr
   return { waitForLine, stop }
 }
 
-/** A loopback port nothing listens on at the moment. */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
 /** Runs the queue example; resolves with how many steps did not go as expected. */
 export async function runQueueDemo({ sdkAppId, token }: { sdkAppId: number; token: string }): Promise<number> {
-  const redisServer = findOnPath('redis-server')
-  if (redisServer === undefined) {
+  if (findOnPath('redis-server') === undefined) {
     console.log('Queue example skipped: no redis-server on the PATH.')
     return 0
   }
-  const port = await freePort()
+  let redis: RedisServer
+  try {
+    redis = await startRedisServer()
+  } catch {
+    return failed('redis-server did not start')
+  }
+  const { port } = redis
   console.log(`\nQueue example: a receiver and a worker process, with a redis-server on port ${port}`)
-  const redisArgs = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
-  const redis = startProcess('redis-server', redisServer, redisArgs, { quiet: true })
   const examples: DemoProcess[] = []
   try {
-    if ((await redis.waitForLine(/Ready to accept connections/)) === undefined)
-      return failed('redis-server did not start')
-
     const env = {
       SDKAPPID: String(sdkAppId),
       CALLBACK_TOKEN: token,
@@ -137,7 +126,7 @@ export async function runQueueDemo({ sdkAppId, token }: { sdkAppId: number; toke
   } finally {
     // Already stopped unless a step failed; then they are killed.
     await Promise.all(examples.map((example) => example.stop('SIGKILL')))
-    await redis.stop('SIGTERM')
+    await redis.stop()
   }
 }
 
