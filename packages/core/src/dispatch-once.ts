@@ -33,7 +33,7 @@ function dedupeKeyOf(
     report(
       state,
       dedupeFailure(error, 'could not key this callback; it was handled without deduplication'),
-      inFlight.trace,
+      inFlight.watch,
     )
     return undefined
   }
@@ -94,6 +94,7 @@ function afterClaim(
   settle: SettledListener,
 ): CallbackResponse | Promise<CallbackResponse> {
   if (result === 'claimed') return dispatch(state, inFlight, settle)
+  if (inFlight.watch && (result === 'done' || result === 'running')) inFlight.watch.outcome = 'duplicate'
   if (result === 'done') {
     state.config.log.debug(`[@roomhooks/core] ${inFlight.event.command} was delivered again; its handlers already ran`)
     return okResponse
@@ -103,7 +104,7 @@ function afterClaim(
       'DUPLICATE_IN_PROGRESS',
       'The same callback is being handled; send it again once that has finished',
     )
-    return refuse(state, running, inFlight.trace)
+    return refuse(state, running, inFlight.watch)
   }
   const odd = new TypeError(`The store's claim() answered ${describe(result)}, not 'claimed', 'running' or 'done'`)
   return dispatchUnclaimed(state, odd, undefined, inFlight, settle)
@@ -117,7 +118,7 @@ function dispatchUnclaimed(
   inFlight: InFlight,
   settle: SettledListener,
 ): CallbackResponse | Promise<CallbackResponse> {
-  report(state, dedupeFailure(error, 'failed or was slow; the callback was handled anyway'), inFlight.trace)
+  report(state, dedupeFailure(error, 'failed or was slow; the callback was handled anyway'), inFlight.watch)
   if (lateClaim === undefined) return dispatch(state, inFlight)
   let handlersSettled: SettledListener = () => {}
   const outcome = new Promise<boolean>((resolve) => (handlersSettled = resolve))
@@ -141,7 +142,7 @@ function settleClaim(
     const what = succeeded
       ? 'could not record a handled callback; a retry may run its handlers again'
       : 'could not forget a failed callback; retries are answered 409 until its claim lapses'
-    report(state, dedupeFailure(error, what), inFlight.trace)
+    report(state, dedupeFailure(error, what), inFlight.watch)
   }
   try {
     const written = withinTimeout(succeeded ? store.complete(key, ttl, owner) : store.release(key, owner), timeout)

@@ -28,7 +28,9 @@ export function dispatch(
     tellSettled(inFlight, true, onSettled)
     return okResponse
   }
-  const outcome = runHandlers(handlers, event as never, state.config.handlerTimeout)
+  const { watch } = inFlight
+  const run = () => runHandlers(handlers, event as never, state.config.handlerTimeout)
+  const outcome = watch === undefined ? run() : watch.runHandlers(run)
   return outcome instanceof Promise
     ? outcome.then((settled) => answer(state, inFlight, settled, onSettled))
     : answer(state, inFlight, outcome, onSettled)
@@ -38,6 +40,7 @@ export function dispatch(
 function tellSettled(inFlight: InFlight, succeeded: boolean, onSettled: SettledListener | undefined): void {
   onSettled?.(succeeded)
   inFlight.handled?.(succeeded)
+  inFlight.watch?.handlersSettled()
 }
 
 /** Keeps a decision a handler made, unless the answer has already gone. */
@@ -57,14 +60,15 @@ function answer(
   outcome: HandlersOutcome,
   onSettled: SettledListener | undefined,
 ): CallbackResponse {
-  const { event, rules, trace } = inFlight
+  const { event, rules, watch } = inFlight
   const { handlerTimeout, log } = state.config
   inFlight.answered = true
   if (outcome.late) {
+    if (watch) watch.outcome = 'late'
     void state.tasks.track(
       outcome.settled.then((results) => {
         const failures = failuresOf(results)
-        if (failures.length > 0) report(state, new HandlerError(event, failures, true), trace)
+        if (failures.length > 0) report(state, new HandlerError(event, failures, true), watch)
         tellSettled(inFlight, failures.length === 0, onSettled)
       }),
     )
@@ -73,7 +77,7 @@ function answer(
         'HANDLER_TIMEOUT',
         `Handlers for ${event.command} did not decide within ${handlerTimeout} ms; the failure decision was answered`,
       )
-      report(state, timeout, trace)
+      report(state, timeout, watch)
       return failureResponse(state, inFlight, rules, 'late')
     }
     log.warn(
@@ -85,7 +89,8 @@ function answer(
   tellSettled(inFlight, failures.length === 0, onSettled)
   if (failures.length > 0) {
     const failure = new HandlerError(event, failures, false)
-    report(state, failure, trace)
+    if (watch) watch.outcome = 'failed'
+    report(state, failure, watch)
     return rules ? failureResponse(state, inFlight, rules, 'failed') : errorResponse(failure)
   }
   return rules ? decide(state, inFlight, outcome.results) : okResponse

@@ -1,4 +1,5 @@
 import { findCommand } from './catalog.js'
+import type { CallbackWatch } from './callback-watch.js'
 import { DeliveryError, enqueueCallback, type DeliverySettings } from './callback-delivery.js'
 import { dedupeKey } from './dedupe.js'
 import { okResponse, type CallbackResponse } from './envelope.js'
@@ -8,7 +9,6 @@ import type { CallbackQuery } from './query.js'
 import type { InFlight, ReceiverState } from './receiver-state.js'
 import { refuse, report } from './reporter.js'
 import { STORED_CALLBACK_VERSION, type StoredCallback } from './stored-callback.js'
-import type { CallbackTrace } from './trace.js'
 
 type Answer = CallbackResponse | Promise<CallbackResponse>
 
@@ -24,13 +24,13 @@ export function handOver(
   body: BodyInput,
   handleHere: () => Answer,
 ): Promise<CallbackResponse> {
-  const { event, trace } = inFlight
+  const { event, watch } = inFlight
   let callback: StoredCallback
   try {
-    callback = storedCallback(event, event.sdkAppId, textOf(body))
+    callback = storedCallback(event, event.sdkAppId, textOf(body), watch)
   } catch (error) {
-    const failure = new DeliveryError(storedCallback(event, event.sdkAppId, ''), 'could not be made', error)
-    report(state, failure, trace)
+    const failure = new DeliveryError(storedCallback(event, event.sdkAppId, '', undefined), 'could not be made', error)
+    report(state, failure, watch)
     return Promise.resolve(handleHere())
   }
   const what = 'failed or was slow; the callback was handled in this process'
@@ -39,10 +39,11 @@ export function handOver(
   return stored.then(
     () => {
       state.config.log.debug(`[@roomhooks/core] ${event.command} was handed to the delivery`)
+      if (watch) watch.outcome = 'queued'
       return okResponse
     },
     (failure: DeliveryError) => {
-      report(state, failure, trace)
+      report(state, failure, watch)
       // Handled here after all: a copy the delivery stored late may be taken back, once the handlers succeeded.
       inFlight.handled = (succeeded) => {
         if (succeeded) withdraw()
@@ -62,16 +63,16 @@ export function keepRefused(
   settings: DeliverySettings,
   refusal: ValidationError,
   arrival: { readonly query: CallbackQuery; readonly sdkAppId: number; readonly receivedAt: number },
-  trace: CallbackTrace | undefined,
+  watch: CallbackWatch | undefined,
 ): Answer {
-  const response = refuse(state, refusal, trace)
+  const response = refuse(state, refusal, watch)
   if (findCommand(refusal.command)?.kind !== 'after') return response
   let callback: StoredCallback
   try {
     const { query, sdkAppId, receivedAt } = arrival
     const context = { command: refusal.command, clientIp: query.clientIp, platform: query.platform, receivedAt }
     callback = {
-      ...storedCallback(context, sdkAppId, refusal.body ?? textOf(refusal.payload)),
+      ...storedCallback(context, sdkAppId, refusal.body ?? textOf(refusal.payload), watch),
       refusal: { reason: refusal.reason, message: refusal.info },
     }
   } catch {
@@ -81,13 +82,13 @@ export function keepRefused(
   return enqueueCallback(settings, callback, key, 'failed or was slow; the refused body was not kept').stored.then(
     () => response,
     (failure: DeliveryError) => {
-      report(state, failure, trace)
+      report(state, failure, watch)
       return response
     },
   )
 }
 
-/** The record of a callback; fields the platform did not send are left out. */
+/** The record of a callback, with what its observers carry; fields the platform did not send are left out. */
 function storedCallback(
   context: {
     readonly command: string
@@ -97,8 +98,10 @@ function storedCallback(
   },
   sdkAppId: number,
   body: string,
+  watch: CallbackWatch | undefined,
 ): StoredCallback {
   const { command, clientIp, platform, receivedAt } = context
+  const traceContext = watch?.carry()
   return {
     version: STORED_CALLBACK_VERSION,
     command,
@@ -107,6 +110,7 @@ function storedCallback(
     ...(platform === undefined ? {} : { platform }),
     receivedAt,
     body,
+    ...(traceContext === undefined ? {} : { traceContext }),
   }
 }
 

@@ -13,6 +13,14 @@ export type { RoomWebhooksOptions, SdkAppIdInput } from './options.js'
 export { DeliveryError } from './callback-delivery.js'
 export type { CallbackDelivery, EnqueueOptions } from './callback-delivery.js'
 export type { StoredCallback } from './stored-callback.js'
+export type {
+  CallbackAnswer,
+  CallbackDurations,
+  CallbackObservation,
+  CallbackObserver,
+  CallbackOutcome,
+  CallbackStart,
+} from './observer.js'
 export { createMemoryDedupeStore } from './dedupe.js'
 export type { ClaimResult, DedupeOptions, DedupeStore, MemoryDedupeStore, MemoryDedupeStoreOptions } from './dedupe.js'
 export { createFetchHandler } from './fetch-handler.js'

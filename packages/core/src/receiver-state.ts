@@ -1,8 +1,9 @@
+import type { CallbackWatch } from './callback-watch.js'
 import type { Decision, DecisionRules } from './decision.js'
 import type { Listeners } from './listeners.js'
+import type { CallbackObserver } from './observer.js'
 import type { ReceiverConfig } from './options.js'
 import type { RunningTasks } from './running-tasks.js'
-import type { CallbackTrace } from './trace.js'
 import type { AnyCallbackEvent } from './types.js'
 
 /** What the receiving steps share: the settings, the handlers, and the count of unfinished work. */
@@ -10,6 +11,8 @@ export interface ReceiverState {
   readonly config: ReceiverConfig
   readonly listeners: Listeners
   readonly tasks: RunningTasks
+  /** Told of every callback (hooks.observe()); usually empty, and then nothing is timed or told. */
+  readonly observers: CallbackObserver[]
 }
 
 /** One callback on its way through the receiver, from the event made for it to its answer. */
@@ -21,8 +24,8 @@ export interface InFlight {
   readonly decisions: Decision[]
   /** Set once the answer is known: later decisions cannot change it. */
   answered: boolean
-  /** The testing kit's record of this callback, when it asked for one. */
-  readonly trace: CallbackTrace | undefined
+  /** The callback's observers, when something observes it. */
+  readonly watch: CallbackWatch | undefined
   /** Told once every handler run in this process has finished, late ones included: whether all succeeded. */
   handled?: SettledListener
 }

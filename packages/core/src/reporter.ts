@@ -1,7 +1,7 @@
+import type { CallbackWatch } from './callback-watch.js'
 import { errorResponse, type CallbackResponse } from './envelope.js'
 import { HandlerError, toRoomhooksError, type RoomhooksError } from './errors.js'
 import type { ReceiverState } from './receiver-state.js'
-import type { CallbackTrace } from './trace.js'
 
 /**
  * Tells the `onError` handlers of an error, or the logger when there are none. An `onError` handler that throws
@@ -10,9 +10,9 @@ import type { CallbackTrace } from './trace.js'
 export function report(
   { config, listeners }: ReceiverState,
   error: RoomhooksError,
-  trace: CallbackTrace | undefined,
+  watch: CallbackWatch | undefined,
 ): void {
-  trace?.errors.push(error)
+  watch?.error(error)
   const { log } = config
   const handlers = listeners.errors
   if (handlers.length === 0) {
@@ -38,8 +38,8 @@ function logHandlerError(log: ReceiverState['config']['log'], error: HandlerErro
 }
 
 /** The answer to a request refused or failed before its handlers ran, reported like any error. */
-export function refuse(state: ReceiverState, error: unknown, trace: CallbackTrace | undefined): CallbackResponse {
+export function refuse(state: ReceiverState, error: unknown, watch: CallbackWatch | undefined): CallbackResponse {
   const refusal = toRoomhooksError(error)
-  report(state, refusal, trace)
+  report(state, refusal, watch)
   return errorResponse(refusal)
 }

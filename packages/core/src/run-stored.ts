@@ -1,3 +1,4 @@
+import { watchCallback, type CallbackWatch } from './callback-watch.js'
 import { HandlerError, RoomhooksError } from './errors.js'
 import { readCallback } from './intake.js'
 import type { CallbackQuery } from './query.js'
@@ -5,6 +6,7 @@ import type { ReceiverState } from './receiver-state.js'
 import { report } from './reporter.js'
 import { failuresOf, runHandlers } from './run-handlers.js'
 import { readStoredCallback } from './stored-callback.js'
+import type { CallbackOutcome } from './observer.js'
 import type { AnyCallbackEvent } from './types.js'
 
 /**
@@ -43,7 +45,23 @@ export type StoredRunOutcome =
 export async function runStored(
   state: ReceiverState,
   stored: unknown,
+  options: StoredRunOptions,
+): Promise<StoredRunOutcome> {
+  const carried = carriedBy(stored)
+  const start = { source: 'worker', attempt: options.attempt, carried } as const
+  const watch = watchCallback(state.observers, undefined, start, state.config.log)
+  if (watch === undefined) return run(state, stored, options, undefined)
+  const outcome = await run(state, stored, options, watch)
+  watch.outcome = outcome.ok ? 'ok' : outcomeOf(outcome.error)
+  watch.answered(undefined)
+  return outcome
+}
+
+async function run(
+  state: ReceiverState,
+  stored: unknown,
   { attempt, timeout }: StoredRunOptions,
+  watch: CallbackWatch | undefined,
 ): Promise<StoredRunOutcome> {
   let event: AnyCallbackEvent
   try {
@@ -67,30 +85,47 @@ export async function runStored(
         : new RoomhooksError('UNREADABLE_CALLBACK', `The stored callback cannot be read: ${messageOf(error)}`, {
             cause: error,
           })
-    report(state, refusal, undefined)
+    report(state, refusal, watch)
     return { ok: false, error: refusal, retry: false }
   }
+  watch?.read(event)
   const handlers = state.listeners.handlersOf(event.name)
-  const outcome = await runHandlers(handlers, event as never, timeout)
+  const runAll = () => runHandlers(handlers, event as never, timeout)
+  const outcome = await (watch === undefined || handlers.length === 0 ? runAll() : watch.runHandlers(runAll))
   if (outcome.late) {
     void state.tasks.track(
       outcome.settled.then((results) => {
         const failures = failuresOf(results)
-        if (failures.length > 0) report(state, new HandlerError(event, failures, true), undefined)
+        if (failures.length > 0) report(state, new HandlerError(event, failures, true), watch)
+        watch?.handlersSettled()
       }),
     )
     const late = new RoomhooksError(
       'HANDLER_TIMEOUT',
       `Handlers for ${event.command} did not finish within ${timeout} ms (attempt ${attempt})`,
     )
-    report(state, late, undefined)
+    report(state, late, watch)
     return { ok: false, error: late, retry: true }
   }
+  watch?.handlersSettled()
   const failures = failuresOf(outcome.results)
   if (failures.length === 0) return { ok: true, event }
   const failure = new HandlerError(event, failures, false)
-  report(state, failure, undefined)
+  report(state, failure, watch)
   return { ok: false, error: failure, retry: true }
+}
+
+/** The fields a receiving observer stored with a callback, read leniently: a record that has none has none. */
+function carriedBy(stored: unknown): Readonly<Record<string, string>> | undefined {
+  if (stored === null || typeof stored !== 'object') return undefined
+  const context = (stored as { traceContext?: unknown }).traceContext
+  return context !== null && typeof context === 'object' ? (context as Record<string, string>) : undefined
+}
+
+/** How a failed run ended, for its observers. */
+function outcomeOf(error: RoomhooksError): CallbackOutcome {
+  if (error.reason === 'HANDLER_TIMEOUT') return 'late'
+  return error.reason === 'HANDLER_FAILED' ? 'failed' : 'refused'
 }
 
 function messageOf(error: unknown): string {

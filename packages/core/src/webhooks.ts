@@ -8,6 +8,7 @@ import { handOver, keepRefused } from './hand-over.js'
 import { readCallback } from './intake.js'
 import { Listeners } from './listeners.js'
 import { MAX_TIMER } from './max-timer.js'
+import type { CallbackObservation, CallbackObserver } from './observer.js'
 import { resolveOptions, type RoomWebhooksOptions } from './options.js'
 import type { BodyInput } from './parse-body.js'
 import { readCallbackQuery, type CallbackQuery, type QueryInput } from './query.js'
@@ -26,6 +27,7 @@ import type { AnyCallbackEvent, CallbackHandler, EventFor, ListenableName } from
 import { compileSchema } from './validate.js'
 import { verifyCallback } from './verify.js'
 import { withinTimeout } from './within-timeout.js'
+import { watchCallback, type CallbackWatch } from './callback-watch.js'
 
 export type { CloseResult } from './running-tasks.js'
 
@@ -58,7 +60,12 @@ export class RoomWebhooks {
   #closing: Promise<CloseResult> | undefined
 
   constructor(options: RoomWebhooksOptions) {
-    this.#state = { config: resolveOptions(options), listeners: new Listeners(), tasks: new RunningTasks() }
+    this.#state = {
+      config: resolveOptions(options),
+      listeners: new Listeners(),
+      tasks: new RunningTasks(),
+      observers: [],
+    }
     // Compile every schema now, so the first callback of each kind pays nothing extra.
     for (const definition of commandDefinitions) compileSchema(definition)
   }
@@ -84,6 +91,21 @@ export class RoomWebhooks {
   /** Adds a handler told of every failed handler, refused request and invalid payload. */
   onError(handler: ErrorHandler): this {
     this.#state.listeners.addError(handler)
+    return this
+  }
+
+  /**
+   * Adds an observer, told of every callback from its arrival to its answer: outcome, status, reason and timings
+   * (see {@link CallbackObserver}). `@roomhooks/opentelemetry` builds its spans and metrics on this.
+   *
+   * @example
+   * hooks.observe({ observe: () => ({ answered: (answer) => metrics.count(answer.outcome) }) })
+   */
+  observe(observer: CallbackObserver): this {
+    if (typeof observer?.observe !== 'function') {
+      throw new TypeError('[@roomhooks/core] observe() needs an object with an observe(start) method')
+    }
+    this.#state.observers.push(observer)
     return this
   }
 
@@ -125,7 +147,15 @@ export class RoomWebhooks {
   /** @internal The testing kit's simulate(): the answer together with the event and the errors reported. */
   [receiveTraced](request: CallbackRequest): Promise<TracedResponse> {
     const trace: CallbackTrace = { errors: [] }
-    return this.#receive(request, trace).then((response) => Object.assign(trace, { response }))
+    const observation: CallbackObservation = {
+      read: (event) => {
+        trace.event = event
+      },
+      error: (error) => {
+        trace.errors.push(error)
+      },
+    }
+    return this.#receive(request, observation).then((response) => Object.assign(trace, { response }))
   }
 
   /** @internal What a worker of `@roomhooks/core/delivery` borrows: the handlers, and the error reporting. */
@@ -143,14 +173,25 @@ export class RoomWebhooks {
     return { sdkAppId: [...sdkAppIds][0] as number, token: tokens[0] }
   }
 
-  #receive(request: CallbackRequest, trace: CallbackTrace | undefined): Promise<CallbackResponse> {
+  #receive(request: CallbackRequest, extra: CallbackObservation | undefined): Promise<CallbackResponse> {
+    const state = this.#state
+    const watch = watchCallback(state.observers, extra, RECEIVER_START, state.config.log)
+    const response = this.#answer(request, watch)
+    if (watch === undefined) return response
+    return response.then((answer) => {
+      watch.answered(answer)
+      return answer
+    })
+  }
+
+  #answer(request: CallbackRequest, watch: CallbackWatch | undefined): Promise<CallbackResponse> {
     const state = this.#state
     if (this.#closing !== undefined) {
       return Promise.resolve(
         refuse(
           state,
           new RoomhooksError('SHUTTING_DOWN', 'The receiver is shutting down; send the callback again'),
-          trace,
+          watch,
         ),
       )
     }
@@ -160,26 +201,27 @@ export class RoomWebhooks {
       const receivedAt = Date.now()
       const query = readCallbackQuery(request.query ?? '')
       const sdkAppId = verifyCallback(query, state.config.verification, receivedAt)
+      watch?.verified()
       const source = request.body
       if (typeof source === 'function') {
         const answer = (source as BodyReader)(state.config.bodyLimit).then(
-          (body) => this.#handle(query, sdkAppId, body, receivedAt, trace),
-          (error: unknown) => refuse(state, error, trace),
+          (body) => this.#handle(query, sdkAppId, body, receivedAt, watch),
+          (error: unknown) => refuse(state, error, watch),
         )
-        return state.tasks.track(this.#neverRejecting(answer, trace))
+        return state.tasks.track(this.#neverRejecting(answer, watch))
       }
-      const response = this.#handle(query, sdkAppId, source, receivedAt, trace)
+      const response = this.#handle(query, sdkAppId, source, receivedAt, watch)
       return response instanceof Promise
-        ? state.tasks.track(this.#neverRejecting(response, trace))
+        ? state.tasks.track(this.#neverRejecting(response, watch))
         : Promise.resolve(response)
     } catch (error) {
-      return Promise.resolve(refuse(state, error, trace))
+      return Promise.resolve(refuse(state, error, watch))
     }
   }
 
   /** `receive()` never rejects: whatever fails on the way (a store, a user's function) is answered like a refusal. */
-  #neverRejecting(answer: Promise<CallbackResponse>, trace: CallbackTrace | undefined): Promise<CallbackResponse> {
-    return answer.then(undefined, (error: unknown) => refuse(this.#state, error, trace))
+  #neverRejecting(answer: Promise<CallbackResponse>, watch: CallbackWatch | undefined): Promise<CallbackResponse> {
+    return answer.then(undefined, (error: unknown) => refuse(this.#state, error, watch))
   }
 
   /**
@@ -191,7 +233,7 @@ export class RoomWebhooks {
     sdkAppId: number,
     body: BodyInput,
     receivedAt: number,
-    trace: CallbackTrace | undefined,
+    watch: CallbackWatch | undefined,
   ): CallbackResponse | Promise<CallbackResponse> {
     const state = this.#state
     const { delivery } = state.config
@@ -202,21 +244,24 @@ export class RoomWebhooks {
       const intake = readCallback(query, sdkAppId, body, receivedAt, state.config)
       definition = intake.definition
       raw = intake.text ?? body
-      inFlight = { event: intake.event, rules: definition?.decisions, decisions: [], answered: false, trace }
+      inFlight = { event: intake.event, rules: definition?.decisions, decisions: [], answered: false, watch }
       if (definition?.decisions) {
         const record = (decision: Decision) => recordDecision(state, inFlight, decision)
         Object.assign(intake.event, decisionHelpers(definition.event, definition.decisions, record))
       }
     } catch (error) {
       return delivery !== undefined && error instanceof ValidationError
-        ? keepRefused(state, delivery, error, { query, sdkAppId, receivedAt }, trace)
-        : refuse(state, error, trace)
+        ? keepRefused(state, delivery, error, { query, sdkAppId, receivedAt }, watch)
+        : refuse(state, error, watch)
     }
-    if (trace) trace.event = inFlight.event
+    watch?.read(inFlight.event)
     if (delivery === undefined || definition?.kind !== 'after') return dispatchHere(state, definition, inFlight, raw)
     return handOver(state, delivery, inFlight, raw, () => dispatchHere(state, definition, inFlight, raw))
   }
 }
+
+/** What a receiver's observers are told of each callback as it arrives. */
+const RECEIVER_START = { source: 'receiver', attempt: 1, carried: undefined } as const
 
 /**
  * Closes the delivery, if any, waiting at most `timeout` ms (a queue's connection may wait for a Redis that is

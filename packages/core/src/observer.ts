@@ -1,0 +1,93 @@
+import type { ErrorReason, RoomhooksError } from './errors.js'
+import type { AnyCallbackEvent } from './types.js'
+
+/**
+ * Follows every callback a receiver (or a worker running stored callbacks) handles: what it was, how it was
+ * answered and how long each step took. Add one with {@link RoomWebhooks.observe}; `@roomhooks/opentelemetry` is one.
+ * A receiver nobody observes does none of this work.
+ *
+ * Every method is called synchronously, in the order below, and may throw: a failure is logged and never changes
+ * the answer.
+ *
+ * @example
+ * hooks.observe({
+ *   observe: () => ({
+ *     answered: ({ outcome, status, durations }) => console.log(outcome, status, `${durations.total} ms`),
+ *   }),
+ * })
+ */
+export interface CallbackObserver {
+  /**
+   * A callback has arrived, not yet verified: called in the async context of the request (or of the worker's job),
+   * so an observer can read the active trace there. Returns what follows this callback, or undefined to skip it.
+   */
+  observe(start: CallbackStart): CallbackObservation | undefined
+}
+
+/** Where a callback being observed comes from. */
+export interface CallbackStart {
+  /** `receiver`: a request from the platform. `worker`: a stored callback run by a worker. */
+  readonly source: 'receiver' | 'worker'
+  /** Which attempt this is: 1 in a receiver, counted from 1 by a worker. */
+  readonly attempt: number
+  /** A worker's run only: the fields a receiving observation gave {@link CallbackObservation.carry}, if any. */
+  readonly carried: Readonly<Record<string, string>> | undefined
+}
+
+/** One callback, as an observer follows it. Each method is optional and called at most once, except `error`. */
+export interface CallbackObservation {
+  /**
+   * The callback was verified and read: its event, with `command`, `name` and `sdkAppId`. Not called for a
+   * callback refused before (a wrong Sign, an unreadable body).
+   */
+  read?(event: AnyCallbackEvent): void
+  /**
+   * Runs the handlers: an observer may wrap them, for instance to make its span the active one so that what the
+   * handlers do is traced beneath it. It must call `handlers` once and return what it returns.
+   */
+  runHandlers?<T>(handlers: () => T): T
+  /** An error reported to `onError` for this callback; a late handler's failure comes after `answered`. */
+  error?(error: RoomhooksError): void
+  /**
+   * The callback is about to be stored for a worker (`delivery`): fields to store with it, such as a W3C
+   * `traceparent`. The worker's observers get them back as {@link CallbackStart.carried}.
+   */
+  carry?(): Readonly<Record<string, string>> | undefined
+  /** The answer was given (or, in a worker, the attempt ended). */
+  answered?(answer: CallbackAnswer): void
+  /** The last call: the answer was given and every handler has finished, late ones included. */
+  ended?(): void
+}
+
+/**
+ * How a callback ended:
+ * - `ok`: handled (or, for a before-callback, decided) and answered;
+ * - `refused`: turned down before its handlers ran (verification, an unreadable or invalid body, shutting down);
+ * - `failed`: a handler failed, or roomhooks could not process it;
+ * - `late`: the handlers missed the deadline, so the answer went without them;
+ * - `duplicate`: the dedupe store had it already (answered OK), or has it running (answered 409);
+ * - `queued`: stored by the delivery for a worker, and answered OK.
+ */
+export type CallbackOutcome = 'ok' | 'refused' | 'failed' | 'late' | 'duplicate' | 'queued'
+
+/** What {@link CallbackObservation.answered} is told. */
+export interface CallbackAnswer {
+  readonly outcome: CallbackOutcome
+  /** The HTTP status answered; undefined in a worker, which answers nobody. */
+  readonly status: number | undefined
+  /** The envelope's `ErrorCode` (a before-callback's decision code included); undefined in a worker. */
+  readonly errorCode: number | undefined
+  /** The reason of the last error reported for this callback before the answer, if any. */
+  readonly reason: ErrorReason | undefined
+  readonly durations: CallbackDurations
+}
+
+/** How long the steps of one callback took, in milliseconds. */
+export interface CallbackDurations {
+  /** Reading and checking the query string: SdkAppid, RequestTime, Sign. Undefined in a worker. */
+  readonly verification: number | undefined
+  /** From the handlers' start to their end, or to the answer when they missed the deadline; undefined when none ran. */
+  readonly handlers: number | undefined
+  /** From arrival to the answer. */
+  readonly total: number
+}
