@@ -91,7 +91,7 @@ export function useTelemetry(): Telemetry {
     },
     async points(name) {
       const metric = (await telemetry.metrics()).find((data) => data.descriptor.name === name)
-      return (metric?.dataPoints ?? [])
+      return metric?.dataPoints ?? []
     },
     async exported() {
       const spans = spanExporter.getFinishedSpans().map((span) => ({
