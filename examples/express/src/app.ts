@@ -1,15 +1,19 @@
 import express from 'express'
 import { createRoomWebhooks, type RoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
 import { createExpressMiddleware } from '@roomhooks/express'
+import { instrumentRoomWebhooks } from '@roomhooks/opentelemetry'
 
 export interface AppOptions extends Pick<RoomWebhooksOptions, 'sdkAppId' | 'token'> {
   /** Where the app writes what it received. */
   readonly print?: (line: string) => void
 }
 
-/** The callback handlers: what the app does with each event. */
+/**
+ * The callback handlers: what the app does with each event. Instrumented for OpenTelemetry: without an SDK
+ * (`npm start`) that records nothing; with one (`npm run start:traced`) every callback is a span and a metric.
+ */
 export function createHooks({ sdkAppId, token, print = console.log }: AppOptions): RoomWebhooks {
-  const hooks = createRoomWebhooks({ sdkAppId, token })
+  const hooks = instrumentRoomWebhooks(createRoomWebhooks({ sdkAppId, token }))
 
   hooks.on('room.created', (event) => {
     const { RoomId, Owner_Account } = event.payload.RoomInfo

@@ -14,8 +14,10 @@ const server = createApp(options, hooks).listen(port, () => {
 })
 
 // A deploy stops the process with SIGTERM: stop taking requests, let the handlers of callbacks already answered
-// finish (the platform does not send them again), then exit.
+// finish (the platform does not send them again), then let the process end, once telemetry (if loaded) has flushed.
 process.once('SIGTERM', () => {
   server.close()
-  void hooks.close({ timeout: 10_000 }).then(({ drained }) => process.exit(drained ? 0 : 1))
+  void hooks.close({ timeout: 10_000 }).then(({ drained }) => {
+    process.exitCode = drained ? 0 : 1
+  })
 })

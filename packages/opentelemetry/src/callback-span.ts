@@ -84,12 +84,13 @@ function record(instruments: Instruments, inWorker: boolean, command: string | u
 }
 
 /**
- * What to record of an error: each handler's own error for a failed handler, else the error itself. Told apart by
- * reason, not `instanceof`, which fails when the app loads a second copy of core (its CommonJS build).
+ * What to record of an error: each handler's own error, with its stack, for a failed handler; else roomhooks' own
+ * error by name and message (its stack is roomhooks' code, and its numeric `code` would pose as the type). Told
+ * apart by reason, not `instanceof`, which fails when the app loads a second copy of core (its CommonJS build).
  */
 function exceptionsOf(error: RoomhooksError): Exception[] {
   const causes = (error as Partial<HandlerError>).errors
-  if (error.reason !== 'HANDLER_FAILED' || !Array.isArray(causes)) return [error]
+  if (error.reason !== 'HANDLER_FAILED' || !Array.isArray(causes)) return [{ name: error.name, message: error.message }]
   return causes.map((cause) => (cause instanceof Error ? cause : { name: 'NonError', message: describe(cause) }))
 }
 

@@ -117,7 +117,15 @@ describe('instrumentRoomWebhooks()', () => {
         'http.response.status_code': 401,
       })
       expect(span.status).to.deep.equal({ code: SpanStatusCode.ERROR, message: 'SIGN_MISMATCH' })
-      expect(span.events.map((event) => event.name)).to.deep.equal(['exception'])
+      expect(span.events.map((event) => [event.name, event.attributes])).to.deep.equal([
+        [
+          'exception',
+          {
+            'exception.type': 'RoomhooksError',
+            'exception.message': '[@roomhooks/core] Sign does not match the configured token',
+          },
+        ],
+      ])
       expect(summarize(await telemetry.points('roomhooks.callbacks'))).to.deep.equal([
         { attributes: { 'roomhooks.outcome': 'refused', 'roomhooks.error.reason': 'SIGN_MISMATCH' }, value: 1 },
       ])
