@@ -5,10 +5,15 @@ import { createServer, type Server } from 'node:http'
 import express from 'express'
 import Koa from 'koa'
 import { bodyParser } from '@koa/bodyparser'
+import { context } from '@opentelemetry/api'
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics'
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base'
 import { createQueueDelivery } from '@roomhooks/bullmq'
 import { createNodeHandler, createRoomWebhooks, type CallbackDelivery, type RoomWebhooks } from '@roomhooks/core'
 import { createExpressMiddleware } from '@roomhooks/express'
 import { createKoaMiddleware } from '@roomhooks/koa'
+import { instrumentRoomWebhooks } from '@roomhooks/opentelemetry'
 
 const SDK_APP_ID = 1400000000
 export const TOKEN = 'benchmark-callback-token'
@@ -62,6 +67,25 @@ function koaApp(signed: boolean): Server {
 
 function nodeApp(signed: boolean): Server {
   return createServer(createNodeHandler(hooksFor(signed), { path: CALLBACK_PATH }))
+}
+
+// Exporters that take everything and send it nowhere: the cost measured is recording and batching, not a network.
+const nowhere: SpanExporter & PushMetricExporter = {
+  export: (_items, done) => done({ code: 0 }),
+  shutdown: () => Promise.resolve(),
+  forceFlush: () => Promise.resolve(),
+}
+
+/** Case 6 with an OpenTelemetry SDK as an app sets it up: async context, every span sampled and batched, metrics. */
+function instrumentedNodeApp(): Server {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(nowhere)] })
+  const reader = new PeriodicExportingMetricReader({ exporter: nowhere, exportIntervalMillis: 10_000 })
+  const hooks = instrumentRoomWebhooks(hooksFor(false), {
+    tracerProvider,
+    meterProvider: new MeterProvider({ readers: [reader] }),
+  })
+  return createServer(createNodeHandler(hooks, { path: CALLBACK_PATH }))
 }
 
 export const cases: readonly BenchCase[] = [
@@ -161,6 +185,13 @@ export const cases: readonly BenchCase[] = [
     baseline: 'node-roomhooks',
     maxCpuCost: 0.05,
     createServer: () => nodeApp(true),
+  },
+  {
+    name: 'node-roomhooks-otel',
+    label: '8. case 6 instrumented: @roomhooks/opentelemetry, SDK recording every span and metric',
+    signed: false,
+    baseline: 'node-roomhooks',
+    createServer: instrumentedNodeApp,
   },
 ]
 
