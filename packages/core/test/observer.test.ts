@@ -78,7 +78,7 @@ describe('hooks.observe()', () => {
     const answer = answerOf(calls)!
     expect(answer).to.deep.include({ outcome: 'ok', status: 200, errorCode: 0, reason: undefined })
     const { verification, handlers, total } = answer.durations
-    expect(verification).to.be.a('number').at.least(0).and.below(20)
+    expect(verification).to.be.a('number').at.least(0).and.below(total)
     expect(handlers).to.be.at.least(25)
     expect(total).to.be.at.least(handlers! + verification!)
   })
@@ -153,7 +153,8 @@ describe('hooks.observe()', () => {
     expect(response.status).to.equal(200)
     expect(steps(calls)).to.deep.equal(['observe', 'read', 'runHandlers', 'answered'])
     expect(answerOf(calls)).to.deep.include({ outcome: 'late', reason: undefined })
-    expect(answerOf(calls)?.durations.handlers).to.be.at.least(15).and.below(60)
+    const { handlers, total } = answerOf(calls)!.durations
+    expect(handlers).to.be.at.least(15).and.at.most(total) // to the answer, not to the handlers' end
     await sleep(90)
     expect(steps(calls)).to.deep.equal(['observe', 'read', 'runHandlers', 'answered'])
     finish()

@@ -74,13 +74,20 @@ export function observeCallback(tracer: Tracer, instruments: Instruments, start:
 
 function record(instruments: Instruments, inWorker: boolean, command: string | undefined, answer: CallbackAnswer) {
   const { outcome, reason, durations } = answer
-  const attributes: Attributes = { 'roomhooks.outcome': outcome }
-  if (command !== undefined) attributes['roomhooks.command'] = command
+  // Two objects: the SDK may keep the one it is given, so adding the reason after would reach the histogram too.
+  const timed: Attributes =
+    command === undefined
+      ? { 'roomhooks.outcome': outcome }
+      : { 'roomhooks.command': command, 'roomhooks.outcome': outcome }
+  const counted: Attributes = reason === undefined ? timed : { ...timed, 'roomhooks.error.reason': reason }
   const seconds = durations.total / 1000
-  if (inWorker) instruments.workerDuration.record(seconds, attributes)
-  else instruments.duration.record(seconds, attributes)
-  if (reason !== undefined) attributes['roomhooks.error.reason'] = reason
-  ;(inWorker ? instruments.workerRuns : instruments.callbacks).add(1, attributes)
+  if (inWorker) {
+    instruments.workerDuration.record(seconds, timed)
+    instruments.workerRuns.add(1, counted)
+  } else {
+    instruments.duration.record(seconds, timed)
+    instruments.callbacks.add(1, counted)
+  }
 }
 
 /**
