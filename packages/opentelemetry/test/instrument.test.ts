@@ -1,5 +1,5 @@
 import { createServer } from 'node:http'
-import { metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { context, createTraceState, metrics, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { expect } from 'chai'
 import {
   createMemoryDedupeStore,
@@ -194,6 +194,13 @@ describe('instrumentRoomWebhooks()', () => {
       await send(hooks)
       const [event] = telemetry.span(`roomhooks ${CREATED}`).events
       expect(event?.attributes).to.include({ 'exception.type': 'NonError', 'exception.message': '{"code":"E_DB"}' })
+      telemetry.reset()
+      await server?.close()
+      server = undefined
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- one JSON cannot write
+      await send(instrumented().on('room.created', () => Promise.reject(10n)))
+      const [bigint] = telemetry.span(`roomhooks ${CREATED}`).events
+      expect(bigint?.attributes).to.include({ 'exception.type': 'NonError', 'exception.message': '[object BigInt]' })
     })
   })
 
@@ -266,6 +273,32 @@ describe('instrumentRoomWebhooks()', () => {
       ])
     })
 
+    it("carries the request's tracestate to the worker's link", async () => {
+      const stored: StoredCallback[] = []
+      const delivery: CallbackDelivery = { enqueue: (callback) => Promise.resolve(void stored.push(callback)) }
+      const receiver = instrumented({ delivery, token: undefined })
+      const upstream = trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        spanId: 'b7ad6b7169203331',
+        traceFlags: 1,
+        isRemote: true,
+        traceState: createTraceState('vendor=abc,other=1'),
+      })
+      await context.with(upstream, () =>
+        receiver.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) }),
+      )
+      const received = telemetry.span(`roomhooks ${CREATED}`)
+      expect(received.spanContext().traceId).to.equal('0af7651916cd43dd8448eb211c80319c')
+      expect(stored[0]?.traceContext).to.deep.equal({
+        traceparent: `00-0af7651916cd43dd8448eb211c80319c-${received.spanContext().spanId}-01`,
+        tracestate: 'vendor=abc,other=1',
+      })
+      await runStoredCallback(instrumented(), stored[0], { attempt: 1, timeout: 1000 })
+      const [link] = telemetry.span(`roomhooks.worker ${CREATED}`).links
+      expect(link?.context.traceState?.get('vendor')).to.equal('abc')
+      expect(link?.context.traceState?.serialize()).to.equal('vendor=abc,other=1')
+    })
+
     it('runs a stored callback without a trace context, or with one it cannot read, unlinked', async () => {
       const worker = instrumented().on('room.created', () => {})
       const record: StoredCallback = {
@@ -275,7 +308,12 @@ describe('instrumentRoomWebhooks()', () => {
         receivedAt: Date.now(),
         body: fixtureText(CREATED),
       }
-      for (const traceContext of [undefined, { traceparent: 'not a traceparent' }]) {
+      const unreadable = [
+        { traceparent: 'not a traceparent' },
+        { traceparent: '00-00000000000000000000000000000000-b7ad6b7169203331-01' },
+        { tracestate: 'vendor=abc' },
+      ]
+      for (const traceContext of [undefined, ...unreadable]) {
         telemetry.reset()
         const run = await runStoredCallback(worker, { ...record, traceContext }, { attempt: 1, timeout: 1000 })
         expect(run.ok).to.equal(true)
