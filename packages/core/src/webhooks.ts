@@ -175,6 +175,8 @@ export class RoomWebhooks {
 
   #receive(request: CallbackRequest, extra: CallbackObservation | undefined): Promise<CallbackResponse> {
     const state = this.#state
+    // Nothing observes most receivers: then not even a call is spent on it.
+    if (state.observers.length === 0 && extra === undefined) return this.#answer(request, undefined)
     const watch = watchCallback(state.observers, extra, RECEIVER_START, state.config.log)
     const response = this.#answer(request, watch)
     if (watch === undefined) return response
