@@ -28,14 +28,16 @@ const meterProvider = new MeterProvider({
 })
 metrics.setGlobalMeterProvider(meterProvider)
 
-registerInstrumentations({
-  instrumentations: [
-    // The platform signs the query string: keep Sign out of url.query (the default list covers other names only).
-    new HttpInstrumentation({ redactedQueryParamsServer: ['Sign'] }),
-  ],
-})
+// The HTTP instrumentation records the query string (url.query). Its own list of parameters to redact does not
+// know the platform's Sign, and giving a list replaces it: so the list is its defaults plus Sign.
+const redactedQueryParamsServer = ['Sign', 'sign', 'sig', 'Signature', 'X-Amz-Signature', 'X-Goog-Signature']
+registerInstrumentations({ instrumentations: [new HttpInstrumentation({ redactedQueryParamsServer })] })
 
-// The last metrics and spans are written before the process ends (server.ts lets it end once the receiver closed).
-process.once('SIGTERM', () => {
+// The last spans and metrics are written once the app has finished its own shutdown (server.ts closes the server
+// and drains the receiver, then lets the process end): the event loop is empty, the exporters get their turn.
+let flushed = false
+process.on('beforeExit', () => {
+  if (flushed) return
+  flushed = true
   void Promise.all([meterProvider.shutdown(), tracerProvider.shutdown()])
 })

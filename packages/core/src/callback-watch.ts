@@ -24,6 +24,9 @@ export class CallbackWatch {
   #verification: number | undefined
   #handlersStartedAt: number | undefined
   #handlersEndedAt: number | undefined
+  /** The reason of the error the answer was made of (a refusal, a handler failure), once there is one. */
+  #decisive: ErrorReason | undefined
+  /** The reason of the last error reported before the answer: a secondary one (DELIVERY_FAILED) when none decided it. */
   #reason: ErrorReason | undefined
   #answered = false
   #ended = false
@@ -58,17 +61,39 @@ export class CallbackWatch {
     if (this.#answered) this.#end()
   }
 
+  /**
+   * An error reported for this callback. Errors after the end (a dedupe store that fails to record the outcome
+   * once everything else is done) are not told: the observations are closed by then.
+   */
   error(error: RoomhooksError): void {
+    if (this.#ended) return
     if (!this.#answered) this.#reason = error.reason
     this.#each((observation) => observation.error?.(error))
   }
 
-  /** The fields the observations store with a callback handed to the delivery; undefined when none gave any. */
+  /** The answer is made of this error (a refusal, a failed handler): its reason is the answer's, whatever follows. */
+  decidedBy(error: RoomhooksError): void {
+    if (!this.#answered) this.#decisive ??= error.reason
+  }
+
+  /**
+   * The fields the observations store with a callback handed to the delivery; undefined when none gave any. Only
+   * strings are kept: the record must stay readable by any worker, whatever an observer returned.
+   */
   carry(): Readonly<Record<string, string>> | undefined {
     let fields: Record<string, string> | undefined
     this.#each((observation) => {
-      const given = observation.carry?.()
-      if (given !== undefined) fields = { ...fields, ...given }
+      const given: unknown = observation.carry?.()
+      if (given === undefined) return
+      if (given === null || typeof given !== 'object')
+        throw new TypeError('carry() returned neither an object nor undefined')
+      const dropped: string[] = []
+      for (const [name, value] of Object.entries(given)) {
+        if (typeof value === 'string') (fields ??= {})[name] = value
+        else dropped.push(name)
+      }
+      if (dropped.length > 0)
+        throw new TypeError(`carry() gave ${dropped.join(', ')} as non-strings; they were not stored`)
     })
     return fields
   }
@@ -80,10 +105,10 @@ export class CallbackWatch {
     const now = performance.now()
     const handlersStartedAt = this.#handlersStartedAt
     const answer: CallbackAnswer = {
-      outcome: this.outcome ?? outcomeOf(response),
+      outcome: this.outcome ?? outcomeOfStatus(response),
       status: response?.status,
       errorCode: response?.body.ErrorCode,
-      reason: this.#reason,
+      reason: this.#decisive ?? this.#reason,
       durations: {
         verification: this.#verification,
         handlers: handlersStartedAt === undefined ? undefined : (this.#handlersEndedAt ?? now) - handlersStartedAt,
@@ -132,12 +157,16 @@ export class CallbackWatch {
   }
 
   #failed(error: unknown): void {
-    this.#log.error('[@roomhooks/core] An observer failed; the callback was handled all the same', error)
+    observerFailed(this.#log, error)
   }
 }
 
+function observerFailed(log: Log, error: unknown): void {
+  log.error('[@roomhooks/core] An observer failed; the callback was handled all the same', error)
+}
+
 /** The outcome an answer shows when no step named it: OK, turned down, or broken. */
-function outcomeOf(response: CallbackResponse | undefined): CallbackOutcome {
+function outcomeOfStatus(response: CallbackResponse | undefined): CallbackOutcome {
   if (response === undefined || response.status < 400) return 'ok'
   return response.status === 500 ? 'failed' : 'refused'
 }
@@ -159,7 +188,7 @@ export function watchCallback(
       const observation = observer.observe(start)
       if (typeof observation === 'object' && observation !== null) observations.push(observation)
     } catch (error) {
-      log.error('[@roomhooks/core] An observer failed; the callback was handled all the same', error)
+      observerFailed(log, error)
     }
   }
   if (extra !== undefined) observations.push(extra)

@@ -29,8 +29,11 @@ export function dispatch(
     return okResponse
   }
   const { watch } = inFlight
-  const run = () => runHandlers(handlers, event as never, state.config.handlerTimeout)
-  const outcome = watch === undefined ? run() : watch.runHandlers(run)
+  const { handlerTimeout } = state.config
+  const outcome =
+    watch === undefined
+      ? runHandlers(handlers, event as never, handlerTimeout)
+      : watch.runHandlers(() => runHandlers(handlers, event as never, handlerTimeout))
   return outcome instanceof Promise
     ? outcome.then((settled) => answer(state, inFlight, settled, onSettled))
     : answer(state, inFlight, outcome, onSettled)
@@ -77,6 +80,7 @@ function answer(
         'HANDLER_TIMEOUT',
         `Handlers for ${event.command} did not decide within ${handlerTimeout} ms; the failure decision was answered`,
       )
+      watch?.decidedBy(timeout)
       report(state, timeout, watch)
       return failureResponse(state, inFlight, rules, 'late')
     }
@@ -90,6 +94,7 @@ function answer(
   if (failures.length > 0) {
     const failure = new HandlerError(event, failures, false)
     if (watch) watch.outcome = 'failed'
+    watch?.decidedBy(failure)
     report(state, failure, watch)
     return rules ? failureResponse(state, inFlight, rules, 'failed') : errorResponse(failure)
   }

@@ -6,8 +6,9 @@ import type { AnyCallbackEvent } from './types.js'
  * answered and how long each step took. Add one with {@link RoomWebhooks.observe}; `@roomhooks/opentelemetry` is one.
  * A receiver nobody observes does none of this work.
  *
- * Every method is called synchronously, in the order below, and may throw: a failure is logged and never changes
- * the answer.
+ * Each method of an observation is called synchronously, as the step happens: `read` (once the callback is
+ * verified and read), then `carry` (when it is handed to a delivery) or `runHandlers`, `error` whenever an error
+ * is reported, then `answered`, then `ended`. Any may throw: a failure is logged and never changes the answer.
  *
  * @example
  * hooks.observe({
@@ -46,16 +47,23 @@ export interface CallbackObservation {
    * handlers do is traced beneath it. It must call `handlers` once and return what it returns.
    */
   runHandlers?<T>(handlers: () => T): T
-  /** An error reported to `onError` for this callback; a late handler's failure comes after `answered`. */
+  /**
+   * An error reported to `onError` for this callback, before or after `answered` (a late handler's failure), never
+   * after `ended`.
+   */
   error?(error: RoomhooksError): void
   /**
    * The callback is about to be stored for a worker (`delivery`): fields to store with it, such as a W3C
-   * `traceparent`. The worker's observers get them back as {@link CallbackStart.carried}.
+   * `traceparent`; string values only (others are dropped, and logged). The worker's observers get them back as
+   * {@link CallbackStart.carried}.
    */
   carry?(): Readonly<Record<string, string>> | undefined
   /** The answer was given (or, in a worker, the attempt ended). */
   answered?(answer: CallbackAnswer): void
-  /** The last call: the answer was given and every handler has finished, late ones included. */
+  /**
+   * The last call: the answer was given and every handler has finished, late ones included (a handler that never
+   * settles leaves its callback without an end).
+   */
   ended?(): void
 }
 
@@ -77,7 +85,10 @@ export interface CallbackAnswer {
   readonly status: number | undefined
   /** The envelope's `ErrorCode` (a before-callback's decision code included); undefined in a worker. */
   readonly errorCode: number | undefined
-  /** The reason of the last error reported for this callback before the answer, if any. */
+  /**
+   * Why: the reason of the error the answer is made of (a refusal, a failed handler), else of the last error
+   * reported before the answer (`DELIVERY_FAILED` for a callback handled here because the queue failed), if any.
+   */
   readonly reason: ErrorReason | undefined
   readonly durations: CallbackDurations
 }

@@ -40,6 +40,7 @@ function logHandlerError(log: ReceiverState['config']['log'], error: HandlerErro
 /** The answer to a request refused or failed before its handlers ran, reported like any error. */
 export function refuse(state: ReceiverState, error: unknown, watch: CallbackWatch | undefined): CallbackResponse {
   const refusal = toRoomhooksError(error)
+  watch?.decidedBy(refusal)
   report(state, refusal, watch)
   return errorResponse(refusal)
 }

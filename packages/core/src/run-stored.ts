@@ -5,7 +5,7 @@ import type { CallbackQuery } from './query.js'
 import type { ReceiverState } from './receiver-state.js'
 import { report } from './reporter.js'
 import { failuresOf, runHandlers } from './run-handlers.js'
-import { readStoredCallback } from './stored-callback.js'
+import { readStoredCallback, type StoredCallback } from './stored-callback.js'
 import type { CallbackOutcome } from './observer.js'
 import type { AnyCallbackEvent } from './types.js'
 
@@ -52,7 +52,7 @@ export async function runStored(
   const watch = watchCallback(state.observers, undefined, start, state.config.log)
   if (watch === undefined) return run(state, stored, options, undefined)
   const outcome = await run(state, stored, options, watch)
-  watch.outcome = outcome.ok ? 'ok' : outcomeOf(outcome.error)
+  watch.outcome = outcome.ok ? 'ok' : failureOutcome(outcome.error)
   watch.answered(undefined)
   return outcome
 }
@@ -85,6 +85,7 @@ async function run(
         : new RoomhooksError('UNREADABLE_CALLBACK', `The stored callback cannot be read: ${messageOf(error)}`, {
             cause: error,
           })
+    watch?.decidedBy(refusal)
     report(state, refusal, watch)
     return { ok: false, error: refusal, retry: false }
   }
@@ -104,6 +105,7 @@ async function run(
       'HANDLER_TIMEOUT',
       `Handlers for ${event.command} did not finish within ${timeout} ms (attempt ${attempt})`,
     )
+    watch?.decidedBy(late)
     report(state, late, watch)
     return { ok: false, error: late, retry: true }
   }
@@ -111,19 +113,25 @@ async function run(
   const failures = failuresOf(outcome.results)
   if (failures.length === 0) return { ok: true, event }
   const failure = new HandlerError(event, failures, false)
+  watch?.decidedBy(failure)
   report(state, failure, watch)
   return { ok: false, error: failure, retry: true }
 }
 
-/** The fields a receiving observer stored with a callback, read leniently: a record that has none has none. */
+/**
+ * The fields a receiving observer stored with a callback, their strings only: what a worker's observers get is
+ * never a reason to refuse the callback itself.
+ */
 function carriedBy(stored: unknown): Readonly<Record<string, string>> | undefined {
-  if (stored === null || typeof stored !== 'object') return undefined
-  const context = (stored as { traceContext?: unknown }).traceContext
-  return context !== null && typeof context === 'object' ? (context as Record<string, string>) : undefined
+  const context: unknown =
+    stored !== null && typeof stored === 'object' ? (stored as StoredCallback).traceContext : undefined
+  if (context === null || typeof context !== 'object') return undefined
+  const strings = Object.entries(context).filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+  return strings.length === 0 ? undefined : Object.fromEntries(strings)
 }
 
 /** How a failed run ended, for its observers. */
-function outcomeOf(error: RoomhooksError): CallbackOutcome {
+function failureOutcome(error: RoomhooksError): CallbackOutcome {
   if (error.reason === 'HANDLER_TIMEOUT') return 'late'
   return error.reason === 'HANDLER_FAILED' ? 'failed' : 'refused'
 }

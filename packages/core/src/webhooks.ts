@@ -1,3 +1,4 @@
+import { watchCallback, type CallbackWatch } from './callback-watch.js'
 import { commandDefinitions, type AnyCommandDefinition } from './catalog.js'
 import { decisionHelpers, type Decision } from './decision.js'
 import { dispatchHere } from './dispatch-once.js'
@@ -27,7 +28,6 @@ import type { AnyCallbackEvent, CallbackHandler, EventFor, ListenableName } from
 import { compileSchema } from './validate.js'
 import { verifyCallback } from './verify.js'
 import { withinTimeout } from './within-timeout.js'
-import { watchCallback, type CallbackWatch } from './callback-watch.js'
 
 export type { CloseResult } from './running-tasks.js'
 

@@ -234,13 +234,18 @@ describe('hooks.observe()', () => {
       return { observe: where === 'observe' ? fail : () => observation }
     }
 
-    for (const where of ['observe', 'read', 'runHandlers', 'error', 'answered', 'ended'] as const) {
+    for (const where of ['observe', 'read', 'runHandlers', 'error', 'carry', 'answered', 'ended'] as const) {
       it(`answers as usual, runs the handlers once and logs, when it throws in ${where}()`, async () => {
         const logged: unknown[] = []
         let runs = 0
+        const stored: unknown[] = []
         const hooks = createRoomWebhooks({
           sdkAppId: SDK_APP_ID,
           log: { warn: () => {}, error: (message: string, error: unknown) => void logged.push([message, error]) },
+          // carry() is asked of a callback handed to a delivery; the handlers then run in a worker
+          ...(where === 'carry' && {
+            delivery: { enqueue: (callback) => Promise.resolve(void stored.push(callback)) },
+          }),
         })
           .observe(failing(where))
           .on('room.created', () => {
@@ -249,7 +254,8 @@ describe('hooks.observe()', () => {
           })
         const response = await hooks.receive(request(CREATED))
         expect(response.status).to.equal(where === 'error' ? 500 : 200)
-        expect(runs).to.equal(1)
+        expect(runs).to.equal(where === 'carry' ? 0 : 1)
+        expect(stored).to.have.length(where === 'carry' ? 1 : 0)
         const observerLines = logged.filter(([message]: any) => /An observer failed/.test(message))
         expect(observerLines).to.have.length(1)
         expect((observerLines[0] as [string, Error])[1].message).to.equal(`observer broke in ${where}`)
@@ -356,9 +362,11 @@ describe('hooks.observe()', () => {
       })
 
       const slow = observed()
-      slow.hooks.on('room.created', () => sleep(40))
+      let finish!: () => void
+      slow.hooks.on('room.created', () => new Promise<void>((resolve) => (finish = resolve)))
       await runStoredCallback(slow.hooks, record(), { attempt: 3, timeout: 10 })
       expect(steps(slow.calls)).to.not.include('ended')
+      finish()
       await slow.ended
       expect(answerOf(slow.calls)).to.deep.include({ outcome: 'late', reason: 'HANDLER_TIMEOUT' })
 
@@ -369,20 +377,86 @@ describe('hooks.observe()', () => {
       expect(answerOf(unreadable.calls)).to.deep.include({ outcome: 'refused', reason: 'UNREADABLE_CALLBACK' })
     })
 
-    it('refuses a stored record whose traceContext is not an object of strings', async () => {
-      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
+    it("runs a stored record whatever its traceContext holds, giving the worker's observers its strings only", async () => {
       const record = {
         version: 1,
         command: CREATED,
         sdkAppId: SDK_APP_ID,
         receivedAt: Date.now(),
         body: fixtureText(CREATED),
-        traceContext: { traceparent: 7 },
       }
-      const outcome = await runStoredCallback(hooks, record, { attempt: 1, timeout: 1000 })
-      expect(outcome).to.deep.include({ ok: false, retry: false })
-      expect(outcome.ok || outcome.error.message).to.match(/traceContext must be an object of strings/)
+      for (const [traceContext, carried] of [
+        [{ traceparent: '00-abc-def-01', sampled: 1 }, { traceparent: '00-abc-def-01' }],
+        [{ sampled: 1 }, undefined],
+        ['00-abc-def-01', undefined],
+        [null, undefined],
+      ] as const) {
+        const worker = observed()
+        worker.hooks.on('room.created', () => {})
+        const outcome = await runStoredCallback(
+          worker.hooks,
+          { ...record, traceContext },
+          { attempt: 1, timeout: 1000 },
+        )
+        expect(outcome.ok).to.equal(true)
+        expect(worker.calls[0]).to.deep.equal({ step: 'observe', start: { source: 'worker', attempt: 1, carried } })
+      }
     })
+
+    it('stores the strings an observer carries, drops the rest and logs it', async () => {
+      const { delivery, stored } = storing()
+      const logged: string[] = []
+      const hooks = createRoomWebhooks({
+        sdkAppId: SDK_APP_ID,
+        delivery,
+        log: { warn: () => {}, error: (_message: string, error: unknown) => void logged.push(String(error)) },
+      })
+        .observe({ observe: () => ({ carry: () => ({ traceparent: '00-abc-def-01', sampled: 1 }) as never }) })
+        .observe({ observe: () => ({ carry: () => 'not an object' as never }) })
+        .observe({ observe: () => ({ carry: () => ({ baggage: 'k=v' }) }) })
+      expect((await hooks.receive(request(CREATED))).status).to.equal(200)
+      expect(stored[0]?.traceContext).to.deep.equal({ traceparent: '00-abc-def-01', baggage: 'k=v' })
+      expect(logged).to.have.length(2)
+      expect(logged[0]).to.match(/sampled as non-strings/)
+      expect(logged[1]).to.match(/neither an object nor undefined/)
+    })
+
+    it('keeps the reason of the refusal when the refused body then fails to be stored', async () => {
+      const delivery: CallbackDelivery = { enqueue: () => Promise.reject(new Error('redis down')) }
+      const { hooks, calls, ended } = observed({ delivery })
+      const body = `{"CallbackCommand":"${CREATED}"}`
+      expect((await hooks.receive({ query: callbackQuery({ command: CREATED }), body })).status).to.equal(400)
+      await ended
+      const reasons = calls.flatMap((call) => (call.step === 'error' ? [call.reason] : []))
+      expect(reasons).to.deep.equal(['INVALID_PAYLOAD', 'DELIVERY_FAILED'])
+      expect(answerOf(calls)).to.deep.include({ outcome: 'refused', status: 400, reason: 'INVALID_PAYLOAD' })
+    })
+
+    it('gives the reason of the failed handler, not of the failed delivery before it', async () => {
+      const delivery: CallbackDelivery = { enqueue: () => Promise.reject(new Error('redis down')) }
+      const { hooks, calls, ended } = observed({ delivery })
+      hooks.on('room.created', () => Promise.reject(new Error('database down too')))
+      expect((await hooks.receive(request(CREATED))).status).to.equal(500)
+      await ended
+      expect(answerOf(calls)).to.deep.include({ outcome: 'failed', status: 500, reason: 'HANDLER_FAILED' })
+    })
+  })
+
+  it('tells no error after the end: a dedupe store failing to record the outcome once all is done', async () => {
+    const store = createMemoryDedupeStore()
+    const failing = {
+      claim: store.claim.bind(store),
+      release: store.release.bind(store),
+      complete: () => new Promise<void>((_resolve, reject) => setTimeout(() => reject(new Error('store down')), 10)),
+    }
+    const errors: string[] = []
+    const { hooks, calls, ended } = observed({ dedupe: { store: failing } })
+    hooks.on('room.created', () => {}).onError((error) => void errors.push(error.reason))
+    await hooks.receive(request(CREATED))
+    await ended
+    await sleep(30)
+    expect(errors).to.deep.equal(['DEDUPE_FAILED'])
+    expect(steps(calls)).to.deep.equal(['observe', 'read', 'runHandlers', 'answered', 'ended'])
   })
 
   it('leaves the HandlerError of a late handler to the observer with every failure on it', async () => {

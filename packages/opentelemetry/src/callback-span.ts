@@ -18,6 +18,9 @@ import type {
 import type { Instruments } from './instruments.js'
 import { linkFrom, writeTraceContext } from './trace-context.js'
 
+/** What metrics record as the command of a callback whose command is not in the catalog. */
+const OTHER_COMMAND = '_OTHER'
+
 /**
  * One callback as a span (named `roomhooks <command>`, or `roomhooks.worker <command>` in a worker) and as metrics.
  * The span is a child of whatever is active when the callback arrives (the HTTP server span), is made active for
@@ -38,16 +41,23 @@ export function observeCallback(tracer: Tracer, instruments: Instruments, start:
     },
     parent,
   )
+  // The command as metrics and the span's name record it: commands outside the catalog are one value, as anyone
+  // may send a callback with a made-up command when no token is set. The span's attribute keeps the real one.
   let command: string | undefined
-  const named = (name: string) => {
-    command = name
-    span.updateName(`${prefix} ${name}`)
-    span.setAttribute('roomhooks.command', name)
+  const named = (known: string) => {
+    command = known
+    span.updateName(`${prefix} ${known}`)
+    span.setAttribute('roomhooks.command', known)
   }
   return {
     read(event) {
-      named(event.command)
-      if (event.name !== null) span.setAttribute('roomhooks.event', event.name)
+      if (event.name === null) {
+        command = OTHER_COMMAND
+        span.setAttribute('roomhooks.command', event.command)
+      } else {
+        named(event.command)
+        span.setAttribute('roomhooks.event', event.name)
+      }
       span.setAttribute('roomhooks.sdk_app_id', event.sdkAppId)
     },
     runHandlers: (handlers) => context.with(trace.setSpan(parent, span), handlers),

@@ -1,4 +1,4 @@
-import type { Counter, Histogram, Meter } from '@opentelemetry/api'
+import { metrics, type Counter, type Histogram, type Meter, type MeterProvider } from '@opentelemetry/api'
 
 /** The metrics of callbacks answered by a receiver, and of stored callbacks run by a worker. */
 export interface Instruments {
@@ -12,7 +12,29 @@ export interface Instruments {
 // off the histogram itself. OpenTelemetry's default bounds (0 to 10,000) suit milliseconds, not seconds.
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10]
 
-export function createInstruments(meter: Meter): Instruments {
+/**
+ * The instruments of `provider`, or of the global meter provider when none is given. The global one is looked up
+ * for every callback: unlike tracing, the metrics API has no stand-in that forwards to a provider registered later,
+ * and apps often start their SDK after creating their receiver.
+ */
+export function instrumentsOf(provider: MeterProvider | undefined, scope: string): () => Instruments {
+  if (provider !== undefined) {
+    const fixed = createInstruments(provider.getMeter(scope))
+    return () => fixed
+  }
+  let current = metrics.getMeterProvider()
+  let instruments = createInstruments(current.getMeter(scope))
+  return () => {
+    const global = metrics.getMeterProvider()
+    if (global !== current) {
+      current = global
+      instruments = createInstruments(global.getMeter(scope))
+    }
+    return instruments
+  }
+}
+
+function createInstruments(meter: Meter): Instruments {
   return {
     callbacks: meter.createCounter('roomhooks.callbacks', {
       description: 'Callbacks answered, by command, outcome and error reason',

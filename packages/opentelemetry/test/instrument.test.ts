@@ -105,6 +105,9 @@ describe('instrumentRoomWebhooks()', () => {
       const { count, sum } = point?.value as { count: number; sum: number }
       expect(count).to.equal(2)
       expect(sum).to.be.above(0.035).and.below(2)
+      // Buckets in seconds, with one at the platform's 2 s deadline (the SDK's default ones suit milliseconds).
+      const { boundaries } = (duration?.dataPoints[0]?.value as { buckets: { boundaries: number[] } }).buckets
+      expect(boundaries).to.deep.equal([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10])
     })
   })
 
@@ -205,17 +208,57 @@ describe('instrumentRoomWebhooks()', () => {
   })
 
   it('marks a callback answered without its handlers as late, and ends its span when they finish', async () => {
-    const hooks = instrumented({ handlerTimeout: 20 }).on('room.created', () =>
-      sleep(80).then(() => Promise.reject(new Error('finally failed'))),
+    let fail!: () => void
+    const hooks = instrumented({ handlerTimeout: 20 }).on(
+      'room.created',
+      () => new Promise<void>((_resolve, reject) => (fail = () => reject(new Error('finally failed')))),
     )
     expect((await send(hooks)).status).to.equal(200)
     await serverSpan()
     expect(telemetry.spans().map((span) => span.name)).to.not.include(`roomhooks ${CREATED}`)
-    await sleep(100)
+    fail()
+    await sleep(10)
     const span = telemetry.span(`roomhooks ${CREATED}`)
     expect(span.attributes).to.include({ 'roomhooks.outcome': 'late', 'http.response.status_code': 200 })
     expect(span.status.code).to.equal(SpanStatusCode.UNSET)
     expect(span.events.map((event) => event.attributes?.['exception.message'])).to.deep.equal(['finally failed'])
+  })
+
+  it('names no span and no metric after a command outside the catalog, which anyone may make up', async () => {
+    const hooks = instrumented({ token: undefined }).onAny(() => {})
+    const made = 'Attacker.CallbackAfterSomething12345'
+    server = await listen(createServer(createNodeHandler(hooks)))
+    const body = JSON.stringify({ CallbackCommand: made, EventTime: 1 })
+    expect(
+      (await post(`${server.url}/?SdkAppid=${SDK_APP_ID}&CallbackCommand=${made}&contenttype=json`, body)).status,
+    ).to.equal(200)
+    const span = telemetry.span('roomhooks')
+    expect(span.attributes).to.include({ 'roomhooks.command': made, 'roomhooks.outcome': 'ok' })
+    expect(span.attributes).to.not.have.property('roomhooks.event')
+    expect(summarize(await telemetry.points('roomhooks.callbacks'))).to.deep.equal([
+      { attributes: { 'roomhooks.command': '_OTHER', 'roomhooks.outcome': 'ok' }, value: 1 },
+    ])
+  })
+
+  it('keeps handlers traced beneath it for a before-callback, and when a failed delivery leaves it to this process', async () => {
+    const tracer = telemetry.tracerProvider.getTracer('the app')
+    const traced = () => tracer.startActiveSpan('SELECT', (query) => query.end())
+    const delivery: CallbackDelivery = { enqueue: () => Promise.reject(new Error('redis down')) }
+    await send(
+      instrumented().on('gift.beforeSend', (event) => (traced(), event.allow())),
+      'Live.CallbackBeforeSendGift',
+    )
+    await server?.close()
+    server = undefined
+    await send(instrumented({ delivery }).on('room.created', traced))
+    const parents = telemetry
+      .spans()
+      .filter((span) => span.name === 'SELECT')
+      .map((query) => telemetry.spans().find((span) => span.spanContext().spanId === query.parentSpanContext?.spanId))
+    expect(parents.map((span) => [span?.name, span?.attributes['roomhooks.outcome']])).to.deep.equal([
+      ['roomhooks Live.CallbackBeforeSendGift', 'ok'],
+      [`roomhooks ${CREATED}`, 'ok'],
+    ])
   })
 
   it('marks a copy the dedupe store had already handled as duplicate', async () => {
@@ -322,15 +365,20 @@ describe('instrumentRoomWebhooks()', () => {
     })
   })
 
-  it('uses the global providers when given none', async () => {
+  it('uses the global providers when given none, registered before or after it', async () => {
+    const early = instrumentRoomWebhooks(createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }))
     const registered = trace.setGlobalTracerProvider(telemetry.tracerProvider)
     metrics.setGlobalMeterProvider(telemetry.meterProvider)
     try {
       expect(registered).to.equal(true)
-      const hooks = instrumentRoomWebhooks(createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }))
-      await hooks.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) })
-      expect(telemetry.span(`roomhooks ${CREATED}`).attributes['roomhooks.outcome']).to.equal('ok')
-      expect((await telemetry.points('roomhooks.callbacks')).length).to.equal(1)
+      const late = instrumentRoomWebhooks(createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }))
+      for (const hooks of [early, late]) {
+        await hooks.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) })
+      }
+      expect(telemetry.spans().map((span) => span.attributes['roomhooks.outcome'])).to.deep.equal(['ok', 'ok'])
+      expect(summarize(await telemetry.points('roomhooks.callbacks'))).to.deep.equal([
+        { attributes: { 'roomhooks.command': CREATED, 'roomhooks.outcome': 'ok' }, value: 2 },
+      ])
     } finally {
       trace.disable()
       metrics.disable()

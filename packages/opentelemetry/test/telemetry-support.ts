@@ -37,6 +37,12 @@ export interface Telemetry {
   reset(): void
 }
 
+// Made by the first suite that needs it, and kept: its require hook remembers every module required once it exists,
+// and would pass over node:http for good if a test file loaded later required it (Express does) before the
+// instrumentation was enabled; a second instance would never see node:http required again. An app loads its SDK
+// before anything else for the same reason.
+let http: HttpInstrumentation | undefined
+
 /** Sets up the exporters for a suite (mocha hooks) and the HTTP instrumentation, redacting Sign as documented. */
 export function useTelemetry(): Telemetry {
   const spanExporter = new InMemorySpanExporter()
@@ -44,7 +50,6 @@ export function useTelemetry(): Telemetry {
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
   let reader: PeriodicExportingMetricReader
   let meterProvider: MeterProvider
-  const http = new HttpInstrumentation({ enabled: false, redactedQueryParamsServer: ['Sign'] })
   const contextManager = new AsyncLocalStorageContextManager()
 
   const fresh = () => {
@@ -55,14 +60,15 @@ export function useTelemetry(): Telemetry {
 
   before(() => {
     context.setGlobalContextManager(contextManager.enable())
+    http ??= new HttpInstrumentation({ enabled: false, redactedQueryParamsServer: ['Sign'] })
     http.setTracerProvider(tracerProvider)
     http.enable()
     // The instrumentation patches node:http when it is required; these tests import it as an ES module, which
-    // does not go through require. An app loads its SDK first, and frameworks require node:http themselves.
+    // does not go through require.
     createRequire(import.meta.url)('node:http')
   })
   after(async () => {
-    http.disable()
+    http?.disable()
     context.disable()
     await meterProvider.shutdown()
   })
