@@ -1,0 +1,34 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common'
+import { DiscoveryService, HttpAdapterHost, MetadataScanner } from '@nestjs/core'
+import { RoomWebhooks } from '@roomhooks/core'
+import { ROOMHOOKS_MODULE_OPTIONS, type RoomhooksModuleOptions } from './module-options.js'
+import { mountReceiver } from './mount-receiver.js'
+import { registerDecoratedHandlers } from './register-handlers.js'
+
+/**
+ * What the module does at start-up and shutdown. In `app.init()`, after Nest has registered its body parsers and
+ * routes: adds the `@OnRoomEvent()` methods to the `RoomWebhooks` and mounts the route on the platform. In
+ * `app.close()`: closes the `RoomWebhooks`, after the HTTP server has stopped taking requests, so that the
+ * handlers of callbacks already answered finish and nothing is refused.
+ */
+@Injectable()
+export class RoomhooksLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(RoomWebhooks) private readonly hooks: RoomWebhooks,
+    @Inject(ROOMHOOKS_MODULE_OPTIONS) private readonly options: RoomhooksModuleOptions,
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const handlers = registerDecoratedHandlers(this.hooks, this.discovery, this.scanner)
+    const platform = await mountReceiver(this.adapterHost.httpAdapter, this.hooks, this.options)
+    const where = platform === undefined ? 'no HTTP server' : `POST ${this.options.path} (${platform})`
+    new Logger('RoomhooksModule').log(`Callbacks at ${where}, ${handlers} @OnRoomEvent() handlers`)
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.hooks.close()
+  }
+}

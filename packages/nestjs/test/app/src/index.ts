@@ -1,0 +1,7 @@
+export { ContractAppModule } from './contract-app.module'
+export { FeatureAppModule, type FeatureSettings } from './feature-app.module'
+export { Recorder } from './recorder'
+export { RequestScopedAppModule } from './request-scoped-app.module'
+export { createNestApp, startNestApp, type Platform, type StartedApp, type StartOptions } from './start'
+export { nestVersions } from './versions'
+export { createRoomWebhooks, RoomWebhooks } from '@roomhooks/core'
