@@ -9,11 +9,12 @@ import { mountOnExpress } from './mount-express.js'
  * HTTP (`NestFactory.createApplicationContext()`, e.g. a worker process), where there is nothing to mount.
  */
 export async function mountReceiver(
-  adapter: AbstractHttpAdapter | undefined,
+  // Typed as always there, but null in an application context.
+  adapter: AbstractHttpAdapter | null | undefined,
   hooks: RoomWebhooks,
   options: RoomhooksRouteOptions,
 ): Promise<string | undefined> {
-  if (adapter === undefined) return undefined
+  if (adapter === null || adapter === undefined) return undefined
   const type = adapter.getType()
   switch (type) {
     case 'express':

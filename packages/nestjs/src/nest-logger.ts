@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { Logger } from '@nestjs/common'
 import type { Logger as RoomhooksLogger } from '@roomhooks/core'
 
@@ -11,10 +12,14 @@ export function nestLogger(): RoomhooksLogger {
   return {
     debug: (message) => logger.debug(message),
     info: (message) => logger.log(message),
-    warn: (message, error?: unknown) => logger.warn(error === undefined ? message : `${message}: ${String(error)}`),
+    warn: (message, error?: unknown) => logger.warn(error === undefined ? message : `${message}: ${describe(error)}`),
     error: (message, error?: unknown) =>
       error === undefined
         ? logger.error(message)
-        : logger.error(message, error instanceof Error ? error.stack : String(error)),
+        : logger.error(message, error instanceof Error ? error.stack : describe(error)),
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : inspect(error, { depth: 2, breakLength: Infinity })
 }

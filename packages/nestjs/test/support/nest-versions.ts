@@ -37,4 +37,4 @@ export const nestVersions: readonly { name: string; major: number; load: () => T
   },
 ]
 
-export type { Platform, StartOptions } from '../app/dist/index.js'
+export type { Platform, StartedApp, StartOptions } from '../app/dist/index.js'

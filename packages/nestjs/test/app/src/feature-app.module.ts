@@ -43,7 +43,14 @@ export class FeatureAppModule {
       module: FeatureAppModule,
       imports: [roomhooks],
       controllers: [OrdersController],
-      providers: [Recorder, RoomsService, ModerationService, CallbackAudit],
+      providers: [
+        Recorder,
+        RoomsService,
+        // The same instance under a second token: its handlers must still run once.
+        { provide: 'ROOMS', useExisting: RoomsService },
+        ModerationService,
+        CallbackAudit,
+      ],
     }
   }
 }

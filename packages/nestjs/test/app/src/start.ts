@@ -1,4 +1,10 @@
-import type { DynamicModule, INestApplication, NestApplicationOptions, Type } from '@nestjs/common'
+import type {
+  DynamicModule,
+  INestApplication,
+  INestApplicationContext,
+  NestApplicationOptions,
+  Type,
+} from '@nestjs/common'
 import { NestFactory } from '@nestjs/core'
 import { ExpressAdapter } from '@nestjs/platform-express'
 import { FastifyAdapter } from '@nestjs/platform-fastify'
@@ -33,6 +39,11 @@ export async function createNestApp(module: Type | DynamicModule, options: Start
     return testingModule.createNestApplication(adapter, appOptions)
   }
   return NestFactory.create(module, adapter, appOptions)
+}
+
+/** An application without HTTP (a worker process, a script), as NestFactory.createApplicationContext() makes it. */
+export function createNestContext(module: Type | DynamicModule): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(module, { logger: false })
 }
 
 /** Creates the application, configures it and starts listening on 127.0.0.1. */
