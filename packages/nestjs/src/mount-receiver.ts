@@ -2,6 +2,7 @@ import type { AbstractHttpAdapter } from '@nestjs/core'
 import type { RoomWebhooks } from '@roomhooks/core'
 import type { RoomhooksRouteOptions } from './module-options.js'
 import { mountOnExpress } from './mount-express.js'
+import { mountOnFastify } from './mount-fastify.js'
 
 /**
  * Receives callbacks at the route, on whichever platform the application runs: Express (`@nestjs/platform-express`)
@@ -19,6 +20,9 @@ export async function mountReceiver(
   switch (type) {
     case 'express':
       mountOnExpress(adapter.getInstance(), hooks, options)
+      return type
+    case 'fastify':
+      await mountOnFastify(adapter.getInstance(), hooks, options)
       return type
     default:
       throw new Error(

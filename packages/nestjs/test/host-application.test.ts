@@ -24,7 +24,7 @@ for (const version of nestVersions) {
   const nest = version.load()
   const module = nest.FeatureAppModule.with({ sdkAppId: SDK_APP_ID, token: TOKEN, path: CALLBACK_PATH })
 
-  for (const platform of ['express'] as const) {
+  for (const platform of ['express', 'fastify'] as const) {
     describe(`an application with RoomhooksModule on ${version.name}, ${platform}`, () => {
       let app: StartedApp | undefined
       const start = async (options: Omit<StartOptions, 'platform'> = {}) => {
@@ -63,9 +63,11 @@ for (const version of nestVersions) {
       it('keeps a body parser the application configured, and callbacks are not read by it', async () => {
         const { url } = await start({
           appOptions: { bodyParser: false },
-          // useBodyParser() of NestExpressApplication (NestFastifyApplication's takes a content type), not on
-          // INestApplication.
-          configure: (app) => void (app as unknown as BodyParserApp).useBodyParser('json', { limit: 100 }),
+          // useBodyParser() of NestExpressApplication and NestFastifyApplication, not on INestApplication.
+          configure: (app) =>
+            void (platform === 'express'
+              ? (app as unknown as BodyParserApp).useBodyParser('json', { limit: 100 })
+              : (app as unknown as BodyParserApp).useBodyParser('application/json', { bodyLimit: 100 })),
         })
         const small = await postJson(`${url}/orders`, order)
         expect(small.status).to.equal(201)

@@ -8,7 +8,7 @@ import { sendCallback } from './support/send-callback.js'
 
 for (const version of nestVersions) {
   const nest = version.load()
-  for (const platform of ['express'] as const) {
+  for (const platform of ['express', 'fastify'] as const) {
     describe(`@OnRoomEvent() on ${version.name}, ${platform}`, () => {
       let app: StartedApp
       let lines: string[]

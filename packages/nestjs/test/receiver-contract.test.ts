@@ -16,7 +16,7 @@ for (const version of nestVersions) {
       expect(roomhooks).to.equal(app)
     })
 
-    for (const platform of ['express'] as const satisfies Platform[]) {
+    for (const platform of ['express', 'fastify'] as const satisfies Platform[]) {
       const contract = (options: Omit<StartOptions, 'platform'>) =>
         describeReceiverContract(
           (hooks) => startContractApp(nest, hooks, { platform, ...options }),

@@ -12,7 +12,7 @@ for (const version of nestVersions) {
   const nest = version.load()
   const settings = { sdkAppId: SDK_APP_ID, token: TOKEN, path: CALLBACK_PATH }
 
-  for (const platform of ['express'] as const) {
+  for (const platform of ['express', 'fastify'] as const) {
     describe(`RoomhooksModule on ${version.name}, ${platform}`, () => {
       let app: StartedApp | undefined
       afterEach(async () => {

@@ -15,7 +15,10 @@ export type Platform = 'express' | 'fastify'
 
 export interface StartOptions {
   readonly platform: Platform
-  /** NestFactory.create()'s options (`rawBody`, `bodyParser`, `logger`, …); the logger is off unless given. */
+  /**
+   * NestFactory.create()'s options (`rawBody`, `bodyParser`, `logger`, …). The logger is off unless given, and
+   * `abortOnError` false, so that an error fails its test rather than ending the test process.
+   */
   readonly appOptions?: NestApplicationOptions
   /** What main.ts does between create() and listen(): global pipes, app.use(), a global prefix. */
   readonly configure?: (app: INestApplication) => void | Promise<void>
@@ -33,7 +36,7 @@ export interface StartedApp {
 /** Creates the application for `module` on `platform`, as main.ts or an e2e test would, without starting it. */
 export async function createNestApp(module: Type | DynamicModule, options: StartOptions): Promise<INestApplication> {
   const adapter = options.platform === 'express' ? new ExpressAdapter() : new FastifyAdapter()
-  const appOptions: NestApplicationOptions = { logger: false, ...options.appOptions }
+  const appOptions: NestApplicationOptions = { logger: false, abortOnError: false, ...options.appOptions }
   if (options.testingModule === true) {
     const testingModule = await Test.createTestingModule({ imports: [module] }).compile()
     return testingModule.createNestApplication(adapter, appOptions)
@@ -43,7 +46,7 @@ export async function createNestApp(module: Type | DynamicModule, options: Start
 
 /** An application without HTTP (a worker process, a script), as NestFactory.createApplicationContext() makes it. */
 export function createNestContext(module: Type | DynamicModule): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(module, { logger: false })
+  return NestFactory.createApplicationContext(module, { logger: false, abortOnError: false })
 }
 
 /** Creates the application, configures it and starts listening on 127.0.0.1. */
