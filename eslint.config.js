@@ -16,6 +16,7 @@ export default tseslint.config(
           './packages/*/tsconfig.json',
           './test/consumers/node10/tsconfig.json',
           './packages/nestjs/test/app/tsconfig.json',
+          './examples/nestjs/tsconfig.json',
           './test/consumers/fastify4/tsconfig.json',
         ],
         tsconfigRootDir: import.meta.dirname,

@@ -1,8 +1,8 @@
-// `npm run demo`: starts the Express, Koa, Hono and Fastify examples on free ports, sends each of them every sample
-// callback signed with a token (with the CLI's own sending code), prints what each app received and what it
-// answered. Then the queue example (scripts/queue-demo.ts), when redis-server is installed: a callback queued by its
-// receiver process and handled by its worker process. Exits 0 only if every callback was answered OK, a forged one
-// was refused, and the queue example went as expected.
+// `npm run demo`: starts the Express, Koa, Hono, Fastify and NestJS (on Express and on Fastify) examples on free
+// ports, sends each of them every sample callback signed with a token (with the CLI's own sending code), prints what
+// each app received and what it answered. Then the queue example (scripts/queue-demo.ts), when redis-server is
+// installed: a callback queued by its receiver process and handled by its worker process. Exits 0 only if every
+// callback was answered OK, a forged one was refused, and the queue example went as expected.
 import { createServer, type Server } from 'node:http'
 import { createAdaptorServer } from '@hono/node-server'
 import { commandDefinitions } from '@roomhooks/core'
@@ -11,6 +11,8 @@ import { createApp as createExpressApp } from '../examples/express/src/app.js'
 import { createApp as createFastifyApp } from '../examples/fastify/src/app.js'
 import { createApp as createHonoApp } from '../examples/hono/src/app.js'
 import { createApp as createKoaApp } from '../examples/koa/src/app.js'
+// The NestJS example as Nest builds it (`npm run build`): its dependency injection needs tsc's decorator metadata.
+import { createApp as createNestApp } from '../examples/nestjs/dist/app.js'
 import { listen } from '../test/support/http.js'
 import { runQueueDemo } from './queue-demo.js'
 
@@ -27,6 +29,9 @@ const apps: Record<string, () => Server | Promise<Server>> = {
     await app.ready()
     return app.server
   },
+  'NestJS on Express': async () => (await createNestApp({ sdkAppId, token, print })).getHttpServer() as Server,
+  'NestJS on Fastify': async () =>
+    (await createNestApp({ sdkAppId, token, print, platform: 'fastify' })).getHttpServer() as Server,
 }
 
 let failures = 0
