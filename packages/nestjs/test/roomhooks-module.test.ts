@@ -67,20 +67,28 @@ for (const version of nestVersions) {
         const logger: LoggerService = {
           log: (message, context) => void logged.push(`log ${String(context)}: ${String(message)}`),
           warn: (message, context) => void logged.push(`warn ${String(context)}: ${String(message)}`),
-          error: (message) => void logged.push(`error: ${String(message)}`),
+          error: (message, stack, context) =>
+            void logged.push(`error ${String(context)}: ${String(message)}\n${String(stack)}`),
         }
         app = await nest.startNestApp(nest.MinimalAppModule.with(SDK_APP_ID, CALLBACK_PATH), {
           platform,
           appOptions: { logger },
         })
         expect(logged).to.include(
-          `log RoomhooksModule: Callbacks at POST ${CALLBACK_PATH} (${platform}), 0 @OnRoomEvent() handlers`,
+          `log RoomhooksModule: Callbacks at POST ${CALLBACK_PATH} (${platform}), 1 @OnRoomEvent() handlers`,
         )
         await sendCallback(app, 'room.created', { sdkAppId: 1400000001 })
         expect(logged.filter((line) => line.startsWith('warn Roomhooks: '))).to.have.length(1)
+        await sendCallback(app, 'room.destroyed', { token: undefined })
+        const errors = logged.filter((line) => line.startsWith('error Roomhooks: '))
+        expect(errors).to.have.length(1)
+        expect(errors[0]).to.match(
+          /A handler for Room\.CallbackAfterDestroyRoom failed[^]*\nError: the database is down\n +at /,
+        )
       })
 
-      it('refuses options without the path of the callback URL', () => {
+      it('refuses options without the path of the callback URL, and a decorator without an event', () => {
+        expect(() => nest.RoomhooksModule.forRoot(undefined as never)).to.throw(TypeError, /needs options/)
         expect(() => nest.RoomhooksModule.forRoot({ sdkAppId: SDK_APP_ID } as never)).to.throw(
           TypeError,
           /^\[@roomhooks\/nestjs\] RoomhooksModule needs the path of the callback URL/,
@@ -88,6 +96,10 @@ for (const version of nestVersions) {
         expect(() => nest.RoomhooksModule.forRoot({ sdkAppId: SDK_APP_ID, path: 'tencent/callback' })).to.throw(
           TypeError,
           /starting with "\/"/,
+        )
+        expect(() => nest.OnRoomEvent(...([] as unknown as ['room.created']))).to.throw(
+          TypeError,
+          /^\[@roomhooks\/nestjs\] @OnRoomEvent\(\) needs at least one event name/,
         )
       })
     })

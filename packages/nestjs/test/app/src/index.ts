@@ -13,5 +13,5 @@ export {
 } from './start'
 export { nestVersions } from './versions'
 export { createRoomWebhooks, RoomWebhooks } from '@roomhooks/core'
-export { RoomhooksModule } from '@roomhooks/nestjs'
+export { OnRoomEvent, RoomhooksModule } from '@roomhooks/nestjs'
 export { ValidationPipe } from '@nestjs/common'

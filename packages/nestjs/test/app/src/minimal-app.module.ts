@@ -1,10 +1,25 @@
-import { Module, type DynamicModule } from '@nestjs/common'
-import { RoomhooksModule } from '@roomhooks/nestjs'
+import { Injectable, Module, type DynamicModule } from '@nestjs/common'
+import { OnRoomEvent, RoomhooksModule } from '@roomhooks/nestjs'
 
-/** An application with the module alone, its RoomWebhooks made from options, no onError handler: it logs. */
+@Injectable()
+export class FailingService {
+  @OnRoomEvent('room.destroyed')
+  destroyed(): void {
+    throw new Error('the database is down')
+  }
+}
+
+/**
+ * An application with the module and one failing handler, its RoomWebhooks made from options, no onError
+ * handler: what goes wrong is logged.
+ */
 @Module({})
 export class MinimalAppModule {
   static with(sdkAppId: number, path: string): DynamicModule {
-    return { module: MinimalAppModule, imports: [RoomhooksModule.forRoot({ sdkAppId, path })] }
+    return {
+      module: MinimalAppModule,
+      imports: [RoomhooksModule.forRoot({ sdkAppId, path })],
+      providers: [FailingService],
+    }
   }
 }
