@@ -41,8 +41,8 @@ export function mountOnExpress(app: ExpressApp, hooks: RoomWebhooks, options: Ro
       next()
       return
     }
-    // A middleware placed before this one may still have read the body (and kept it, as Nest does with
-    // rawBody: true); the receiver takes what it left, or reads the stream itself.
+    // A middleware the application placed before this one may have read the body all the same (and kept it as
+    // req.rawBody, or parsed it into req.body): the receiver takes what it left, or reads the stream itself.
     const { rawBody, body } = request as { rawBody?: unknown; body?: unknown }
     receiver.receive(request, { rawBody, parsedBody: body }).then((answer) => sendNodeResponse(response, answer), next)
   }

@@ -24,8 +24,11 @@ export class RoomhooksLifecycle implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const handlers = registerDecoratedHandlers(this.hooks, this.discovery, this.scanner)
     const platform = await mountReceiver(this.adapterHost.httpAdapter, this.hooks, this.options)
-    const where = platform === undefined ? 'no HTTP server' : `POST ${this.options.path} (${platform})`
-    new Logger('RoomhooksModule').log(`Callbacks at ${where}, ${handlers} @OnRoomEvent() handlers`)
+    new Logger('RoomhooksModule').log(
+      platform === undefined
+        ? `No HTTP server to receive callbacks on; ${handlers} @OnRoomEvent() handlers added`
+        : `Callbacks at POST ${this.options.path} (${platform}), ${handlers} @OnRoomEvent() handlers`,
+    )
   }
 
   async onApplicationShutdown(): Promise<void> {
