@@ -11,7 +11,14 @@ export default tseslint.config(
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.test.json', './packages/*/tsconfig.json', './test/consumers/node10/tsconfig.json'],
+        project: [
+          './tsconfig.test.json',
+          './packages/*/tsconfig.json',
+          './test/consumers/node10/tsconfig.json',
+          './packages/nestjs/test/app/tsconfig.json',
+          './examples/nestjs/tsconfig.json',
+          './test/consumers/fastify4/tsconfig.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -3,6 +3,7 @@
 // store each callback in the benchmark's redis-server (`npm run bench:queue`).
 import { createServer, type Server } from 'node:http'
 import express from 'express'
+import Fastify from 'fastify'
 import Koa from 'koa'
 import { bodyParser } from '@koa/bodyparser'
 import { context } from '@opentelemetry/api'
@@ -13,6 +14,7 @@ import { createQueueDelivery } from '@roomhooks/bullmq'
 import { createNodeHandler, createRoomWebhooks, type CallbackDelivery, type RoomWebhooks } from '@roomhooks/core'
 import { createExpressMiddleware } from '@roomhooks/express'
 import { createKoaMiddleware } from '@roomhooks/koa'
+import roomhooks from '@roomhooks/fastify'
 import { instrumentRoomWebhooks } from '@roomhooks/opentelemetry'
 
 const SDK_APP_ID = 1400000000
@@ -33,8 +35,8 @@ export interface BenchCase {
   readonly maxCpuCost?: number
   /** The highest p99 latency it may have, in ms. */
   readonly maxP99?: number
-  /** `redisPort`: where the benchmark's redis-server listens, for the queue cases. */
-  readonly createServer: (redisPort?: number) => Server
+  /** `redisPort`: where the benchmark's redis-server listens, for the queue cases. A Fastify app is ready first. */
+  readonly createServer: (redisPort?: number) => Server | Promise<Server>
 }
 
 /** The queue the receiving side fills, and the one the benchmark fills for the worker to drain. */
@@ -63,6 +65,13 @@ function koaApp(signed: boolean): Server {
   const app = new Koa()
   app.use(createKoaMiddleware(hooksFor(signed), { path: CALLBACK_PATH }))
   return createServer(app.callback())
+}
+
+async function fastifyApp(signed: boolean): Promise<Server> {
+  const app = Fastify()
+  await app.register(roomhooks, { hooks: hooksFor(signed), path: CALLBACK_PATH })
+  await app.ready()
+  return app.server
 }
 
 function nodeApp(signed: boolean): Server {
@@ -187,8 +196,30 @@ export const cases: readonly BenchCase[] = [
     createServer: () => nodeApp(true),
   },
   {
+    name: 'fastify-route',
+    label: '8. Fastify 5 + its JSON parser + route returning the envelope (hand-written)',
+    signed: false,
+    createServer: async () => {
+      const app = Fastify()
+      app.post(CALLBACK_PATH, async (request) => {
+        _handled += (request.body as { RoomInfo: { RoomId: string } }).RoomInfo.RoomId.length
+        return ENVELOPE
+      })
+      await app.ready()
+      return app.server
+    },
+  },
+  {
+    name: 'fastify-roomhooks',
+    label: '9. Fastify 5 + the roomhooks plugin',
+    signed: false,
+    baseline: 'fastify-route',
+    target: 1.0,
+    createServer: () => fastifyApp(false),
+  },
+  {
     name: 'node-roomhooks-otel',
-    label: '8. case 6 instrumented: @roomhooks/opentelemetry, SDK recording every span and metric',
+    label: '10. case 6 instrumented: @roomhooks/opentelemetry, SDK recording every span and metric',
     signed: false,
     baseline: 'node-roomhooks',
     createServer: instrumentedNodeApp,
@@ -219,4 +250,4 @@ export const queueCases: readonly BenchCase[] = [
 ]
 
 /** The adapters whose memory is measured. */
-export const memoryCases = ['express-roomhooks', 'koa-roomhooks', 'node-roomhooks']
+export const memoryCases = ['express-roomhooks', 'koa-roomhooks', 'fastify-roomhooks', 'node-roomhooks']

@@ -147,7 +147,7 @@ ratios are what to read. Changes measured against the commit before them are in 
 ## Machine and versions
 
 - ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${mb(totalmem() / 1024)} GB of memory
-- Node.js ${process.version}, Express ${version('express')}, Koa ${version('koa')}, autocannon ${version('autocannon')}, roomhooks ${version('@roomhooks/core')}${report.queue ? `, BullMQ ${version('bullmq')}, ioredis ${version('ioredis')}, Redis ${report.queue.redisVersion}` : ''}
+- Node.js ${process.version}, Express ${version('express')}, Koa ${version('koa')}, Fastify ${version('fastify')}, autocannon ${version('autocannon')}, roomhooks ${version('@roomhooks/core')}${report.queue ? `, BullMQ ${version('bullmq')}, ioredis ${version('ioredis')}, Redis ${report.queue.redisVersion}` : ''}
 
 ## Method
 

@@ -11,7 +11,7 @@ if (benchCase === undefined || process.send === undefined) {
   process.exit(2)
 }
 
-const server = benchCase.createServer(redisPort === undefined ? undefined : Number(redisPort))
+const server = await benchCase.createServer(redisPort === undefined ? undefined : Number(redisPort))
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port })
 })

@@ -1,15 +1,18 @@
-// `npm run demo`: starts the Express, Koa and Hono examples on free ports, sends each of them every sample
-// callback signed with a token (with the CLI's own sending code), prints what each app received and what it
-// answered. Then the queue example (scripts/queue-demo.ts), when redis-server is installed: a callback queued by its
-// receiver process and handled by its worker process. Exits 0 only if every callback was answered OK, a forged one
-// was refused, and the queue example went as expected.
+// `npm run demo`: starts the Express, Koa, Hono, Fastify and NestJS (on Express and on Fastify) examples on free
+// ports, sends each of them every sample callback signed with a token (with the CLI's own sending code), prints what
+// each app received and what it answered. Then the queue example (scripts/queue-demo.ts), when redis-server is
+// installed: a callback queued by its receiver process and handled by its worker process. Exits 0 only if every
+// callback was answered OK, a forged one was refused, and the queue example went as expected.
 import { createServer, type Server } from 'node:http'
 import { createAdaptorServer } from '@hono/node-server'
 import { commandDefinitions } from '@roomhooks/core'
 import { sendCallback } from '@roomhooks/cli'
 import { createApp as createExpressApp } from '../examples/express/src/app.js'
+import { createApp as createFastifyApp } from '../examples/fastify/src/app.js'
 import { createApp as createHonoApp } from '../examples/hono/src/app.js'
 import { createApp as createKoaApp } from '../examples/koa/src/app.js'
+// The NestJS example as Nest builds it (`npm run build`): its dependency injection needs tsc's decorator metadata.
+import { createApp as createNestApp } from '../examples/nestjs/dist/app.js'
 import { listen } from '../test/support/http.js'
 import { runQueueDemo } from './queue-demo.js'
 
@@ -17,15 +20,23 @@ const sdkAppId = 1400000000
 const token = 'demo-callback-token'
 const print = (line: string) => console.log(`    app: ${line}`)
 
-const apps: Record<string, () => Server> = {
+const apps: Record<string, () => Server | Promise<Server>> = {
   Express: () => createServer(createExpressApp({ sdkAppId, token, print })),
   Koa: () => createServer(createKoaApp({ sdkAppId, token, print }).callback()),
   Hono: () => createAdaptorServer({ fetch: createHonoApp({ sdkAppId, token, print }).fetch }) as Server,
+  Fastify: async () => {
+    const app = createFastifyApp({ sdkAppId, token, print })
+    await app.ready()
+    return app.server
+  },
+  'NestJS on Express': async () => (await createNestApp({ sdkAppId, token, print })).getHttpServer() as Server,
+  'NestJS on Fastify': async () =>
+    (await createNestApp({ sdkAppId, token, print, platform: 'fastify' })).getHttpServer() as Server,
 }
 
 let failures = 0
 for (const [name, makeServer] of Object.entries(apps)) {
-  const server = await listen(makeServer())
+  const server = await listen(await makeServer())
   const url = `${server.url}/tencent/callback`
   console.log(`\n${name} example listening on ${url}`)
 

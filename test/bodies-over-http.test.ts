@@ -11,7 +11,7 @@ const PATH = '/tencent/callback'
 const BIG = '144115216631667826'
 
 for (const [transport, mount] of Object.entries(allTransports)) {
-  const start = (hooks: RoomWebhooks) => listen(mount(hooks, { path: PATH }))
+  const start = async (hooks: RoomWebhooks) => listen(await mount(hooks, { path: PATH }))
   describe(`bodies over ${transport}`, () => {
     let server: RunningServer | undefined
     let hooks: RoomWebhooks

@@ -13,7 +13,7 @@ const GIFT = 'Live.CallbackBeforeSendGift'
 const MESSAGE = 'Group.CallbackBeforeSendMsg'
 
 for (const [transport, mount] of Object.entries(allTransports)) {
-  const start = (hooks: RoomWebhooks) => listen(mount(hooks, { path: PATH }))
+  const start = async (hooks: RoomWebhooks) => listen(await mount(hooks, { path: PATH }))
   describe(`before-callback decisions over ${transport}`, () => {
     let server: RunningServer | undefined
     afterEach(async () => {

@@ -44,7 +44,7 @@ describe('the HTTP edge', function () {
   ) {
     runs = 0
     const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet, ...hooksOptions }).onAny(() => void runs++)
-    const http = mount(hooks, { path: PATH, ...options })
+    const http = await mount(hooks, { path: PATH, ...options })
     const bytesRead = countBytesRead(http)
     server = await listen(http)
     return { url: server.url, bytesRead }

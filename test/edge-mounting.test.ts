@@ -9,7 +9,7 @@ import { createKoaMiddleware } from '@roomhooks/koa'
 import { callbackQuery, fixtureText, SDK_APP_ID } from './support/callbacks.js'
 import { listen, post, type RunningServer } from './support/http.js'
 import { describeReceiverContract } from './support/receiver-contract.js'
-import { expressVersions, koaVersions } from './support/transports.js'
+import { expressVersions, fastifyTransports, koaVersions } from './support/transports.js'
 
 const CREATED = 'Room.CallbackAfterCreateRoom'
 const quiet = { warn: () => {}, error: () => {} }
@@ -62,7 +62,7 @@ describe('mounted on a route, without a path', () => {
     server = undefined
   })
   const hooks = () => createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
-  const routed: Record<string, () => Server> = {
+  const routed: Record<string, () => Server | Promise<Server>> = {
     ...Object.fromEntries(
       Object.entries(expressVersions).map(([name, express]) => [
         name,
@@ -80,10 +80,17 @@ describe('mounted on a route, without a path', () => {
           ),
       ]),
     ),
+    // The Fastify plugin registers its route itself.
+    ...Object.fromEntries(
+      Object.entries(fastifyTransports).map(([name, mount]) => [
+        `${name} with the plugin`,
+        () => mount(hooks(), { path: '/tencent/callback' }),
+      ]),
+    ),
   }
   for (const [name, app] of Object.entries(routed)) {
     it(`${name}: answers a POST to the route without SdkAppid with the envelope, not the framework's 404`, async () => {
-      server = await listen(app())
+      server = await listen(await app())
       const answer = await post(`${server.url}/tencent/callback`, '{}')
       expect([answer.status, answer.envelope.ErrorCode]).to.deep.equal([403, 40301])
     })

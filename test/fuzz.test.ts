@@ -11,16 +11,23 @@ import { createExpressMiddleware } from '@roomhooks/express'
 import { createKoaMiddleware } from '@roomhooks/koa'
 import { fixtureCommands, fixtureText, SDK_APP_ID, TOKEN } from './support/callbacks.js'
 import { listen, type RunningServer } from './support/http.js'
+import { fastifyTransports } from './support/transports.js'
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000)
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261121)
 const BODY_LIMIT = 64 * 1024
 const PATH = '/tencent/callback'
 
-const apps: Record<string, (hooks: RoomWebhooks) => Server> = {
+const apps: Record<string, (hooks: RoomWebhooks) => Server | Promise<Server>> = {
   Express: (hooks) => createServer(express().post(PATH, createExpressMiddleware(hooks))),
   Koa: (hooks) => createServer(new Koa().use(createKoaMiddleware(hooks, { path: PATH })).callback()),
   'node:http': (hooks) => createServer(createNodeHandler(hooks, { path: PATH })),
+  ...Object.fromEntries(
+    Object.entries(fastifyTransports).map(([name, mount]) => [
+      name,
+      (hooks: RoomWebhooks) => mount(hooks, { path: PATH }),
+    ]),
+  ),
 }
 
 interface FuzzRequest {
@@ -228,7 +235,7 @@ for (const [name, createApp] of Object.entries(apps)) {
         if (Object.getPrototypeOf(event.payload) !== Object.prototype)
           anomalies.push(`payload prototype changed: ${event.command}`)
       })
-      server = await listen(createApp(hooks))
+      server = await listen(await createApp(hooks))
     })
 
     after(async () => {

@@ -2,7 +2,21 @@
 import core = require('@roomhooks/core')
 import express = require('@roomhooks/express')
 import koa = require('@roomhooks/koa')
+import fastifyPlugin = require('@roomhooks/fastify')
+import fastify = require('fastify')
+import nestjs = require('@roomhooks/nestjs')
 
 const hooks = core.createRoomWebhooks({ sdkAppId: 1400000000 })
 hooks.on('room.created', (event) => void (event.payload.RoomInfo.RoomId satisfies string))
-export = [express.createExpressMiddleware(hooks), koa.createKoaMiddleware(hooks), core.signCallback('t', 1)]
+const app = fastify.fastify()
+void app.register(fastifyPlugin.roomhooks, { hooks, path: '/tencent/callback' })
+void app.register(fastifyPlugin.default, { hooks, readTimeout: 1000 })
+const nestModule = nestjs.RoomhooksModule.forRoot({ hooks, path: '/tencent/callback' })
+export = [
+  express.createExpressMiddleware(hooks),
+  koa.createKoaMiddleware(hooks),
+  core.signCallback('t', 1),
+  app,
+  nestModule,
+  nestjs.OnRoomEvent('room.created'),
+]

@@ -2,7 +2,18 @@
 import { createRoomWebhooks, signCallback } from '@roomhooks/core'
 import { createExpressMiddleware } from '@roomhooks/express'
 import { createKoaMiddleware } from '@roomhooks/koa'
+import roomhooks, { roomhooks as namedRoomhooks, type RoomhooksPluginOptions } from '@roomhooks/fastify'
+import fastify from 'fastify'
+import { OnRoomEvent, RoomhooksModule, type RoomhooksModuleOptions } from '@roomhooks/nestjs'
 
 const hooks = createRoomWebhooks({ sdkAppId: 1400000000 })
 hooks.on('room.created', (event) => void (event.payload.RoomInfo.RoomId satisfies string))
 export const handlers = [createExpressMiddleware(hooks), createKoaMiddleware(hooks), signCallback('t', 1)]
+const options: RoomhooksPluginOptions = { hooks, path: '/tencent/callback' }
+export const app = fastify()
+await app.register(roomhooks, options)
+await app.register(namedRoomhooks, { hooks, prefix: '/live', path: '/callback' })
+// @ts-expect-error -- hooks is required
+await app.register(roomhooks, { path: '/tencent/callback' })
+const nestOptions: RoomhooksModuleOptions = { sdkAppId: 1400000000, token: 'token', path: '/tencent/callback' }
+export const nest = [RoomhooksModule.forRoot(nestOptions), OnRoomEvent(['member.enter', 'member.leave'])]

@@ -27,10 +27,16 @@ export interface AppSetup {
   readonly parsesBody?: boolean
   /** That parser keeps the raw text too, so user IDs can stay exact. */
   readonly keepsRawBody?: boolean
+  /**
+   * createRoomWebhooks() of the build the app loads, when that is not the one this file imports: a Nest application
+   * is CommonJS, and the receiver it mounts tells core's own errors (413) from a handler's by their class.
+   */
+  readonly createRoomWebhooks?: typeof createRoomWebhooks
 }
 
 export function describeReceiverContract(start: StartApp, setup: AppSetup = {}): void {
   const exactIds = !setup.parsesBody || setup.keepsRawBody
+  const createHooks = setup.createRoomWebhooks ?? createRoomWebhooks
   let server: RunningServer | undefined
   afterEach(async () => {
     await server?.close()
@@ -42,7 +48,7 @@ export function describeReceiverContract(start: StartApp, setup: AppSetup = {}):
     setup: (hooks: RoomWebhooks) => void,
     request: { query: string; body: string | Uint8Array; headers?: Record<string, string> },
   ) {
-    const hooks = createRoomWebhooks({
+    const hooks = createHooks({
       sdkAppId: SDK_APP_ID,
       log: { warn: () => {}, error: () => {} },
       ...hooksOptions,

@@ -1,6 +1,6 @@
 // Runs the `roomhooks` command (its bin) against the Express example app, listening on a real socket.
 import { execFile } from 'node:child_process'
-import { createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { createServer as createTcpServer, type Socket } from 'node:net'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,6 +11,8 @@ import { commandDefinitions, createNodeHandler, createRoomWebhooks } from '@room
 import { run } from '@roomhooks/cli'
 import { simulate } from '@roomhooks/core/testing'
 import { createApp, createHooks } from '../../../examples/express/src/app.js'
+// The NestJS example as Nest builds it (`npm run build`): its dependency injection needs tsc's decorator metadata.
+import { createApp as createNestApp } from '../../../examples/nestjs/dist/app.js'
 import { listen, type RunningServer } from '../../../test/support/http.js'
 import { freePort } from '../../../test/support/redis-server.js'
 
@@ -397,6 +399,38 @@ describe('the roomhooks CLI', function () {
       .to.match(/^ {2}failed {2,}\S/m)
       .and.to.match(/^ {2}replay {2,}\S/m)
   })
+
+  for (const platform of ['express', 'fastify'] as const) {
+    describe(`send, to the NestJS example on ${platform}`, () => {
+      const nestPrinted: string[] = []
+      let nest: RunningServer
+      before(async () => {
+        const app = await createNestApp({ sdkAppId, token, platform, print: (line) => void nestPrinted.push(line) })
+        nest = await listen(app.getHttpServer() as Server)
+      })
+      after(() => nest.close())
+
+      it('sends every command with --all: each is answered OK, and the gift over 500 coins refused', async () => {
+        const nestTarget = ['--url', `${nest.url}/tencent/callback`, '--sdk-app-id', sdkAppId, '--token', token]
+        const { code, stdout } = await roomhooks('send', '--all', ...nestTarget)
+        expect(code).to.equal(0)
+        const total = commandDefinitions.length
+        expect(stdout.trim().split('\n').at(-1)).to.equal(`${total} of ${total} answered OK (1 refused by the app)`)
+        expect(stdout).to.match(/^✘ Live\.CallbackBeforeSendGift .*"ErrorInfo":"Gifts over 500 coins need approval"\}/m)
+        expect(nestPrinted).to.include('live room tandy-test-rest of 144115216631667826 closed')
+      })
+
+      it('is refused with 401 when signed with another token', async () => {
+        const { code, stdout } = await roomhooks(
+          'send',
+          'room.created',
+          ...['--url', `${nest.url}/tencent/callback`, '--sdk-app-id', sdkAppId, '--token', 'wrong'],
+        )
+        expect(code).to.equal(1)
+        expect(stdout).to.match(/^✘ .* → 401 .*"ErrorCode":40106/)
+      })
+    })
+  }
 
   // Their runs against a real Redis are in packages/bullmq/test/cli.test.ts (npm run test:redis).
   describe('failed and replay, without a Redis', () => {

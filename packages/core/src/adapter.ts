@@ -1,12 +1,13 @@
 /**
- * What a framework adapter needs to hand requests to a receiver and write its answers (`@roomhooks/express` and
- * `@roomhooks/koa` are built on it). Apps do not need it: their API is the package's main entry.
+ * What a framework adapter needs to hand requests to a receiver and write its answers (`@roomhooks/express`,
+ * `@roomhooks/koa` and `@roomhooks/fastify` are built on it). Apps do not need it: their API is the package's
+ * main entry.
  *
  * @module @roomhooks/core/adapter
  */
 export { createNodeReceiver } from './node-receiver.js'
 export type { NodeReceiver, NodeReceiverOptions, PreReadBody } from './node-receiver.js'
-export { sendNodeResponse, toFetchResponse, JSON_CONTENT_TYPE } from './http-edge.js'
+export { sendNodeResponse, toFetchResponse, requestFailed, JSON_CONTENT_TYPE } from './http-edge.js'
 export { serializeEnvelope } from './envelope.js'
 export type { CallbackEnvelope, CallbackResponse } from './envelope.js'
 export { verifyCallback } from './verify.js'

@@ -81,6 +81,12 @@ export const errorCodes = {
     status: 500,
     meaning: 'A handler threw or rejected; details go to onError, never to the caller.',
   },
+  REQUEST_FAILED: {
+    code: 50002,
+    status: 500,
+    meaning:
+      "The web framework failed the request before roomhooks took it (a hook of the app threw, for instance); answered with the framework's status when it is 4xx or 5xx, and the details go to the framework's log (the Fastify plugin).",
+  },
   DEDUPE_FAILED: {
     code: 50301,
     status: 503,

@@ -20,6 +20,17 @@ export function methodNotAllowed(): CallbackResponse {
   }
 }
 
+/**
+ * The answer to a request the web framework failed before the receiver took it (a hook of the app threw, for
+ * instance): the framework's status when it is a 4xx or 5xx, 500 otherwise, and the envelope, never the
+ * framework's own error body.
+ */
+export function requestFailed(status: unknown): CallbackResponse {
+  const answer = errorResponse(new RoomhooksError('REQUEST_FAILED', 'The request failed before roomhooks received it'))
+  const isErrorStatus = typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599
+  return isErrorStatus ? { ...answer, status } : answer
+}
+
 /** The answer to a request pipelined behind one answered with `connection: close`: not processed, never delivered. */
 export function notProcessed(): CallbackResponse {
   return closingConnection(

@@ -79,7 +79,7 @@ export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOpt
           return readBody(request, preRead, limit, readTimeout)
         },
       })
-      if (request.complete) return answer
+      if (hasArrived(request)) return answer
       // Refused before the body was read (403, 401): drain it when small. Refused while reading it (408, 413,
       // 415): close, as the rest is unread.
       return bodyRequested ? closeAfter(request, answer) : settleUnread(request, answer, readTimeout)
@@ -101,7 +101,7 @@ function settleUnread(
   answer: CallbackResponse,
   readTimeout: number,
 ): CallbackResponse | Promise<CallbackResponse> {
-  if (request.complete) return answer
+  if (hasArrived(request)) return answer
   const { 'content-length': length, 'transfer-encoding': chunked } = request.headers
   if (length === undefined && chunked === undefined) return answer // no body (HTTP/1.1): nothing to wait for
   if (request.readableFlowing !== null || !isDrainable(length, chunked)) return closeAfter(request, answer)
@@ -113,13 +113,21 @@ function settleUnread(
 
 /** Closes the connection after the answer, unless the body did arrive after all. */
 function closeAfter(request: IncomingMessage, answer: CallbackResponse): CallbackResponse {
-  if (request.complete) {
+  if (hasArrived(request)) {
     // What is left of it is buffered: let it flow away so the connection can go on.
     request.resume()
     return answer
   }
   if (request.socket) closingSockets.add(request.socket)
   return closingConnection(answer)
+}
+
+/**
+ * Whether the whole request has arrived. node:http says so with `complete`; a request made in memory (Fastify's
+ * `app.inject()`, light-my-request) has no such flag, and says so by having been read to its end.
+ */
+function hasArrived(request: IncomingMessage): boolean {
+  return request.complete || request.readableEnded
 }
 
 async function readBody(

@@ -6,6 +6,8 @@ import { runStoredCallback, type StoredCallback } from '@roomhooks/core/delivery
 import { createTestCallback, fixtures, signCallback, simulate } from '@roomhooks/core/testing'
 import { createExpressMiddleware } from '@roomhooks/express'
 import { createKoaMiddleware } from '@roomhooks/koa'
+import roomhooks, { roomhooks as namedRoomhooks } from '@roomhooks/fastify'
+import fastify from 'fastify'
 import { createRedisDedupeStore, type RedisCommands } from '@roomhooks/redis'
 import { createQueueDelivery, createRoomWorker, type FailedCallback } from '@roomhooks/bullmq'
 import roomCreatedSchema = require('@roomhooks/core/schemas/Room.CallbackAfterCreateRoom.json')
@@ -24,6 +26,9 @@ export async function check(): Promise<unknown[]> {
   const status: number = result.status
   const callback = createTestCallback('member.enter', { sdkAppId: 1400000000 })
   const receiver: NodeReceiver = createNodeReceiver(hooks, { readTimeout: 1000 })
+  const app = fastify()
+  await app.register(roomhooks, { hooks })
+  await app.register(namedRoomhooks, { hooks, prefix: '/live', path: '/callback' })
   return [
     status,
     callback,

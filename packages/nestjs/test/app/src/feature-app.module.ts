@@ -1,0 +1,56 @@
+import { Module, type DynamicModule } from '@nestjs/common'
+import { ConfigModule, ConfigService } from '@nestjs/config'
+import { RoomhooksModule } from '@roomhooks/nestjs'
+import { CallbackAudit } from './callback-audit.service'
+import { ModerationService } from './moderation.service'
+import { OrdersController } from './orders.controller'
+import { Recorder } from './recorder'
+import { RoomsService } from './rooms.service'
+
+export interface FeatureSettings {
+  readonly sdkAppId: number
+  readonly token: string
+  readonly path: string
+  /** RoomhooksModule.forRootAsync() with its options from ConfigService, rather than forRoot(). */
+  readonly fromConfig?: boolean
+  readonly handlerTimeout?: number
+}
+
+/** An application with handlers in its providers, a provider injecting RoomWebhooks, and routes of its own. */
+@Module({})
+export class FeatureAppModule {
+  static with(settings: FeatureSettings): DynamicModule {
+    const { sdkAppId, token, path, handlerTimeout } = settings
+    const roomhooks =
+      settings.fromConfig === true
+        ? RoomhooksModule.forRootAsync({
+            imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ tencent: { sdkAppId, token } })] })],
+            inject: [ConfigService],
+            useFactory: (config: ConfigService) => ({
+              sdkAppId: config.getOrThrow<number>('tencent.sdkAppId'),
+              token: config.getOrThrow<string>('tencent.token'),
+              path,
+              ...(handlerTimeout === undefined ? {} : { handlerTimeout }),
+            }),
+          })
+        : RoomhooksModule.forRoot({
+            sdkAppId,
+            token,
+            path,
+            ...(handlerTimeout === undefined ? {} : { handlerTimeout }),
+          })
+    return {
+      module: FeatureAppModule,
+      imports: [roomhooks],
+      controllers: [OrdersController],
+      providers: [
+        Recorder,
+        RoomsService,
+        // The same instance under a second token: its handlers must still run once.
+        { provide: 'ROOMS', useExisting: RoomsService },
+        ModerationService,
+        CallbackAudit,
+      ],
+    }
+  }
+}
