@@ -129,6 +129,10 @@ export type ErrorReason = keyof typeof errorCodes
 
 const PREFIX = '[@roomhooks/core] '
 
+// Marks roomhooks' errors across copies of this package: an app whose adapter loads core's CommonJS build while its
+// receiver came from the ES module build has two RoomhooksError classes, and `instanceof` knows only one.
+const BRAND = Symbol.for('@roomhooks/core/error')
+
 /**
  * The one error class of roomhooks. `status` is the HTTP status to answer, `code` the envelope's `ErrorCode`,
  * `info` the text that is safe to send back as `ErrorInfo`.
@@ -147,6 +151,16 @@ export class RoomhooksError extends Error {
     this.code = errorCodes[reason].code
     this.info = info
   }
+
+  /** @internal */
+  get [BRAND](): true {
+    return true
+  }
+}
+
+/** Whether a value is a {@link RoomhooksError}, made by this copy of the package or another. */
+export function isRoomhooksError(error: unknown): error is RoomhooksError {
+  return error instanceof RoomhooksError || (typeof error === 'object' && error !== null && BRAND in error)
 }
 
 /**
@@ -216,6 +230,6 @@ export type ErrorHandler = (error: RoomhooksError) => unknown
 
 /** Reads any thrown value as a RoomhooksError: unexpected errors become a generic 500 that leaks nothing. */
 export function toRoomhooksError(error: unknown): RoomhooksError {
-  if (error instanceof RoomhooksError) return error
+  if (isRoomhooksError(error)) return error
   return new RoomhooksError('HANDLER_FAILED', 'The callback could not be processed', { cause: error })
 }

@@ -30,7 +30,7 @@ export type { NodeHandler } from './node-handler.js'
 export type { NodeReceiverOptions } from './node-receiver.js'
 export { commandDefinitions, findDefinition } from './catalog.js'
 export type { AnyCommandDefinition, CallbackKind, CommandDefinition } from './catalog.js'
-export { errorCodes, HandlerError, RoomhooksError, ValidationError } from './errors.js'
+export { errorCodes, HandlerError, isRoomhooksError, RoomhooksError, ValidationError } from './errors.js'
 export type { ErrorHandler, ErrorReason } from './errors.js'
 export type { CallbackEnvelope, CallbackResponse } from './envelope.js'
 export type {

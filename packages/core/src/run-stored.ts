@@ -1,5 +1,5 @@
 import { watchCallback, type CallbackWatch } from './callback-watch.js'
-import { HandlerError, RoomhooksError } from './errors.js'
+import { HandlerError, isRoomhooksError, RoomhooksError } from './errors.js'
 import { readCallback } from './intake.js'
 import type { CallbackQuery } from './query.js'
 import type { ReceiverState } from './receiver-state.js'
@@ -79,12 +79,11 @@ async function run(
     }
     event = intake.event
   } catch (error) {
-    const refusal =
-      error instanceof RoomhooksError
-        ? error
-        : new RoomhooksError('UNREADABLE_CALLBACK', `The stored callback cannot be read: ${messageOf(error)}`, {
-            cause: error,
-          })
+    const refusal = isRoomhooksError(error)
+      ? error
+      : new RoomhooksError('UNREADABLE_CALLBACK', `The stored callback cannot be read: ${messageOf(error)}`, {
+          cause: error,
+        })
     watch?.decidedBy(refusal)
     report(state, refusal, watch)
     return { ok: false, error: refusal, retry: false }

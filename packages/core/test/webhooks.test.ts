@@ -1,10 +1,12 @@
+import { createRequire } from 'node:module'
 import { expect } from 'chai'
 import {
   createRoomWebhooks,
   HandlerError,
+  isRoomhooksError,
+  RoomhooksError,
   ValidationError,
   type AnyCallbackEvent,
-  type RoomhooksError,
   type RoomWebhooksOptions,
 } from '@roomhooks/core'
 import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
@@ -225,6 +227,21 @@ describe('createRoomWebhooks()', () => {
         body: reader,
       })
       expect([answer.status, reads]).to.deep.equal([200, 1])
+    })
+
+    it("answers a refusal made by core's other build as that refusal, not as a 500", async () => {
+      // An adapter on core's CommonJS build reading the body for a receiver made with the ES module build.
+      const commonjs = createRequire(import.meta.url)('@roomhooks/core') as { RoomhooksError: typeof RoomhooksError }
+      expect(commonjs.RoomhooksError).to.not.equal(RoomhooksError)
+      const tooLarge = new commonjs.RoomhooksError('BODY_TOO_LARGE', 'The body is larger than 1048576 bytes')
+      const answer = await create().receive({
+        query: callbackQuery({ command: 'Room.CallbackAfterCreateRoom' }),
+        body: () => Promise.reject(tooLarge),
+      })
+      expect(answer.status).to.equal(413)
+      expect(answer.body.ErrorCode).to.equal(41301)
+      expect(isRoomhooksError(tooLarge)).to.equal(true)
+      expect(isRoomhooksError(new Error('plain'))).to.equal(false)
     })
   })
 
