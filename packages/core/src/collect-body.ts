@@ -95,13 +95,24 @@ export function checkBodyHeaders(
   contentEncoding: string | null | undefined,
   limit: number,
 ): void {
-  if (contentLength != null && Number(contentLength) > limit) throw bodyTooLarge(limit)
+  const refusal = bodyHeadersRefusal(contentLength, contentEncoding, limit)
+  if (refusal !== undefined) throw refusal
+}
+
+/** What {@link checkBodyHeaders} throws, returned instead: undefined when the headers allow reading the body. */
+export function bodyHeadersRefusal(
+  contentLength: string | null | undefined,
+  contentEncoding: string | null | undefined,
+  limit: number,
+): RoomhooksError | undefined {
+  if (contentLength != null && Number(contentLength) > limit) return bodyTooLarge(limit)
   if (contentEncoding != null && contentEncoding.toLowerCase() !== 'identity') {
-    throw new RoomhooksError(
+    return new RoomhooksError(
       'UNSUPPORTED_ENCODING',
       `Content-Encoding ${JSON.stringify(contentEncoding.slice(0, 32))} is not supported`,
     )
   }
+  return undefined
 }
 
 /** Checks the `readTimeout` option of the node:http and fetch receivers (ms; default 5000). */

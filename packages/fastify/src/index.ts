@@ -53,6 +53,9 @@ async function roomhooksPlugin(
   // that roomhooks reads the raw text itself, with the receiver's bodyLimit and readTimeout, after the query
   // string passed verification; that keeps user IDs above 2^53 exact.
   instance.removeAllContentTypeParsers()
+  // The content types the platform sends by name too: Fastify caches the parser it finds for a named type, and
+  // looks the catch-all up again on every request.
+  instance.addContentTypeParser(['application/json', 'text/plain'], leaveBodyUnread)
   instance.addContentTypeParser('*', leaveBodyUnread)
   instance.setErrorHandler((error, request, reply) => answerError(receiver, error, request, reply))
   // Every method, so that a GET gets the envelope's 405 rather than Fastify's 404.

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { Writable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import { expect } from 'chai'
 import fastify5, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fastify4 from 'fastify4'
@@ -121,6 +121,19 @@ for (const [version, fastify] of Object.entries(versions)) {
           expect(owner()).to.equal(BIG_ID)
         })
       }
+
+      it("reads the request's own stream, not one a preParsing hook of the app put in its place", async () => {
+        const url = await start((app) => app.addHook('preParsing', async () => Readable.from(['{"id":'])))
+        expect((await post(callbackUrl(url), fixtureText(DESTROYED))).status).to.equal(200)
+        expect(owner()).to.equal(BIG_ID)
+        // The app's own route does get the stream the hook made.
+        const order = await fetch(`${url}/api/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+        expect(order.status).to.equal(400)
+      })
 
       it('answers 400 with the envelope to a POST without a body', async () => {
         const url = await start()
