@@ -7,7 +7,7 @@ import { nestVersions, type StartedApp } from './support/nest-versions.js'
 import { sendCallback } from './support/send-callback.js'
 
 for (const version of nestVersions) {
-  const nest = version.load()
+  const nest = await version.load()
   for (const platform of ['express', 'fastify'] as const) {
     describe(`@OnRoomEvent() on ${version.name}, ${platform}`, () => {
       let app: StartedApp

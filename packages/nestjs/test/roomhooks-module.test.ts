@@ -9,7 +9,7 @@ import { nestVersions, type StartedApp } from './support/nest-versions.js'
 import { sendCallback } from './support/send-callback.js'
 
 for (const version of nestVersions) {
-  const nest = version.load()
+  const nest = await version.load()
   const settings = { sdkAppId: SDK_APP_ID, token: TOKEN, path: CALLBACK_PATH }
 
   for (const platform of ['express', 'fastify'] as const) {
