@@ -99,7 +99,12 @@ for (const version of nestVersions) {
       ]
       for (const { how, consumerMiddleware, ...options } of parsers) {
         it(`gets a bare 18-digit user ID exact, with ${how}`, async () => {
-          const settings = { sdkAppId: SDK_APP_ID, token: TOKEN, path: CALLBACK_PATH, consumerMiddleware }
+          const settings = {
+            sdkAppId: SDK_APP_ID,
+            token: TOKEN,
+            path: CALLBACK_PATH,
+            ...(consumerMiddleware === undefined ? {} : { consumerMiddleware }),
+          }
           app = await nest.startNestApp(nest.FeatureAppModule.with(settings), { platform, ...options })
           // The fixture's Owner_Account is the bare number 144115216631667826, which JSON.parse() rounds.
           const callback = await sendCallback(app, 'live.destroyed')
