@@ -62,6 +62,12 @@ export function OnRoomEvent(...args: readonly unknown[]): RoomEventMethodDecorat
     )
   }
   return (target, key, descriptor) => {
+    // A static method's target is the class itself: the module looks for handlers on providers' instances only.
+    if (typeof target === 'function') {
+      throw new TypeError(
+        `[@roomhooks/nestjs] @OnRoomEvent() on the static method ${target.name}.${String(key)}(): handlers are methods of a provider's instance. Make it an instance method of a provider.`,
+      )
+    }
     // Several @OnRoomEvent() on one method add up.
     const earlier = roomEventNamesOf(descriptor.value) ?? []
     SetMetadata(ROOM_EVENT_NAMES, [...earlier, ...names])(target, key, descriptor)

@@ -6,10 +6,12 @@ import { mountReceiver } from './mount-receiver.js'
 import { registerDecoratedHandlers } from './register-handlers.js'
 
 /**
- * What the module does at start-up and shutdown. In `app.init()`, after Nest has registered its body parsers and
- * routes: adds the `@OnRoomEvent()` methods to the `RoomWebhooks` and mounts the route on the platform. In
- * `app.close()`: closes the `RoomWebhooks`, after the HTTP server has stopped taking requests, so that the
- * handlers of callbacks already answered finish and nothing is refused.
+ * What the module does at start-up and shutdown. In `app.init()`, after Nest has registered its body parsers, the
+ * application's middleware and its routes: adds the `@OnRoomEvent()` methods to the `RoomWebhooks` and mounts the
+ * route on the platform (on Express, ahead of all of them). In `app.close()`: closes the `RoomWebhooks` when the
+ * module made it, after the HTTP server has stopped taking requests, so that the handlers of callbacks already
+ * answered finish and nothing is refused. One given as `hooks` is left open: its owner may share it with another
+ * application, and closes it itself.
  */
 @Injectable()
 export class RoomhooksLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -32,6 +34,6 @@ export class RoomhooksLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.hooks.close()
+    if (this.options.hooks === undefined) await this.hooks.close()
   }
 }

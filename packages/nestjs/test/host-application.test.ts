@@ -1,6 +1,7 @@
 // The application around RoomhooksModule keeps what it configured: its routes, global pipes, body parser,
 // middleware and global prefix, while callbacks reach roomhooks as the platform sent them.
 import { expect } from 'chai'
+import express from 'express'
 import { SDK_APP_ID, TOKEN } from '../../../test/support/callbacks.js'
 import { CALLBACK_PATH } from '../../../test/support/receiver-contract.js'
 import { nestVersions, type StartedApp, type StartOptions } from './support/nest-versions.js'
@@ -21,7 +22,7 @@ function postJson(url: string, body: unknown) {
 }
 
 for (const version of nestVersions) {
-  const nest = version.load()
+  const nest = await version.load()
   const module = nest.FeatureAppModule.with({ sdkAppId: SDK_APP_ID, token: TOKEN, path: CALLBACK_PATH })
 
   for (const platform of ['express', 'fastify'] as const) {
@@ -78,19 +79,63 @@ for (const version of nestVersions) {
         expect(app!.app.get(nest.Recorder).lines).to.include('live.destroyed owned by 144115216631667826')
       })
 
-      it("runs the application's own middleware before callbacks, as for its routes", async () => {
-        const seen: string[] = []
-        const { url } = await start({
-          configure: (app) =>
-            void app.use((request: { url?: string }, _response: unknown, next: () => void) => {
-              seen.push(request.url?.split('?')[0] ?? '')
-              next()
-            }),
+      // On Fastify, callbacks are parsed in the plugin's own context, which middleware applied through Nest
+      // (@fastify/middie) still runs before: those that read bodies are Express middleware, for Express.
+      const parsers = [
+        { how: "Nest's body parser (the default)" },
+        ...(platform === 'fastify'
+          ? []
+          : [
+              {
+                how: 'bodyParser: false and express.json() applied in configure(consumer)',
+                consumerMiddleware: express.json(),
+                appOptions: { bodyParser: false },
+              },
+              {
+                how: 'express.json() applied as a global middleware (app.use())',
+                configure: (app: { use(middleware: unknown): unknown }) => void app.use(express.json()),
+              },
+            ]),
+      ]
+      for (const { how, consumerMiddleware, ...options } of parsers) {
+        it(`gets a bare 18-digit user ID exact, with ${how}`, async () => {
+          const settings = {
+            sdkAppId: SDK_APP_ID,
+            token: TOKEN,
+            path: CALLBACK_PATH,
+            ...(consumerMiddleware === undefined ? {} : { consumerMiddleware }),
+          }
+          app = await nest.startNestApp(nest.FeatureAppModule.with(settings), { platform, ...options })
+          // The fixture's Owner_Account is the bare number 144115216631667826, which JSON.parse() rounds.
+          const callback = await sendCallback(app, 'live.destroyed')
+          expect(callback.status).to.equal(200)
+          expect(app.app.get(nest.Recorder).lines).to.include('live.destroyed owned by 144115216631667826')
+          const order = await postJson(`${app.url}/orders`, { item: 'gift box', quantity: 2 })
+          expect(order.status).to.equal(201)
         })
-        await sendCallback({ url }, 'room.created')
-        await fetch(`${url}/health`)
-        expect(seen).to.deep.equal([CALLBACK_PATH, '/health'])
-      })
+      }
+
+      // On Express, the receiver is ahead of all middleware, as any of it may read the body; on Fastify, callbacks
+      // are parsed in the plugin's own context, after the application's middleware like any route.
+      const middlewareSeesCallbacks = platform === 'fastify'
+      it(
+        middlewareSeesCallbacks
+          ? "runs the application's own middleware before callbacks, as for its routes"
+          : "answers callbacks ahead of the application's own middleware, which still runs for its routes",
+        async () => {
+          const seen: string[] = []
+          const { url } = await start({
+            configure: (app) =>
+              void app.use((request: { url?: string }, _response: unknown, next: () => void) => {
+                seen.push(request.url?.split('?')[0] ?? '')
+                next()
+              }),
+          })
+          expect((await sendCallback({ url }, 'room.created')).status).to.equal(200)
+          await fetch(`${url}/health`)
+          expect(seen).to.deep.equal(middlewareSeesCallbacks ? [CALLBACK_PATH, '/health'] : ['/health'])
+        },
+      )
 
       it("answers only at its path: the application's routes and its 404 are Nest's", async () => {
         const { url } = await start()

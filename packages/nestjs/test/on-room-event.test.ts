@@ -7,7 +7,7 @@ import { nestVersions, type StartedApp } from './support/nest-versions.js'
 import { sendCallback } from './support/send-callback.js'
 
 for (const version of nestVersions) {
-  const nest = version.load()
+  const nest = await version.load()
   for (const platform of ['express', 'fastify'] as const) {
     describe(`@OnRoomEvent() on ${version.name}, ${platform}`, () => {
       let app: StartedApp
@@ -110,6 +110,20 @@ for (const version of nestVersions) {
     })
 
     describe(`@OnRoomEvent() mistakes on ${version.name}, ${platform}`, () => {
+      it('refuses a static method when the class is declared, naming it', () => {
+        class RoomsService {
+          static created(): void {}
+        }
+        // What `@OnRoomEvent('room.created') static created()` does when the class is declared.
+        const decorate = nest.OnRoomEvent('room.created') as (target: object, key: string, descriptor: object) => void
+        expect(() =>
+          decorate(RoomsService, 'created', Object.getOwnPropertyDescriptor(RoomsService, 'created')!),
+        ).to.throw(
+          TypeError,
+          /^\[@roomhooks\/nestjs\] @OnRoomEvent\(\) on the static method RoomsService\.created\(\): handlers are methods of a provider's instance/,
+        )
+      })
+
       it('stops the application at start-up when a handler is on a request-scoped provider', async () => {
         const module = nest.MisdeclaredAppModule.requestScoped(SDK_APP_ID, CALLBACK_PATH)
         const app = await nest.createNestApp(module, { platform })
@@ -119,6 +133,22 @@ for (const version of nestVersions) {
         } catch (error) {
           expect((error as Error).message).to.match(
             /^\[@roomhooks\/nestjs\] @OnRoomEvent\(\) on PerRequestService\.created\(\): its provider is request-scoped/,
+          )
+        } finally {
+          await app.close()
+        }
+      })
+
+      it('stops the application at start-up when a handler is on a transient provider', async () => {
+        const app = await nest.createNestApp(nest.MisdeclaredAppModule.transient(SDK_APP_ID, CALLBACK_PATH), {
+          platform,
+        })
+        try {
+          await app.init()
+          expect.fail('the application started')
+        } catch (error) {
+          expect((error as Error).message).to.match(
+            /^\[@roomhooks\/nestjs\] @OnRoomEvent\(\) on TransientService\.created\(\): its provider is transient \(Scope\.TRANSIENT\)/,
           )
         } finally {
           await app.close()

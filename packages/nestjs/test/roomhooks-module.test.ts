@@ -9,7 +9,7 @@ import { nestVersions, type StartedApp } from './support/nest-versions.js'
 import { sendCallback } from './support/send-callback.js'
 
 for (const version of nestVersions) {
-  const nest = version.load()
+  const nest = await version.load()
   const settings = { sdkAppId: SDK_APP_ID, token: TOKEN, path: CALLBACK_PATH }
 
   for (const platform of ['express', 'fastify'] as const) {
@@ -60,6 +60,22 @@ for (const version of nestVersions) {
         const hooks = started.app.get(nest.RoomWebhooks)
         const callback = createTestCallback('room.created', { sdkAppId: SDK_APP_ID, token: TOKEN })
         expect((await hooks.receive({ query: callback.query, body: callback.body })).status).to.equal(503)
+      })
+
+      it('leaves open on app.close() a RoomWebhooks it was given, which another application may still be using', async () => {
+        const hooks = nest.createRoomWebhooks({ sdkAppId: SDK_APP_ID, token: TOKEN, log: { warn() {}, error() {} } })
+        const module = nest.ContractAppModule.with(hooks, CALLBACK_PATH)
+        const first = await nest.startNestApp(module, { platform })
+        const second = await nest.startNestApp(module, { platform })
+        try {
+          await first.close()
+          expect((await sendCallback(second, 'room.created')).status).to.equal(200)
+          const callback = createTestCallback('room.created', { sdkAppId: SDK_APP_ID, token: TOKEN })
+          expect((await hooks.receive({ query: callback.query, body: callback.body })).status).to.equal(200)
+        } finally {
+          await second.close()
+          await hooks.close()
+        }
       })
 
       it('logs through the application logger', async () => {

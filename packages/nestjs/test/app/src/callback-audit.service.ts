@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common'
 import { RoomWebhooks } from '@roomhooks/core'
-import { Recorder } from './recorder'
+import { Recorder } from './recorder.js'
 
 /** Injects the module's RoomWebhooks by its class, as an application does for onError() and onAny(). */
 @Injectable()

@@ -1,11 +1,18 @@
-import { Module, type DynamicModule } from '@nestjs/common'
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestMiddleware,
+  type NestModule,
+} from '@nestjs/common'
 import { ConfigModule, ConfigService } from '@nestjs/config'
 import { RoomhooksModule } from '@roomhooks/nestjs'
-import { CallbackAudit } from './callback-audit.service'
-import { ModerationService } from './moderation.service'
-import { OrdersController } from './orders.controller'
-import { Recorder } from './recorder'
-import { RoomsService } from './rooms.service'
+import { CallbackAudit } from './callback-audit.service.js'
+import { ModerationService } from './moderation.service.js'
+import { OrdersController } from './orders.controller.js'
+import { Recorder } from './recorder.js'
+import { RoomsService } from './rooms.service.js'
 
 export interface FeatureSettings {
   readonly sdkAppId: number
@@ -14,11 +21,21 @@ export interface FeatureSettings {
   /** RoomhooksModule.forRootAsync() with its options from ConfigService, rather than forRoot(). */
   readonly fromConfig?: boolean
   readonly handlerTimeout?: number
+  /** Applied to every route in the module's configure(consumer), as `express.json()` may be. */
+  readonly consumerMiddleware?: NestMiddleware['use']
 }
+
+const CONSUMER_MIDDLEWARE = Symbol('CONSUMER_MIDDLEWARE')
 
 /** An application with handlers in its providers, a provider injecting RoomWebhooks, and routes of its own. */
 @Module({})
-export class FeatureAppModule {
+export class FeatureAppModule implements NestModule {
+  constructor(@Inject(CONSUMER_MIDDLEWARE) private readonly middleware: NestMiddleware['use'] | null) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.middleware !== null) consumer.apply(this.middleware).forRoutes('*')
+  }
+
   static with(settings: FeatureSettings): DynamicModule {
     const { sdkAppId, token, path, handlerTimeout } = settings
     const roomhooks =
@@ -50,6 +67,7 @@ export class FeatureAppModule {
         { provide: 'ROOMS', useExisting: RoomsService },
         ModerationService,
         CallbackAudit,
+        { provide: CONSUMER_MIDDLEWARE, useValue: settings.consumerMiddleware ?? null },
       ],
     }
   }

@@ -1,8 +1,8 @@
-export { ContractAppModule } from './contract-app.module'
-export { FeatureAppModule, type FeatureSettings } from './feature-app.module'
-export { Recorder } from './recorder'
-export { MinimalAppModule } from './minimal-app.module'
-export { MisdeclaredAppModule } from './misdeclared-app.module'
+export { ContractAppModule } from './contract-app.module.js'
+export { FeatureAppModule, type FeatureSettings } from './feature-app.module.js'
+export { Recorder } from './recorder.js'
+export { MinimalAppModule } from './minimal-app.module.js'
+export { MisdeclaredAppModule } from './misdeclared-app.module.js'
 export {
   createNestApp,
   createNestContext,
@@ -10,8 +10,7 @@ export {
   type Platform,
   type StartedApp,
   type StartOptions,
-} from './start'
-export { nestVersions } from './versions'
+} from './start.js'
 export { createRoomWebhooks, RoomWebhooks } from '@roomhooks/core'
 export { OnRoomEvent, RoomhooksModule } from '@roomhooks/nestjs'
 export { ValidationPipe } from '@nestjs/common'

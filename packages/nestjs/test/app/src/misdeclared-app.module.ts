@@ -1,10 +1,21 @@
 import { Injectable, Module, Scope, type DynamicModule } from '@nestjs/common'
 import { OnRoomEvent, RoomhooksModule } from '@roomhooks/nestjs'
+import { Recorder } from './recorder.js'
 
 @Injectable({ scope: Scope.REQUEST })
 export class PerRequestService {
   @OnRoomEvent('room.created')
   created(): void {}
+}
+
+@Injectable({ scope: Scope.TRANSIENT })
+export class TransientService {
+  constructor(private readonly recorder: Recorder) {}
+
+  @OnRoomEvent('room.created')
+  created(): void {
+    this.recorder.lines.push('transient room.created')
+  }
 }
 
 @Injectable()
@@ -23,6 +34,15 @@ export class MisdeclaredAppModule {
       module: MisdeclaredAppModule,
       imports: [RoomhooksModule.forRoot({ sdkAppId, path })],
       providers: [PerRequestService],
+    }
+  }
+
+  /** A handler on a transient provider. */
+  static transient(sdkAppId: number, path: string): DynamicModule {
+    return {
+      module: MisdeclaredAppModule,
+      imports: [RoomhooksModule.forRoot({ sdkAppId, path })],
+      providers: [Recorder, TransientService],
     }
   }
 

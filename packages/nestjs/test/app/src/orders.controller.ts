@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Req } from '@nestjs/common'
 import type { EventFor } from '@roomhooks/core'
 import { OnRoomEvent } from '@roomhooks/nestjs'
 import { IsInt, IsString, Min } from 'class-validator'
-import { Recorder } from './recorder'
+import { Recorder } from './recorder.js'
 
 export class CreateOrderDto {
   @IsString()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common'
 import type { EventFor } from '@roomhooks/core'
 import { OnRoomEvent } from '@roomhooks/nestjs'
-import { Recorder } from './recorder'
+import { Recorder } from './recorder.js'
 
 /** Handlers of after-callbacks: one name, several names, an array, stacked decorators, a failure, a slow one. */
 @Injectable()
