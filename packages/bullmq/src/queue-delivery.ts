@@ -1,12 +1,14 @@
 import type { CallbackDelivery, EnqueueOptions, StoredCallback } from '@roomhooks/core/delivery'
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq'
 import {
+  count,
   positive,
   readLocation,
   WORKER_BACKOFF,
   WORKER_DECIDES_ATTEMPTS,
   type QueueLocation,
 } from './queue-settings.js'
+import { keepRefusedBounded } from './refused-records.js'
 
 /** Options of {@link createQueueDelivery}. */
 export interface QueueDeliveryOptions extends QueueLocation {
@@ -20,6 +22,13 @@ export interface QueueDeliveryOptions extends QueueLocation {
    * 10 minutes. Failed jobs (the dead letter) are kept until replayed or removed.
    */
   readonly ttl?: number
+  /**
+   * The most refused bodies (authentic, failing their schema) kept for a replay; the oldest are removed first.
+   * Default 1,000. Only receivers with a `token` keep them: without one, anybody could fill Redis with them.
+   */
+  readonly maxRefused?: number
+  /** How long a refused body is kept, in ms; removed when a later one is kept. Default 7 days. */
+  readonly refusedTtl?: number
 }
 
 /** A delivery into a BullMQ queue, for the `delivery` option of createRoomWebhooks(). */
@@ -46,6 +55,10 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
   const { name, prefix } = readLocation(options, 'createQueueDelivery')
   const timeout = positive('deliveryTimeout', options.deliveryTimeout, 500)
   const ttl = positive('ttl', options.ttl, 10 * 60 * 1000)
+  const refusedBounds = {
+    count: count('maxRefused', options.maxRefused, 1000),
+    ttl: positive('refusedTtl', options.refusedTtl, 7 * 24 * 60 * 60 * 1000),
+  }
   const jobOptions: JobsOptions = {
     attempts: WORKER_DECIDES_ATTEMPTS,
     backoff: { type: WORKER_BACKOFF },
@@ -57,18 +70,21 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
   // Connection errors reach the receiver as failed enqueue() calls, each reported; the event itself is not news.
   queue.on('error', () => {})
   const connection = firstConnection(queue)
+  const refused = keepRefusedBounded(queue, refusedBounds)
   return {
     timeout,
     queue,
     async enqueue(callback: StoredCallback, { key, signal }: EnqueueOptions) {
       await connection.within(timeout)
       const job = await queue.add(callback.command, callback, { ...jobOptions, jobId: key })
+      if (callback.refusal !== undefined) refused.kept(key, callback.receivedAt)
       const takeBack = () => void withdraw(queue, key, callback).catch(() => {})
       if (signal.aborted) takeBack()
       else signal.addEventListener('abort', takeBack, { once: true })
       return job.id
     },
     async close() {
+      await refused.settled()
       await queue.close()
     },
   }

@@ -8,7 +8,7 @@ import type { RoomWebhooks } from '@roomhooks/core'
 import type { StoredCallback } from '@roomhooks/core/delivery'
 import { createExpressMiddleware } from '@roomhooks/express'
 import { createRoomWorker, listFailedCallbacks } from '@roomhooks/bullmq'
-import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
+import { callbackQuery, fixtureText, SDK_APP_ID, TOKEN } from '../../../test/support/callbacks.js'
 import { listen, post } from '../../../test/support/http.js'
 import { countsOf, MEMBER_ENTER, memberEnterBody, memberEnterQuery, useRedisServer, waitFor } from './queue-support.js'
 
@@ -17,8 +17,8 @@ describe('createQueueDelivery() against redis-server', function () {
   const redis = useRedisServer()
 
   /** A receiver with a queue delivery, served by Express over a real socket, and the queue to look into. */
-  async function receiver(options: { deliveryTimeout?: number } = {}) {
-    const { hooks, queue, queueName, errors } = redis.queueReceiver(options)
+  async function receiver({ token, ...options }: { deliveryTimeout?: number; token?: string } = {}) {
+    const { hooks, queue, queueName, errors } = redis.queueReceiver(options, token === undefined ? {} : { token })
     const server = await listen(createServer(express().post('/callback', createExpressMiddleware(hooks))))
     redis.closeAfterTest(() => server.close())
     const send = (query: string, body: string) => post(`${server.url}/callback?${query}`, body)
@@ -77,12 +77,12 @@ describe('createQueueDelivery() against redis-server', function () {
     expect(Object.values(await countsOf(queue)).reduce((a, b) => a + b)).to.equal(0)
   })
 
-  it('answers 400 to a body that fails its schema and keeps it as one failed job holding the body', async () => {
-    const { hooks, queue, queueName, send } = await receiver()
+  it('answers 400 to a signed body that fails its schema and keeps it as one failed job holding the body', async () => {
+    const { hooks, queue, queueName, send } = await receiver({ token: TOKEN })
     const runs: unknown[] = []
     hooks.on('member.enter', (event) => void runs.push(event))
     const body = fixtureText(MEMBER_ENTER).replace('"MemberList_Account": ["user1"],', '')
-    const answer = await send(memberEnterQuery(), body)
+    const answer = await send(callbackQuery({ command: MEMBER_ENTER, token: TOKEN }), body)
     expect(answer.status).to.equal(400)
     expect(answer.envelope.ErrorInfo).to.equal(
       `${MEMBER_ENTER} payload is invalid at /MemberList_Account: Expected required property`,
