@@ -1,5 +1,5 @@
 import type { CallbackDelivery, EnqueueOptions, StoredCallback } from '@roomhooks/core/delivery'
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq'
+import { Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq'
 import {
   count,
   positive,
@@ -76,8 +76,15 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
     queue,
     async enqueue(callback: StoredCallback, { key, signal }: EnqueueOptions) {
       await connection.within(timeout)
-      const job = await queue.add(callback.command, callback, { ...jobOptions, jobId: key })
+      const redis = await queue.getBackend().client
+      // Asked in the same round trip: whether the job of this key waits in the dead letter, where BullMQ's add of
+      // an id it has adds nothing.
+      const [job, deadLettered] = await Promise.all([
+        queue.add(callback.command, callback, { ...jobOptions, jobId: key }),
+        redis.zscore(queue.toKey('failed'), key),
+      ])
       if (callback.refusal !== undefined) refused.kept(key, callback.receivedAt)
+      else if (deadLettered !== null) await runAgain(job, callback)
       const takeBack = () => void withdraw(queue, key, callback).catch(() => {})
       if (signal.aborted) takeBack()
       else signal.addEventListener('abort', takeBack, { once: true })
@@ -135,6 +142,16 @@ async function withdraw(queue: Queue, key: string, callback: StoredCallback): Pr
   const job = await queue.getJob(key)
   if (job === undefined || (job.data as StoredCallback).receivedAt !== callback.receivedAt) return
   if (await job.isWaiting()) await job.remove()
+}
+
+/**
+ * A callback delivered again while its first delivery waits in the failed set: runs it again, as this delivery
+ * (its record, attempts reset), rather than answer OK for a callback that will never run. A job no longer in the
+ * failed set (replayed meanwhile, or run again for another copy) is left as it is.
+ */
+async function runAgain(job: Job, callback: StoredCallback): Promise<void> {
+  const retried = job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => {})
+  await Promise.all([job.updateData(callback), retried])
 }
 
 /**

@@ -1,7 +1,7 @@
 import { findCommand } from './catalog.js'
 import type { CallbackWatch } from './callback-watch.js'
 import { DeliveryError, enqueueCallback, type DeliverySettings } from './callback-delivery.js'
-import { dedupeKey } from './dedupe.js'
+import { dedupeKey, deliveryKey } from './dedupe.js'
 import { okResponse, type CallbackResponse } from './envelope.js'
 import type { ValidationError } from './errors.js'
 import type { BodyInput } from './parse-body.js'
@@ -34,7 +34,7 @@ export function handOver(
     return Promise.resolve(handleHere())
   }
   const what = 'failed or was slow; the callback was handled in this process'
-  const key = dedupeKey(callback.command, callback.sdkAppId, callback.body)
+  const key = deliveryKey(callback.command, callback.sdkAppId, callback.body, inFlight.digitsLost)
   const { stored, withdraw } = enqueueCallback(settings, callback, key, what)
   return stored.then(
     () => {
