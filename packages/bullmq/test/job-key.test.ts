@@ -19,7 +19,7 @@ describe('the job of a callback behind express.json(), against redis-server', fu
   async function receiver(keepRaw = false) {
     const { hooks, queue, queueName, errors } = redis.queueReceiver()
     const parser = keepRaw
-      ? express.json({ verify: (req, _res, raw) => void ((req as { rawBody?: Buffer }).rawBody = raw) })
+      ? express.json({ verify: (req, _res, raw) => void Object.assign(req, { rawBody: raw }) })
       : express.json()
     const app = express().post('/callback', parser, createExpressMiddleware(hooks))
     const server = await listen(createServer(app))
