@@ -8,6 +8,7 @@ import {
   WORKER_DECIDES_ATTEMPTS,
   type QueueLocation,
 } from './queue-settings.js'
+import { handledHere } from './handled-here.js'
 import { keepRefusedBounded } from './refused-records.js'
 
 /** Options of {@link createQueueDelivery}. */
@@ -71,27 +72,34 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
   queue.on('error', () => {})
   const connection = firstConnection(queue)
   const refused = keepRefusedBounded(queue, refusedBounds)
+  const handled = handledHere(queue, ttl)
   return {
     timeout,
     queue,
     async enqueue(callback: StoredCallback, { key, signal }: EnqueueOptions) {
       await connection.within(timeout)
       const redis = await queue.getBackend().client
+      // Handled by the receiver already (Redis was slow to connect): adding it now would only run it twice.
+      if (signal.aborted) return undefined
       // Asked in the same round trip: whether the job of this key waits in the dead letter, where BullMQ's add of
       // an id it has adds nothing.
-      const [job, deadLettered] = await Promise.all([
+      const added = Promise.all([
         queue.add(callback.command, callback, { ...jobOptions, jobId: key }),
         redis.zscore(queue.toKey('failed'), key),
       ])
+      // The receiver gave up waiting and handled the callback itself, successfully: a worker must not run it again.
+      // Noted at once, not once the add has returned, so that Redis has the note before a worker can take the job;
+      // then the job is taken back if it still waits.
+      const takeBack = () =>
+        void handled.mark(key, callback).then(() => added.then(() => withdraw(queue, key, callback)).catch(() => {}))
+      signal.addEventListener('abort', takeBack, { once: true })
+      const [job, deadLettered] = await added
       if (callback.refusal !== undefined) refused.kept(key, callback.receivedAt)
       else if (deadLettered !== null) await runAgain(job, callback)
-      const takeBack = () => void withdraw(queue, key, callback).catch(() => {})
-      if (signal.aborted) takeBack()
-      else signal.addEventListener('abort', takeBack, { once: true })
       return job.id
     },
     async close() {
-      await refused.settled()
+      await Promise.all([refused.settled(), handled.close()])
       await queue.close()
     },
   }
