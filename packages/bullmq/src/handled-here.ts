@@ -31,10 +31,12 @@ export interface HandledHere {
  */
 export function handledHere(queue: Queue, ttl: number): HandledHere {
   let own: RedisClient | undefined
+  let closed = false
   const opened = queue.waitUntilReady().then(
     async () => {
-      if (queue.closing !== undefined) return undefined
-      own = (await queue.getBackend().client).duplicate()
+      const shared = await queue.getBackend().client
+      if (closed) return undefined
+      own = shared.duplicate()
       own.on('error', () => {}) // a note that cannot be written is the at-least-once case; nothing to report
       return own
     },
@@ -43,16 +45,18 @@ export function handledHere(queue: Queue, ttl: number): HandledHere {
   const writing = new Set<Promise<unknown>>()
   return {
     async mark(key, callback) {
+      // Called only after an add was sent, so once the queue was ready: `opened` is about to resolve.
       const redis = own ?? (await opened)
-      if (redis === undefined) return // closed before it ever connected: no add was sent either
+      if (redis === undefined) return
       const written = redis.set(markKey(queue, key), String(callback.receivedAt), { PX: ttl }).catch(() => {})
       writing.add(written)
       await written
       writing.delete(written)
     },
     async close() {
+      closed = true
       await Promise.all(writing)
-      ;(await opened)?.disconnect()
+      own?.disconnect()
     },
   }
 }
@@ -61,10 +65,15 @@ export function handledHere(queue: Queue, ttl: number): HandledHere {
  * Whether the receiving process already handled the callback of this job itself (its add was slow, and the
  * handlers it ran succeeded): then a worker completes the job without running the handlers again. Only the
  * record that receiver stored counts: a copy of the callback stored by another delivery has another `receivedAt`.
+ * Never rejects.
  */
 export async function handledByReceiver(worker: Worker, job: Job): Promise<boolean> {
   if (job.id === undefined) return false
-  const redis = await worker.getBackend().client
-  const mark = await redis.get(markKey(worker, job.id))
-  return mark !== null && mark === String((job.data as Partial<StoredCallback> | undefined)?.receivedAt)
+  try {
+    const redis = await worker.getBackend().client
+    const mark = await redis.get(markKey(worker, job.id))
+    return mark !== null && mark === String((job.data as Partial<StoredCallback> | undefined)?.receivedAt)
+  } catch {
+    return false // Redis failed this read: the handlers run (at least once), and the attempt is not lost to it
+  }
 }

@@ -79,7 +79,8 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
     async enqueue(callback: StoredCallback, { key, signal }: EnqueueOptions) {
       await connection.within(timeout)
       const redis = await queue.getBackend().client
-      // Handled by the receiver already (Redis was slow to connect): adding it now would only run it twice.
+      // The receiver stopped waiting for the first connection and has handled the callback: adding it would only
+      // run it twice.
       if (signal.aborted) return undefined
       // Asked in the same round trip: whether the job of this key waits in the dead letter, where BullMQ's add of
       // an id it has adds nothing.
