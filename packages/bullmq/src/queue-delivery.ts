@@ -96,7 +96,10 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
       signal.addEventListener('abort', takeBack, { once: true })
       const [job, deadLettered] = await added
       if (callback.refusal !== undefined) refused.kept(key, callback.receivedAt)
-      else if (deadLettered !== null) await runAgain(job, callback)
+      else if (deadLettered !== null) {
+        await runAgain(job, callback)
+        refused.forget(key) // the job may have been a refused body that now passes: it runs, it is not trimmed
+      }
       return job.id
     },
     async close() {

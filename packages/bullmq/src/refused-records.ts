@@ -12,6 +12,8 @@ export interface RefusedBounds {
 export interface RefusedRecords {
   /** Notes a refused body just stored under `key`, and removes those now beyond the bounds, in the background. */
   kept(key: string, receivedAt: number): void
+  /** Stops counting `key` as refused: its job now holds a record that was not refused (a copy that passed). */
+  forget(key: string): void
   /** Resolves once the removals under way have ended. */
   settled(): Promise<void>
 }
@@ -60,12 +62,21 @@ export function keepRefusedBounded(queue: Queue, { count, ttl }: RefusedBounds):
     for (const id of beyond) if ((await queue.remove(id)) === 1) removed.push(id)
     if (removed.length > 0) await redis.runCommand('roomhooksForgetRefused', [index, ...removed])
   }
+  const track = (work: Promise<unknown>) => {
+    const settled = work.then(
+      () => {},
+      () => {},
+    )
+    running.add(settled)
+    void settled.finally(() => running.delete(settled))
+  }
   return {
     kept(key, receivedAt) {
       // The answer (400) does not wait for this: a removal that fails is tried again with the next arrival.
-      const trimming = trim(key, receivedAt).catch(() => {})
-      running.add(trimming)
-      void trimming.finally(() => running.delete(trimming))
+      track(trim(key, receivedAt))
+    },
+    forget(key) {
+      track(client().then((redis) => redis.runCommand('roomhooksForgetRefused', [index, key])))
     },
     async settled() {
       await Promise.all(running)
