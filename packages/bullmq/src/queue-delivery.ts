@@ -1,12 +1,15 @@
 import type { CallbackDelivery, EnqueueOptions, StoredCallback } from '@roomhooks/core/delivery'
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq'
+import { Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq'
 import {
+  count,
   positive,
   readLocation,
   WORKER_BACKOFF,
   WORKER_DECIDES_ATTEMPTS,
   type QueueLocation,
 } from './queue-settings.js'
+import { handledHere } from './handled-here.js'
+import { keepRefusedBounded } from './refused-records.js'
 
 /** Options of {@link createQueueDelivery}. */
 export interface QueueDeliveryOptions extends QueueLocation {
@@ -20,6 +23,13 @@ export interface QueueDeliveryOptions extends QueueLocation {
    * 10 minutes. Failed jobs (the dead letter) are kept until replayed or removed.
    */
   readonly ttl?: number
+  /**
+   * The most refused bodies (authentic, failing their schema) kept for a replay; the oldest are removed first.
+   * Default 1,000. Only receivers with a `token` keep them: without one, anybody could fill Redis with them.
+   */
+  readonly maxRefused?: number
+  /** How long a refused body is kept, in ms; removed when a later one is kept. Default 7 days. */
+  readonly refusedTtl?: number
 }
 
 /** A delivery into a BullMQ queue, for the `delivery` option of createRoomWebhooks(). */
@@ -46,6 +56,10 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
   const { name, prefix } = readLocation(options, 'createQueueDelivery')
   const timeout = positive('deliveryTimeout', options.deliveryTimeout, 500)
   const ttl = positive('ttl', options.ttl, 10 * 60 * 1000)
+  const refusedBounds = {
+    count: count('maxRefused', options.maxRefused, 1000),
+    ttl: positive('refusedTtl', options.refusedTtl, 7 * 24 * 60 * 60 * 1000),
+  }
   const jobOptions: JobsOptions = {
     attempts: WORKER_DECIDES_ATTEMPTS,
     backoff: { type: WORKER_BACKOFF },
@@ -57,18 +71,39 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
   // Connection errors reach the receiver as failed enqueue() calls, each reported; the event itself is not news.
   queue.on('error', () => {})
   const connection = firstConnection(queue)
+  const refused = keepRefusedBounded(queue, refusedBounds)
+  const handled = handledHere(queue, ttl)
   return {
     timeout,
     queue,
     async enqueue(callback: StoredCallback, { key, signal }: EnqueueOptions) {
       await connection.within(timeout)
-      const job = await queue.add(callback.command, callback, { ...jobOptions, jobId: key })
-      const takeBack = () => void withdraw(queue, key, callback).catch(() => {})
-      if (signal.aborted) takeBack()
-      else signal.addEventListener('abort', takeBack, { once: true })
+      const redis = await queue.getBackend().client
+      // The receiver stopped waiting for the first connection and has handled the callback: adding it would only
+      // run it twice.
+      if (signal.aborted) return undefined
+      // Asked in the same round trip: whether the job of this key waits in the dead letter, where BullMQ's add of
+      // an id it has adds nothing.
+      const added = Promise.all([
+        queue.add(callback.command, callback, { ...jobOptions, jobId: key }),
+        redis.zscore(queue.toKey('failed'), key),
+      ])
+      // The receiver gave up waiting and handled the callback itself, successfully: a worker must not run it again.
+      // Noted at once, not once the add has returned, so that Redis has the note before a worker can take the job;
+      // then the job is taken back if it still waits.
+      const takeBack = () =>
+        void handled.mark(key, callback).then(() => added.then(() => withdraw(queue, key, callback)).catch(() => {}))
+      signal.addEventListener('abort', takeBack, { once: true })
+      const [job, deadLettered] = await added
+      if (callback.refusal !== undefined) refused.kept(key, callback.receivedAt)
+      else if (deadLettered !== null) {
+        await runAgain(job, callback)
+        refused.forget(key) // the job may have been a refused body that now passes: it runs, it is not trimmed
+      }
       return job.id
     },
     async close() {
+      await Promise.all([refused.settled(), handled.close()])
       await queue.close()
     },
   }
@@ -119,6 +154,16 @@ async function withdraw(queue: Queue, key: string, callback: StoredCallback): Pr
   const job = await queue.getJob(key)
   if (job === undefined || (job.data as StoredCallback).receivedAt !== callback.receivedAt) return
   if (await job.isWaiting()) await job.remove()
+}
+
+/**
+ * A callback delivered again while its first delivery waits in the failed set: runs it again, as this delivery
+ * (its record, attempts reset), rather than answer OK for a callback that will never run. A job no longer in the
+ * failed set (replayed meanwhile, or run again for another copy) is left as it is.
+ */
+async function runAgain(job: Job, callback: StoredCallback): Promise<void> {
+  const retried = job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => {})
+  await Promise.all([job.updateData(callback), retried])
 }
 
 /**

@@ -58,3 +58,12 @@ export function positive(name: string, value: number | undefined, fallback: numb
   }
   return value
 }
+
+/** A whole number of at least 1, or its default. */
+export function count(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`[@roomhooks/bullmq] ${name} must be a whole number of at least 1, got ${String(value)}`)
+  }
+  return value
+}

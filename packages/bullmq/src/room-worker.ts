@@ -1,6 +1,7 @@
 import { RoomhooksError, type HandlerError, type RoomWebhooks } from '@roomhooks/core'
 import { reportError, runStoredCallback } from '@roomhooks/core/delivery'
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import { handledByReceiver } from './handled-here.js'
 import { MAX_TIMER, positive, readLocation, type QueueLocation } from './queue-settings.js'
 
 /** How long a worker waits before an attempt is tried again: BullMQ's built-in backoffs. */
@@ -52,6 +53,7 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
   const worker = new Worker(
     name,
     async (job: Job) => {
+      if (await handledByReceiver(worker, job)) return
       const attempt = job.attemptsMade + 1
       let reason: Error
       let retry: boolean

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import { Redis } from 'ioredis'
 import { createRoomWorker, listFailedCallbacks, type FailedCallback } from '@roomhooks/bullmq'
-import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
+import { callbackQuery, fixtureText, SDK_APP_ID, TOKEN } from '../../../test/support/callbacks.js'
 import {
   countsOf,
   freshQueueName,
@@ -45,8 +45,10 @@ describe('roomhooks failed and replay against redis-server', function () {
    * member.enter whose body fails its schema is refused at once. Resolves once all five are in the failed set.
    */
   async function deadLetter() {
-    const { hooks, queue, queueName, errors } = redis.queueReceiver()
+    // Signed: a receiver keeps refused bodies only when a token proves where they came from.
+    const { hooks, queue, queueName, errors } = redis.queueReceiver({}, { token: TOKEN })
     const { connection } = redis
+    const signedQuery = (command: string) => callbackQuery({ command, token: TOKEN })
     let broken = true
     const handled: string[] = []
     const handle = (roomId: string) => {
@@ -64,13 +66,13 @@ describe('roomhooks failed and replay against redis-server', function () {
     redis.closeAfterTest(() => worker.close())
 
     for (const room of ['enter-1', 'enter-2', 'enter-3']) {
-      const answer = await hooks.receive({ query: memberEnterQuery(), body: memberEnterBody(room) })
+      const answer = await hooks.receive({ query: signedQuery(MEMBER_ENTER), body: memberEnterBody(room) })
       expect(answer.status, room).to.equal(200)
     }
     const leave = fixtureText(MEMBER_LEAVE).replace('"rid-123"', '"leave-1"')
-    expect((await hooks.receive({ query: callbackQuery({ command: MEMBER_LEAVE }), body: leave })).status).to.equal(200)
+    expect((await hooks.receive({ query: signedQuery(MEMBER_LEAVE), body: leave })).status).to.equal(200)
     const invalid = memberEnterBody('enter-invalid').replace('"MemberList_Account": ["user1"],', '')
-    expect((await hooks.receive({ query: memberEnterQuery(), body: invalid })).status).to.equal(400)
+    expect((await hooks.receive({ query: signedQuery(MEMBER_ENTER), body: invalid })).status).to.equal(400)
 
     await waitFor('five failed callbacks', async () => (await countsOf(queue)).failed === 5)
     expect(errors.map((error) => error.reason)).to.include('HANDLER_FAILED')

@@ -54,8 +54,8 @@ export interface RedisSuite {
   readonly connection: { readonly host: string; readonly port: number }
   /** Closes these after the test, the last given first. */
   closeAfterTest(...closers: (() => Promise<unknown>)[]): void
-  /** A receiver with a queue delivery into a fresh queue, closed after the test. */
-  queueReceiver(options?: Partial<QueueDeliveryOptions>): QueueReceiver
+  /** A receiver with a queue delivery into a fresh queue, closed after the test; `token` turns Sign checks on. */
+  queueReceiver(options?: Partial<QueueDeliveryOptions>, receiver?: { readonly token?: string }): QueueReceiver
 }
 
 /** Starts a redis-server before the suite's tests and stops it after them; what a test opened is closed after it. */
@@ -83,12 +83,13 @@ export function useRedisServer(): RedisSuite {
     closeAfterTest(...closers) {
       closing.push(...closers)
     },
-    queueReceiver(options = {}) {
+    queueReceiver(options = {}, receiver = {}) {
       const { connection } = suite
       const queueName = freshQueueName()
       const errors: RoomhooksError[] = []
       const hooks = createRoomWebhooks({
         sdkAppId: SDK_APP_ID,
+        ...(receiver.token !== undefined && { token: receiver.token }),
         delivery: createQueueDelivery({ connection, queueName, ...options }),
         log: { warn() {}, error() {} },
       }).onError((error) => void errors.push(error))

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto'
+import { hash, randomUUID } from 'node:crypto'
 import { RoomhooksError } from './errors.js'
 import type { BodyInput } from './parse-body.js'
 
@@ -108,6 +108,17 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
 export function dedupeKey(command: string, sdkAppId: number, body: BodyInput): string {
   const text = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)
   return `${command}/${sdkAppId}/${hash('sha256', text, 'base64url')}`
+}
+
+/**
+ * The key of a callback's job in a delivery: its {@link dedupeKey}, unless a body parser rounded IDs in the body
+ * (`digitsLost`). Callbacks that differ only in those IDs have the same parsed body then, so the key is made
+ * unique to this delivery: a copy delivered again is not recognised (it is handled twice), rather than the second
+ * of two callbacks being taken for a copy of the first and dropped.
+ */
+export function deliveryKey(command: string, sdkAppId: number, body: BodyInput, digitsLost: boolean): string {
+  const key = dedupeKey(command, sdkAppId, body)
+  return digitsLost ? `${key}/${randomUUID()}` : key
 }
 
 /** The error reported when the store fails; the callback is handled all the same. */

@@ -12,7 +12,9 @@ import { withinTimeout } from './within-timeout.js'
 /**
  * The dedupe key of a callback, or undefined when it is not deduplicated: before-callbacks never are (a repeated
  * question needs its answer again), nor commands roomhooks does not know (whose names it cannot vouch for), nor
- * callbacks nobody listens to. A parsed body too deep to hash is handled without deduplication, and reported.
+ * callbacks nobody listens to, nor bodies whose IDs a body parser rounded (two callbacks that differ only there
+ * would have one key, and the second be dropped as a copy). A parsed body too deep to hash is handled without
+ * deduplication, and reported.
  */
 function dedupeKeyOf(
   state: ReceiverState,
@@ -23,6 +25,7 @@ function dedupeKeyOf(
   if (
     state.config.dedupe === undefined ||
     definition?.kind !== 'after' ||
+    inFlight.digitsLost ||
     !state.listeners.hasHandlers(definition.event)
   ) {
     return undefined

@@ -1,7 +1,7 @@
 import { findCommand } from './catalog.js'
 import type { CallbackWatch } from './callback-watch.js'
 import { DeliveryError, enqueueCallback, type DeliverySettings } from './callback-delivery.js'
-import { dedupeKey } from './dedupe.js'
+import { dedupeKey, deliveryKey } from './dedupe.js'
 import { okResponse, type CallbackResponse } from './envelope.js'
 import type { ValidationError } from './errors.js'
 import type { BodyInput } from './parse-body.js'
@@ -34,7 +34,7 @@ export function handOver(
     return Promise.resolve(handleHere())
   }
   const what = 'failed or was slow; the callback was handled in this process'
-  const key = dedupeKey(callback.command, callback.sdkAppId, callback.body)
+  const key = deliveryKey(callback.command, callback.sdkAppId, callback.body, inFlight.digitsLost)
   const { stored, withdraw } = enqueueCallback(settings, callback, key, what)
   return stored.then(
     () => {
@@ -56,7 +56,8 @@ export function handOver(
 /**
  * Refuses an authentic after-callback whose body fails its schema (400, as without a delivery) and keeps it in the
  * delivery marked as refused, so that it can be run once the schema is fixed. The answer waits for the delivery,
- * up to its timeout.
+ * up to its timeout. Without a token nothing proves who sent the body: anyone who can reach the endpoint could
+ * fill the delivery with bodies nobody would run, so it is only refused and reported (onError has it whole).
  */
 export function keepRefused(
   state: ReceiverState,
@@ -66,7 +67,7 @@ export function keepRefused(
   watch: CallbackWatch | undefined,
 ): Answer {
   const response = refuse(state, refusal, watch)
-  if (findCommand(refusal.command)?.kind !== 'after') return response
+  if (findCommand(refusal.command)?.kind !== 'after' || state.config.verification.tokens.length === 0) return response
   let callback: StoredCallback
   try {
     const { query, sdkAppId, receivedAt } = arrival

@@ -15,6 +15,11 @@ export interface Intake {
   readonly definition: AnyCommandDefinition | undefined
   /** The raw body, when roomhooks read it rather than a body parser. */
   readonly text: string | undefined
+  /**
+   * Whether a body parser rounded integers above 2^53 in string fields (user IDs): the body no longer tells apart
+   * callbacks that differ only in those digits.
+   */
+  readonly digitsLost: boolean
 }
 
 // Tencent's commands are `Product.CallbackName`; anything else in CallbackCommand is not from the platform.
@@ -39,8 +44,13 @@ export function readCallback(
   const resolved = resolveCommand(query.command, payload, settings.log)
   const definition = typeof resolved === 'string' ? undefined : resolved
   const command = typeof resolved === 'string' ? resolved : resolved.command
-  if (definition !== undefined)
-    validatePayload(definition, payload, text, (paths) => warnInexact(settings.log, command, paths))
+  let digitsLost = false
+  if (definition !== undefined) {
+    validatePayload(definition, payload, text, (paths) => {
+      digitsLost = true
+      warnInexact(settings.log, command, paths)
+    })
+  }
   const event = {
     name: definition?.event ?? null,
     command,
@@ -52,7 +62,7 @@ export function readCallback(
     receivedAt,
     attempt,
   } as AnyCallbackEvent
-  return { event, definition, text }
+  return { event, definition, text, digitsLost }
 }
 
 /**

@@ -26,6 +26,8 @@ export interface InFlight {
   answered: boolean
   /** The callback's observers, when something observes it. */
   readonly watch: CallbackWatch | undefined
+  /** A body parser rounded IDs of this callback's body: its key cannot tell it from a callback it differs from. */
+  readonly digitsLost: boolean
   /** Told once every handler run in this process has finished, late ones included: whether all succeeded. */
   handled?: SettledListener
 }

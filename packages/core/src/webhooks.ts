@@ -246,7 +246,8 @@ export class RoomWebhooks {
       const intake = readCallback(query, sdkAppId, body, receivedAt, state.config)
       definition = intake.definition
       raw = intake.text ?? body
-      inFlight = { event: intake.event, rules: definition?.decisions, decisions: [], answered: false, watch }
+      const { event, digitsLost } = intake
+      inFlight = { event, rules: definition?.decisions, decisions: [], answered: false, watch, digitsLost }
       if (definition?.decisions) {
         const record = (decision: Decision) => recordDecision(state, inFlight, decision)
         Object.assign(intake.event, decisionHelpers(definition.event, definition.decisions, record))

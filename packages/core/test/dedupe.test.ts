@@ -204,6 +204,18 @@ describe('dedupe', () => {
     expect(runs).to.have.length(1)
   })
 
+  it('never takes two pre-parsed bodies for copies when they differ only in IDs the parser rounded', async () => {
+    const { hooks, runs } = setup(true)
+    const [first, second] = ['144115212345678901', '144115212345678902']
+    for (const id of [first, second]) {
+      await receiveParsed(
+        hooks,
+        JSON.parse(CREATED_TEXT.replace('"Operator_Account": "admin"', `"Operator_Account": ${id}`)),
+      )
+    }
+    expect(runs).to.have.length(2)
+  })
+
   it('refuses a store without claim(), complete() and release()', () => {
     expect(() => createRoomWebhooks({ sdkAppId: 1, dedupe: { store: {} as DedupeStore } })).to.throw(TypeError, /claim/)
     const old = { claim: () => true, release: () => {} } as unknown as DedupeStore

@@ -19,7 +19,7 @@ import {
   STORED_CALLBACK_VERSION,
   type StoredRunOutcome,
 } from '@roomhooks/core/delivery'
-import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
+import { callbackQuery, fixtureText, SDK_APP_ID, TOKEN } from '../../../test/support/callbacks.js'
 
 // The delivery is a plain object that records what it is given; how it answers enqueue() is up to each test.
 const SEAT = 'Mic.CallbackAfterSeatInfoChanged' // its sample has a bare 18-digit Member_Account
@@ -60,9 +60,9 @@ function receiver(delivery: CallbackDelivery | undefined, options: Partial<RoomW
   return { hooks, runs, errors }
 }
 
-/** The query string of `command`, without the parameters named in `without`. */
-function queryOf(command: string, without: readonly string[] = []): string {
-  const params = new URLSearchParams(callbackQuery({ command }))
+/** The query string of `command`, without the parameters named in `without`; signed when `token` is given. */
+function queryOf(command: string, without: readonly string[] = [], token?: string): string {
+  const params = new URLSearchParams(callbackQuery({ command, ...(token !== undefined && { token }) }))
   for (const name of without) params.delete(name)
   return params.toString()
 }
@@ -306,12 +306,13 @@ describe('delivery: the receiver', () => {
 
   describe('an authentic body that fails its schema', () => {
     const invalidText = JSON.stringify({ ...(JSON.parse(fixtureText(CREATED)) as object), RoomInfo: 'gone' })
-    const invalid = () => request(CREATED, invalidText)
+    const signed = { token: TOKEN }
+    const invalid = () => ({ query: queryOf(CREATED, [], TOKEN), body: invalidText })
 
     it('is answered 400 as without a delivery, and kept in the delivery with its refusal', async () => {
       const { delivery, calls } = fakeDelivery()
-      const { hooks, runs, errors } = receiver(delivery)
-      const expected = await answerWithoutDelivery(invalid())
+      const { hooks, runs, errors } = receiver(delivery, signed)
+      const expected = await answerWithoutDelivery(invalid(), signed)
       const response = await hooks.receive(invalid())
       expect(response).to.deep.equal({ status: 400, body: expected })
       expect(expected).to.include({ ActionStatus: 'FAIL', ErrorCode: 40006 })
@@ -334,9 +335,9 @@ describe('delivery: the receiver', () => {
 
     it('is still answered 400 when that enqueue() fails, and DELIVERY_FAILED is reported', async () => {
       const { delivery, calls } = fakeDelivery(() => Promise.reject(new Error('queue unreachable')))
-      const { hooks, runs, errors } = receiver(delivery)
+      const { hooks, runs, errors } = receiver(delivery, signed)
       const response = await hooks.receive(invalid())
-      expect(response).to.deep.equal({ status: 400, body: await answerWithoutDelivery(invalid()) })
+      expect(response).to.deep.equal({ status: 400, body: await answerWithoutDelivery(invalid(), signed) })
       expect(errors.map((error) => error.reason)).to.deep.equal(['INVALID_PAYLOAD', 'DELIVERY_FAILED'])
       expect((errors[1] as DeliveryError).callback).to.equal(calls[0]?.callback)
       expect(runs).to.deep.equal([])
@@ -344,11 +345,24 @@ describe('delivery: the receiver', () => {
 
     it('is not kept when it is a before-callback', async () => {
       const { delivery, calls } = fakeDelivery()
-      const { hooks } = receiver(delivery)
+      const { hooks } = receiver(delivery, signed)
       const giftText = JSON.stringify({ ...(JSON.parse(fixtureText(GIFT)) as object), GiftWater: 'gone' })
-      const response = await hooks.receive(request(GIFT, giftText))
-      expect(response).to.deep.equal({ status: 400, body: await answerWithoutDelivery(request(GIFT, giftText)) })
+      const gift = { query: queryOf(GIFT, [], TOKEN), body: giftText }
+      const response = await hooks.receive(gift)
+      expect(response).to.deep.equal({ status: 400, body: await answerWithoutDelivery(gift, signed) })
       expect(calls).to.deep.equal([])
+    })
+
+    it('is not kept when no token is set, as nothing proves who sent it: answered 400 and reported whole', async () => {
+      const { delivery, calls } = fakeDelivery()
+      const { hooks, errors } = receiver(delivery)
+      const unsigned = request(CREATED, invalidText)
+      const response = await hooks.receive(unsigned)
+      expect(response).to.deep.equal({ status: 400, body: await answerWithoutDelivery(unsigned) })
+      expect(calls).to.deep.equal([])
+      expect(errors).to.have.length(1)
+      expect(errors[0]).to.be.instanceOf(ValidationError)
+      expect((errors[0] as ValidationError).body).to.equal(invalidText)
     })
   })
 
@@ -578,7 +592,7 @@ describe('delivery: the worker (runStoredCallback)', () => {
   it('fails without retry, with the ValidationError, when a stored refusal is still invalid', async () => {
     const { delivery, calls } = fakeDelivery()
     const invalidText = JSON.stringify({ ...(JSON.parse(fixtureText(CREATED)) as object), RoomInfo: 'gone' })
-    await receiver(delivery).hooks.receive(request(CREATED, invalidText))
+    await receiver(delivery, { token: TOKEN }).hooks.receive({ query: queryOf(CREATED, [], TOKEN), body: invalidText })
     const stored = calls[0]?.callback
     expect(stored?.refusal?.reason).to.equal('INVALID_PAYLOAD')
     const worker = receiver(undefined)

@@ -423,9 +423,10 @@ describe('hooks.observe()', () => {
 
     it('keeps the reason of the refusal when the refused body then fails to be stored', async () => {
       const delivery: CallbackDelivery = { enqueue: () => Promise.reject(new Error('redis down')) }
-      const { hooks, calls, ended } = observed({ delivery })
+      const { hooks, calls, ended } = observed({ delivery, token: TOKEN }) // refused bodies are kept only when signed
       const body = `{"CallbackCommand":"${CREATED}"}`
-      expect((await hooks.receive({ query: callbackQuery({ command: CREATED }), body })).status).to.equal(400)
+      const query = callbackQuery({ command: CREATED, token: TOKEN })
+      expect((await hooks.receive({ query, body })).status).to.equal(400)
       await ended
       const reasons = calls.flatMap((call) => (call.step === 'error' ? [call.reason] : []))
       expect(reasons).to.deep.equal(['INVALID_PAYLOAD', 'DELIVERY_FAILED'])
