@@ -1,3 +1,5 @@
+import type { CallbackDecision } from './observer.js'
+
 /**
  * Tencent's rules for answering one before-callback: which `ErrorCode` values reach the client, whether the
  * callback can drop silently or replace the message, and what the platform itself does when it gets no answer.
@@ -155,4 +157,12 @@ export function failureDecision(event: string, decision: FailureDecision, why: D
   return decision === 'allow'
     ? new Decision(event, 'allow', 0, '')
     : new Decision(event, 'reject', 1, FAILURE_INFO[why])
+}
+
+/** How observers name the decision answered: undefined (no handler decided) allows. */
+export function decisionName(decision: Decision | undefined): CallbackDecision {
+  if (decision === undefined) return 'allowed'
+  if (decision.action === 'reject') return 'rejected'
+  if (decision.action === 'drop') return 'dropped'
+  return decision.msgBody === undefined ? 'allowed' : 'replaced'
 }

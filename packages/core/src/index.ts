@@ -15,6 +15,7 @@ export type { CallbackDelivery, EnqueueOptions } from './callback-delivery.js'
 export type { StoredCallback } from './stored-callback.js'
 export type {
   CallbackAnswer,
+  CallbackDecision,
   CallbackDurations,
   CallbackObservation,
   CallbackObserver,

@@ -13,7 +13,7 @@ import type { AnyCallbackEvent } from './types.js'
  * @example
  * hooks.observe({
  *   observe: () => ({
- *     answered: ({ outcome, status, durations }) => console.log(outcome, status, `${durations.total} ms`),
+ *     answered: ({ outcome, decision, durations }) => console.log(outcome, decision ?? '', `${durations.total} ms`),
  *   }),
  * })
  */
@@ -78,9 +78,21 @@ export interface CallbackObservation {
  */
 export type CallbackOutcome = 'ok' | 'refused' | 'failed' | 'late' | 'duplicate' | 'queued'
 
+/**
+ * What a before-callback's answer decided, as the platform acts on it: `allowed` (`ErrorCode` 0), `replaced` (0,
+ * with a replacement `MsgBody`), `rejected` (1 or a pass-through code) or `dropped` (2). A failure decision counts
+ * too: handlers that failed on a gift are `outcome: 'failed'` and `decision: 'rejected'`.
+ */
+export type CallbackDecision = 'allowed' | 'rejected' | 'dropped' | 'replaced'
+
 /** What {@link CallbackObservation.answered} is told. */
 export interface CallbackAnswer {
   readonly outcome: CallbackOutcome
+  /**
+   * A before-callback's decision, once its handlers ran (or it had none); undefined for after-callbacks, and for
+   * a callback answered before its handlers (refused, shutting down) or in a worker.
+   */
+  readonly decision: CallbackDecision | undefined
   /** The HTTP status answered; undefined in a worker, which answers nobody. */
   readonly status: number | undefined
   /** The envelope's `ErrorCode` (a before-callback's decision code included); undefined in a worker. */

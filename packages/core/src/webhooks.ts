@@ -156,6 +156,9 @@ export class RoomWebhooks {
       error: (error) => {
         trace.errors.push(error)
       },
+      answered: (answer) => {
+        if (answer.decision !== undefined) trace.decision = answer.decision
+      },
     }
     return this.#receive(request, observation).then((response) => Object.assign(trace, { response }))
   }
