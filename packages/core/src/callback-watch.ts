@@ -1,9 +1,9 @@
+import type { CallbackDecision } from './decision.js'
 import type { CallbackResponse } from './envelope.js'
 import type { ErrorReason, RoomhooksError } from './errors.js'
 import type { Log } from './logger.js'
 import type {
   CallbackAnswer,
-  CallbackDecision,
   CallbackObservation,
   CallbackObserver,
   CallbackOutcome,

@@ -1,3 +1,4 @@
+import type { CallbackDecision } from './decision.js'
 import type { ErrorReason, RoomhooksError } from './errors.js'
 import type { AnyCallbackEvent } from './types.js'
 
@@ -77,13 +78,6 @@ export interface CallbackObservation {
  * - `queued`: stored by the delivery for a worker, and answered OK.
  */
 export type CallbackOutcome = 'ok' | 'refused' | 'failed' | 'late' | 'duplicate' | 'queued'
-
-/**
- * What a before-callback's answer decided, as the platform acts on it: `allowed` (`ErrorCode` 0), `replaced` (0,
- * with a replacement `MsgBody`), `rejected` (1 or a pass-through code) or `dropped` (2). A failure decision counts
- * too: handlers that failed on a gift are `outcome: 'failed'` and `decision: 'rejected'`.
- */
-export type CallbackDecision = 'allowed' | 'rejected' | 'dropped' | 'replaced'
 
 /** What {@link CallbackObservation.answered} is told. */
 export interface CallbackAnswer {

@@ -1,6 +1,6 @@
 import type { CallbackResponse } from './envelope.js'
 import type { RoomhooksError } from './errors.js'
-import type { CallbackDecision } from './observer.js'
+import type { CallbackDecision } from './decision.js'
 import type { AnyCallbackEvent } from './types.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { CallbackEnvelope } from '../envelope.js'
 import type { RoomhooksError } from '../errors.js'
-import type { CallbackDecision } from '../observer.js'
+import type { CallbackDecision } from '../decision.js'
 import { receiverSettings, receiveTraced } from '../trace.js'
 import type { AnyCallbackEvent, ListenableName } from '../types.js'
 import type { RoomWebhooks } from '../webhooks.js'
