@@ -222,7 +222,7 @@ describe('createRoomWebhooks()', () => {
       const warnings: string[] = []
       const hooks = createRoomWebhooks({
         sdkAppId: SDK_APP_ID,
-        log: { warn: (message) => void warnings.push(message) },
+        log: { warn: (message: string) => void warnings.push(message) },
       })
       const parsed = JSON.parse(fixtureText('Live.CallbackAfterDestroyRoom'))
       await hooks.receive(request('Live.CallbackAfterDestroyRoom', parsed))
@@ -347,7 +347,10 @@ describe('createRoomWebhooks()', () => {
 
     it('survives an onError handler that throws or rejects', async () => {
       const logged: unknown[] = []
-      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { error: (...args) => void logged.push(args) } })
+      const hooks = createRoomWebhooks({
+        sdkAppId: SDK_APP_ID,
+        log: { error: (...args: unknown[]) => void logged.push(args) },
+      })
         .on('room.created', () => {
           throw new Error('handler')
         })
@@ -365,7 +368,7 @@ describe('createRoomWebhooks()', () => {
       const logged: unknown[][] = []
       const hooks = createRoomWebhooks({
         sdkAppId: SDK_APP_ID,
-        log: { error: (...args) => void logged.push(args) },
+        log: { error: (...args: unknown[]) => void logged.push(args) },
       }).on('room.created', () => {
         throw new Error('nobody listens')
       })
