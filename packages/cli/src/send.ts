@@ -1,5 +1,5 @@
 import { createTestCallback } from '@roomhooks/core/testing'
-import type { CallbackEnvelope, ListenableName } from '@roomhooks/core'
+import { commandDefinitions, type CallbackDecision, type CallbackEnvelope, type ListenableName } from '@roomhooks/core'
 
 /** What to send: an event or command, where, and as which app. */
 export interface SendOptions {
@@ -35,6 +35,11 @@ export interface SendResult {
    * or a pass-through code, or dropped with 2). The platform acts on it; nothing failed.
    */
   readonly refused: boolean
+  /**
+   * A before-callback's decision, read from an OK answer: `allowed` (0), `replaced` (0 with a `MsgBody`), `dropped`
+   * (2, for commands that can drop) or `rejected` (any other code). Undefined for after-callbacks and failed answers.
+   */
+  readonly decision: CallbackDecision | undefined
 }
 
 /** Raised when the endpoint cannot be reached or does not answer in time. */
@@ -80,5 +85,14 @@ export async function sendCallback(name: string, options: SendOptions): Promise<
   }
   const ok = response.status === 200 && envelope?.ActionStatus === 'OK'
   const refused = ok && (envelope?.ErrorCode ?? 0) !== 0
-  return { command: callback.command, event: callback.event, status: response.status, envelope, text, ms, ok, refused }
+  const decision = ok ? decisionOf(callback.command, envelope as CallbackEnvelope) : undefined
+  const { command, event } = callback
+  return { command, event, status: response.status, envelope, text, ms, ok, refused, decision }
+}
+
+function decisionOf(command: string, envelope: CallbackEnvelope): CallbackDecision | undefined {
+  const definition = commandDefinitions.find((candidate) => candidate.command === command)
+  if (definition?.kind !== 'before') return undefined
+  if (envelope.ErrorCode === 0) return 'MsgBody' in envelope ? 'replaced' : 'allowed'
+  return envelope.ErrorCode === 2 && definition.decisions?.drop === true ? 'dropped' : 'rejected'
 }

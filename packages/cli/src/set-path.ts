@@ -1,3 +1,5 @@
+import { parseJsonExactly } from '@roomhooks/core/testing'
+
 /** The parts of a JSON Schema (a TypeBox schema) that say which keys a body may have. */
 export interface PathSchema {
   readonly $id?: string
@@ -11,8 +13,9 @@ export interface PathSchema {
 
 /**
  * Applies `--set Path.To.Field=value` to a payload, in place: dots separate keys, numbers index arrays, and the
- * value is read as JSON when it is JSON (`500`, `true`, `["a"]`) and as text otherwise. With a `schema`, a path
- * through a field the schema does not know throws, and nothing is changed.
+ * value is read as JSON when it is JSON (`500`, `true`, `["a"]`) and as text otherwise. An integer above 2^53 (an
+ * 18-digit user ID) keeps its digits, as its exact string, which is what the schema types user IDs as. With a
+ * `schema`, a path through a field the schema does not know throws, and nothing is changed.
  */
 export function setPath(payload: Record<string, unknown>, assignment: string, schema?: PathSchema): void {
   const equals = assignment.indexOf('=')
@@ -64,7 +67,8 @@ function checkPath(schema: PathSchema, keys: readonly string[]): void {
 
 function readValue(text: string): unknown {
   try {
-    return JSON.parse(text)
+    // JSON.parse would round 144115233775727695 to …680.
+    return parseJsonExactly(text)
   } catch {
     return text
   }

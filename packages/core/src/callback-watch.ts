@@ -1,3 +1,4 @@
+import type { CallbackDecision } from './decision.js'
 import type { CallbackResponse } from './envelope.js'
 import type { ErrorReason, RoomhooksError } from './errors.js'
 import type { Log } from './logger.js'
@@ -18,6 +19,8 @@ import type { AnyCallbackEvent } from './types.js'
 export class CallbackWatch {
   /** How the answer came about, when the step that decided it says so; otherwise read from the answer's status. */
   outcome: CallbackOutcome | undefined
+  /** A before-callback's decision, set when it is answered. */
+  decision: CallbackDecision | undefined
   readonly #observations: readonly CallbackObservation[]
   readonly #log: Log
   readonly #startedAt = performance.now()
@@ -106,6 +109,7 @@ export class CallbackWatch {
     const handlersStartedAt = this.#handlersStartedAt
     const answer: CallbackAnswer = {
       outcome: this.outcome ?? outcomeOfStatus(response),
+      decision: this.decision,
       status: response?.status,
       errorCode: response?.body.ErrorCode,
       reason: this.#decisive ?? this.#reason,

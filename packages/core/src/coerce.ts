@@ -13,13 +13,13 @@ const FALSE_TEXT = /^(false|0)$/i
  * numbers in string fields (user IDs) become their decimal text. Anything else is left for validation to refuse,
  * and fields the schema does not name are not touched.
  *
- * Integers above 2^53 in string fields have lost digits in JSON.parse: their paths are added to `inexact`, so
- * that the exact digits can be read from the raw text.
+ * Integers above 2^53 in string fields have lost digits in JSON.parse: they are counted in `inexact`, so that
+ * the exact digits can be read from the raw text.
  */
 export function coercePayload(
   schema: TSchema,
   value: unknown,
-  inexact: PayloadPath[],
+  inexact: InexactNumbers,
   path: PayloadPath = [],
 ): unknown {
   switch (schema['type']) {
@@ -38,13 +38,56 @@ export function coercePayload(
     case 'array': {
       if (!Array.isArray(value)) return value
       const items = schema['items'] as TSchema
-      for (let i = 0; i < value.length; i++) value[i] = coercePayload(items, value[i], inexact, [...path, i])
+      if (items['type'] === 'object' || items['type'] === 'array') {
+        for (let i = 0; i < value.length; i++) value[i] = coercePayload(items, value[i], inexact, [...path, i])
+        return value
+      }
+      // A list of plain values (user IDs) can be long: an element's path is made only when it is reported.
+      for (let i = 0; i < value.length; i++) {
+        const element: unknown = value[i]
+        if (isInexact(items, element)) inexact.add(path, i)
+        value[i] = coerceValue(items, element)
+      }
       return value
     }
+    default:
+      if (isInexact(schema, value)) inexact.add(path)
+      return coerceValue(schema, value)
+  }
+}
+
+/**
+ * The integers above 2^53 found in string fields: how many, the first one's path, and every path when
+ * `keepPaths` (only worth it when the raw text can give their digits back: a list of 200,000 such IDs would
+ * otherwise cost more than parsing the body).
+ */
+export class InexactNumbers {
+  count = 0
+  readonly paths: PayloadPath[] = []
+  readonly #keepPaths: boolean
+
+  constructor(keepPaths: boolean) {
+    this.#keepPaths = keepPaths
+  }
+
+  /** One more, at `path` (or at element `index` of the list at `path`). */
+  add(path: PayloadPath, index?: number): void {
+    if (this.count++ === 0 || this.#keepPaths) this.paths.push(index === undefined ? path : [...path, index])
+  }
+}
+
+/** An integer above 2^53 where the schema wants a string: JSON.parse has rounded it. */
+function isInexact(schema: TSchema, value: unknown): boolean {
+  return (
+    schema['type'] === 'string' && typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)
+  )
+}
+
+/** The repairs of a value that is neither an object nor an array. */
+function coerceValue(schema: TSchema, value: unknown): unknown {
+  switch (schema['type']) {
     case 'string':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return value
-      if (Number.isInteger(value) && !Number.isSafeInteger(value)) inexact.push(path)
-      return String(value)
+      return typeof value === 'number' && Number.isFinite(value) ? String(value) : value
     case 'boolean':
       if (value === 1) return true
       if (value === 0) return false

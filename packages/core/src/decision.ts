@@ -156,3 +156,18 @@ export function failureDecision(event: string, decision: FailureDecision, why: D
     ? new Decision(event, 'allow', 0, '')
     : new Decision(event, 'reject', 1, FAILURE_INFO[why])
 }
+
+/**
+ * What a before-callback's answer decided, as the platform acts on it: `allowed` (`ErrorCode` 0), `replaced` (0,
+ * with a replacement `MsgBody`), `rejected` (1 or a pass-through code) or `dropped` (2). A failure decision counts
+ * too: handlers that failed on a gift are `outcome: 'failed'` and `decision: 'rejected'`.
+ */
+export type CallbackDecision = 'allowed' | 'rejected' | 'dropped' | 'replaced'
+
+/** How observers name the decision answered: undefined (no handler decided) allows. */
+export function decisionName(decision: Decision | undefined): CallbackDecision {
+  if (decision === undefined) return 'allowed'
+  if (decision.action === 'reject') return 'rejected'
+  if (decision.action === 'drop') return 'dropped'
+  return decision.msgBody === undefined ? 'allowed' : 'replaced'
+}

@@ -1,5 +1,6 @@
 import {
   combineDecisions,
+  decisionName,
   failureDecision,
   returnedDecisions,
   type Decision,
@@ -26,7 +27,7 @@ export function dispatch(
   if (handlers.length === 0) {
     inFlight.answered = true
     tellSettled(inFlight, true, onSettled)
-    return okResponse
+    return inFlight.rules ? answerDecision(inFlight, undefined) : okResponse
   }
   const { watch } = inFlight
   const { handlerTimeout } = state.config
@@ -112,7 +113,7 @@ function decide(
   // Returned decisions in the handlers' order (the first rejecting handler's code is used), then the ones only made.
   const made = [...returned, ...inFlight.decisions.filter((decision) => !returned.includes(decision))]
   const decision = combineDecisions(made)
-  if (decision === undefined) return okResponse
+  if (decision === undefined) return answerDecision(inFlight, undefined)
   // Handlers that disagree are normal (the stricter wins, as documented); a handler whose own returned decision
   // lost to one it only made is worth a warning.
   const overruled = returned.includes(decision) ? undefined : returned.find((other) => other.action !== decision.action)
@@ -121,7 +122,7 @@ function decide(
       `[@roomhooks/core] ${name}: a handler returned ${overruled.action}() but ${decision.action}() was also decided; answered ${decision.action}, the stricter`,
     )
   }
-  return decisionResponse(decision)
+  return answerDecision(inFlight, decision)
 }
 
 /**
@@ -136,5 +137,11 @@ function failureResponse(
 ): CallbackResponse {
   const event = inFlight.event.name as string
   const fallback = failureDecision(event, state.config.failureDecisions.get(event) ?? rules.onFailure, why)
-  return decisionResponse(combineDecisions([...inFlight.decisions, fallback]) ?? fallback)
+  return answerDecision(inFlight, combineDecisions([...inFlight.decisions, fallback]) ?? fallback)
+}
+
+/** A before-callback's answer: the decision's envelope (OK when none was made), told to the observers. */
+function answerDecision(inFlight: InFlight, decision: Decision | undefined): CallbackResponse {
+  if (inFlight.watch) inFlight.watch.decision = decisionName(decision)
+  return decision === undefined ? okResponse : decisionResponse(decision)
 }

@@ -10,6 +10,7 @@
 export { createRoomWebhooks, RoomWebhooks } from './webhooks.js'
 export type { BodyReader, CallbackRequest, CloseOptions, CloseResult } from './webhooks.js'
 export type { RoomWebhooksOptions, SdkAppIdInput } from './options.js'
+export type { CallbackDecision } from './decision.js'
 export { DeliveryError } from './callback-delivery.js'
 export type { CallbackDelivery, EnqueueOptions } from './callback-delivery.js'
 export type { StoredCallback } from './stored-callback.js'

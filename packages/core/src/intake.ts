@@ -46,9 +46,9 @@ export function readCallback(
   const command = typeof resolved === 'string' ? resolved : resolved.command
   let digitsLost = false
   if (definition !== undefined) {
-    validatePayload(definition, payload, text, (paths) => {
+    validatePayload(definition, payload, text, (count, first) => {
       digitsLost = true
-      warnInexact(settings.log, command, paths)
+      warnInexact(settings.log, command, count, first)
     })
   }
   const event = {
@@ -112,12 +112,10 @@ function readEventTime(value: unknown): number | undefined {
 }
 
 /** One line per callback, however many IDs a body parser rounded. */
-function warnInexact(log: Log, command: string, paths: readonly PayloadPath[]): void {
-  const first = formatPath(paths[0] as PayloadPath)
+function warnInexact(log: Log, command: string, count: number, firstPath: PayloadPath): void {
+  const first = formatPath(firstPath)
   const fields =
-    paths.length === 1
-      ? `${first} arrived as a number`
-      : `${paths.length} fields (the first ${first}) arrived as numbers`
+    count === 1 ? `${first} arrived as a number` : `${count} fields (the first ${first}) arrived as numbers`
   log.warn(
     `[@roomhooks/core] ${command}: ${fields} above 2^53 after a body parser had read the body, so digits may be wrong. Mount roomhooks before the parser, or keep the raw body (express.json({ verify })), to keep user IDs exact.`,
   )

@@ -2,20 +2,22 @@ import { isThenable } from './thenable.js'
 
 /**
  * A logger roomhooks can write to: console, pino, winston, bunyan, Fastify's `app.log`, or any object with some of
- * these methods. Each method is called on the logger itself, so class-based loggers work unchanged.
+ * these methods. Each method is called on the logger itself, so class-based loggers work unchanged. A message comes
+ * alone, or after the error that caused it, the way pino and bunyan take one (`log.error(err, message)`; a thrown
+ * value that is not an Error comes as `{ err: value }`); the console and winston get the message first and the
+ * error after it.
  */
 export interface Logger {
   /** Routine detail, such as a callback delivered again whose handlers already ran. */
-  debug(message: string, ...details: unknown[]): void
+  debug(message: string): void
   /** Informational messages. */
-  info(message: string, ...details: unknown[]): void
+  info(message: string): void
   /** Something to look at: refused requests, handlers that ran late, settings that will cause trouble. */
-  warn(message: string, ...details: unknown[]): void
-  /**
-   * Failures: handlers that threw, an `onError` handler that threw. The error comes as a detail after the message,
-   * or first, before the message, for loggers that take it that way (pino, bunyan).
-   */
-  error(message: string, ...details: unknown[]): void
+  warn(message: string): void
+  warn(error: unknown, message: string): void
+  /** Failures: handlers that threw, an `onError` handler that threw. */
+  error(message: string): void
+  error(error: unknown, message: string): void
 }
 
 type Level = keyof Logger
@@ -29,14 +31,17 @@ export interface Log {
 }
 
 /**
- * Wraps the user's logger. Errors are passed the way each kind of logger records them in full: pino and bunyan
- * take the error first (pino's docs: `logger.error(err, msg)`), winston and the console take the message first
- * and the error as metadata. A logger that throws, returns a rejected promise or lacks a method never breaks an
- * answer: levels it lacks fall back to the console (warn, error) or to nothing (debug, info).
+ * Wraps the user's logger. Errors are passed the way each kind of logger records them in full: first, before the
+ * message, as pino documents (`logger.error(err, msg)`) and bunyan reads it, for any logger but the two known to
+ * read the message first, winston and the console. A logger is not asked what it is by its methods: an object of
+ * bound pino methods (`{ error: log.error.bind(log) }`) has no `child` to tell it by, and a message-first call
+ * would lose its error (pino reads arguments after the message as format values). A logger that throws, returns a
+ * rejected promise or lacks a method never breaks an answer: levels it lacks fall back to the console (warn,
+ * error) or to nothing (debug, info).
  */
 export function createLogger(given?: Partial<Logger> | null): Log {
   const logger = given ?? consoleWarnings
-  const errorFirst = takesErrorFirst(logger)
+  const errorFirst = !takesMessageFirst(logger)
   const write = (level: Level, message: string, error?: unknown): void => {
     try {
       const method: unknown = logger[level]
@@ -63,10 +68,11 @@ export function createLogger(given?: Partial<Logger> | null): Log {
   }
 }
 
-/** pino, bunyan and Fastify's logger make child loggers and take `(error, message)`; winston also has `child` but reads `(message, meta)`. */
-function takesErrorFirst(logger: object): boolean {
-  const candidate = logger as { child?: unknown; transports?: unknown }
-  return typeof candidate.child === 'function' && candidate.transports === undefined
+/** The console, and winston (told by its `transports`), read `(message, error)`: the error's stack goes in its record. */
+function takesMessageFirst(logger: object): boolean {
+  return (
+    logger === console || logger === consoleWarnings || (logger as { transports?: unknown }).transports !== undefined
+  )
 }
 
 function writeToConsole(level: 'warn' | 'error', message: string, error: unknown): void {
@@ -76,8 +82,8 @@ function writeToConsole(level: 'warn' | 'error', message: string, error: unknown
 
 /** The default: warnings and errors to the console, debug and info nowhere. */
 const consoleWarnings: Partial<Logger> = {
-  warn: (message, ...details) => console.warn(message, ...details),
-  error: (message, ...details) => console.error(message, ...details),
+  warn: (...details: unknown[]) => console.warn(...details),
+  error: (...details: unknown[]) => console.error(...details),
 }
 
 const ignore = (): void => {}

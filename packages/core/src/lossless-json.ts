@@ -17,6 +17,14 @@ export function parseJsonLosslessly(text: string): unknown {
 }
 
 /**
+ * JSON.parse that keeps every integer above 2^53, wherever it stands, as its exact digit string: for a value typed
+ * by hand (`[144115233775727695]`), where no key says what it is. Scans the whole text, unlike the receiver's path.
+ */
+export function parseJsonExactly(text: string): unknown {
+  return JSON.parse(quoteUnsafeIntegers(text))
+}
+
+/**
  * Wraps in quotes each integer literal too large for a double that is the value of a key ending in `_Account`,
  * or an element of an array that is. Returns the same string when there is none. Text that is not JSON comes
  * back in a shape JSON.parse still refuses.

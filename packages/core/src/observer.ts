@@ -1,3 +1,4 @@
+import type { CallbackDecision } from './decision.js'
 import type { ErrorReason, RoomhooksError } from './errors.js'
 import type { AnyCallbackEvent } from './types.js'
 
@@ -13,7 +14,7 @@ import type { AnyCallbackEvent } from './types.js'
  * @example
  * hooks.observe({
  *   observe: () => ({
- *     answered: ({ outcome, status, durations }) => console.log(outcome, status, `${durations.total} ms`),
+ *     answered: ({ outcome, decision, durations }) => console.log(outcome, decision ?? '', `${durations.total} ms`),
  *   }),
  * })
  */
@@ -81,6 +82,11 @@ export type CallbackOutcome = 'ok' | 'refused' | 'failed' | 'late' | 'duplicate'
 /** What {@link CallbackObservation.answered} is told. */
 export interface CallbackAnswer {
   readonly outcome: CallbackOutcome
+  /**
+   * A before-callback's decision, once its handlers ran (or it had none); undefined for after-callbacks, and for
+   * a callback answered before its handlers (refused, shutting down) or in a worker.
+   */
+  readonly decision: CallbackDecision | undefined
   /** The HTTP status answered; undefined in a worker, which answers nobody. */
   readonly status: number | undefined
   /** The envelope's `ErrorCode` (a before-callback's decision code included); undefined in a worker. */

@@ -1,5 +1,6 @@
 import type { CallbackResponse } from './envelope.js'
 import type { RoomhooksError } from './errors.js'
+import type { CallbackDecision } from './decision.js'
 import type { AnyCallbackEvent } from './types.js'
 
 /**
@@ -14,6 +15,8 @@ export interface CallbackTrace {
   event?: AnyCallbackEvent
   /** Every error reported to onError for this callback; a late handler failure is appended when it happens. */
   readonly errors: RoomhooksError[]
+  /** A before-callback's decision as answered; undefined for after-callbacks and refused callbacks. */
+  decision?: CallbackDecision
 }
 
 /** The answer to a callback together with its trace. */

@@ -3,11 +3,13 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { ValueError } from '@sinclair/typebox/errors'
 import { Value } from '@sinclair/typebox/value'
 import type { AnyCommandDefinition } from './catalog.js'
-import { coercePayload, type PayloadPath } from './coerce.js'
+import { coercePayload, InexactNumbers, type PayloadPath } from './coerce.js'
 import { ValidationError } from './errors.js'
 import { quoteUnsafeIntegers } from './lossless-json.js'
 
 const MAX_REPORTED_ERRORS = 10
+// Every integer above 2^53 has 16 digits or more: a text without such a run has no exact digits to give back.
+const LONG_DIGITS = /\d{16}/
 
 /** What validation needs of a schema: a fast check, and the reasons when it fails. */
 export interface SchemaChecker {
@@ -44,7 +46,7 @@ function compileOrInterpret(schema: TSchema): SchemaChecker {
  * Called once per callback when string fields got integers above 2^53 and no raw text was there to read their
  * exact digits from (a body parser ran first): how many, and the first one's path.
  */
-export type InexactNumbersReporter = (paths: readonly PayloadPath[]) => void
+export type InexactNumbersReporter = (count: number, first: PayloadPath) => void
 
 /**
  * Validates a parsed body against its command's schema. A clean body costs one compiled check; a body in a shape
@@ -60,11 +62,12 @@ export function validatePayload(
 ): void {
   const check = compileSchema(definition)
   if (check.Check(payload)) return
-  const inexact: PayloadPath[] = []
+  const exactText = text !== undefined && LONG_DIGITS.test(text) ? text : undefined
+  const inexact = new InexactNumbers(exactText !== undefined)
   coercePayload(definition.schema, payload, inexact)
-  if (inexact.length > 0) {
-    if (text === undefined) reportInexact(inexact)
-    else restoreExactDigits(payload, inexact, text)
+  if (inexact.count > 0) {
+    if (text === undefined) reportInexact(inexact.count, inexact.paths[0] as PayloadPath)
+    else if (exactText !== undefined) restoreExactDigits(payload, inexact.paths, exactText)
   }
   if (check.Check(payload)) return
   const errors: ValueError[] = []
@@ -75,9 +78,15 @@ export function validatePayload(
   throw new ValidationError(definition.command, errors, payload, text)
 }
 
-/** Puts the exact digits of each integer at `paths`, read from a parse of `text` that quotes them all. */
+/**
+ * Puts the exact digits of each integer at `paths`, read from a parse of `text` that quotes them all. A text
+ * without any integer literal above 2^53 (numbers written `1e16`, or IDs the fast path quoted already) has no
+ * digits to give: then it is not parsed again, which would cost as much as the first parse.
+ */
 function restoreExactDigits(payload: Record<string, unknown>, paths: readonly PayloadPath[], text: string): void {
-  const exact = JSON.parse(quoteUnsafeIntegers(text)) as unknown
+  const quoted = quoteUnsafeIntegers(text)
+  if (quoted === text) return
+  const exact = JSON.parse(quoted) as unknown
   for (const path of paths) {
     const digits = valueAt(exact, path)
     if (typeof digits === 'string') setValueAt(payload, path, digits)

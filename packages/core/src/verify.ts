@@ -24,6 +24,14 @@ export function verifyCallback(query: CallbackQuery, settings: VerificationSetti
   return sdkAppId
 }
 
+/**
+ * A callback signed by the platform reached a receiver without a token: its Sign was not checked. The platform
+ * signs only when a token is set in the console, so the receiver is missing the token it should have.
+ */
+export function signUnchecked(query: CallbackQuery, settings: VerificationSettings): boolean {
+  return settings.tokens.length === 0 && query.sign !== undefined && query.sign !== ''
+}
+
 /** Reads an SDKAppID written as digits (leading zeros allowed), or undefined when it is not one. */
 export function parseSdkAppId(value: string | number): number | undefined {
   const text = String(value)

@@ -26,7 +26,7 @@ import {
 } from './trace.js'
 import type { AnyCallbackEvent, CallbackHandler, EventFor, ListenableName } from './types.js'
 import { compileSchema } from './validate.js'
-import { verifyCallback } from './verify.js'
+import { signUnchecked, verifyCallback } from './verify.js'
 import { withinTimeout } from './within-timeout.js'
 
 export type { CloseResult } from './running-tasks.js'
@@ -58,6 +58,8 @@ export interface CloseOptions {
 export class RoomWebhooks {
   readonly #state: ReceiverState
   #closing: Promise<CloseResult> | undefined
+  /** Whether the log was told that callbacks carry a Sign nobody checks: once per receiver, not per callback. */
+  #toldSignUnchecked = false
 
   constructor(options: RoomWebhooksOptions) {
     this.#state = {
@@ -154,6 +156,9 @@ export class RoomWebhooks {
       error: (error) => {
         trace.errors.push(error)
       },
+      answered: (answer) => {
+        if (answer.decision !== undefined) trace.decision = answer.decision
+      },
     }
     return this.#receive(request, observation).then((response) => Object.assign(trace, { response }))
   }
@@ -203,6 +208,7 @@ export class RoomWebhooks {
       const receivedAt = Date.now()
       const query = readCallbackQuery(request.query ?? '')
       const sdkAppId = verifyCallback(query, state.config.verification, receivedAt)
+      if (!this.#toldSignUnchecked && signUnchecked(query, state.config.verification)) this.#tellSignUnchecked()
       watch?.verified()
       const source = request.body
       if (typeof source === 'function') {
@@ -219,6 +225,13 @@ export class RoomWebhooks {
     } catch (error) {
       return Promise.resolve(refuse(state, error, watch))
     }
+  }
+
+  #tellSignUnchecked(): void {
+    this.#toldSignUnchecked = true
+    this.#state.config.log.warn(
+      '[@roomhooks/core] Callbacks arrive with a Sign, but no token is configured, so nothing checks it and anyone who finds the URL can send callbacks: pass the callback token from the console as the token option of createRoomWebhooks()',
+    )
   }
 
   /** `receive()` never rejects: whatever fails on the way (a store, a user's function) is answered like a refusal. */

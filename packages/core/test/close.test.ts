@@ -48,7 +48,7 @@ describe('hooks.close()', () => {
     const hooks = createRoomWebhooks({
       sdkAppId: SDK_APP_ID,
       handlerTimeout: 10,
-      log: { warn: (line) => void warnings.push(line) },
+      log: { warn: (line: string) => void warnings.push(line) },
     })
     hooks.on('member.leave', () => new Promise(() => {}))
     await hooks.receive(request())

@@ -181,7 +181,7 @@ describe('before-callback decisions', () => {
   describe('decisions made, returned or not', () => {
     function watched() {
       const warnings: string[] = []
-      const { hooks, errors } = setup({ log: { warn: (line) => void warnings.push(line) } })
+      const { hooks, errors } = setup({ log: { warn: (line: string) => void warnings.push(line) } })
       return { hooks, errors, warnings }
     }
 
@@ -236,7 +236,7 @@ describe('before-callback decisions', () => {
 
     it('ignores, with a warning, a decision made after the answer went at the deadline', async () => {
       const warnings: string[] = []
-      const { hooks } = setup({ handlerTimeout: 20, log: { warn: (line) => void warnings.push(line) } })
+      const { hooks } = setup({ handlerTimeout: 20, log: { warn: (line: string) => void warnings.push(line) } })
       hooks.on('message.beforeSend', async (event) => {
         await sleep(40)
         event.drop()

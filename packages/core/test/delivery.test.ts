@@ -435,20 +435,24 @@ describe('delivery: the receiver', () => {
       it(`still resolves when the delivery's close() ${what}, and logs it`, async () => {
         const logged: unknown[][] = []
         const { delivery } = fakeDelivery(undefined, { close })
-        const { hooks } = receiver(delivery, { log: { warn: () => {}, error: (...line) => void logged.push(line) } })
+        const { hooks } = receiver(delivery, {
+          log: { warn: () => {}, error: (...line: unknown[]) => void logged.push(line) },
+        })
         expect(await hooks.close()).to.deep.equal({ drained: true, running: 0 })
         expect(logged).to.have.length(1)
-        expect(logged[0]?.[0]).to.equal('[@roomhooks/core] The delivery failed to close')
-        expect((logged[0]?.[1] as Error).message).to.equal('connection reset')
+        expect(logged[0]?.[1]).to.equal('[@roomhooks/core] The delivery failed to close')
+        expect((logged[0]?.[0] as Error).message).to.equal('connection reset')
       })
     }
 
     it("gives up on a delivery's close() that never settles after the close timeout, and logs it", async () => {
       const logged: unknown[][] = []
       const { delivery } = fakeDelivery(undefined, { close: () => new Promise(() => {}) })
-      const { hooks } = receiver(delivery, { log: { warn: () => {}, error: (...line) => void logged.push(line) } })
+      const { hooks } = receiver(delivery, {
+        log: { warn: () => {}, error: (...line: unknown[]) => void logged.push(line) },
+      })
       expect(await hooks.close({ timeout: 50 })).to.deep.equal({ drained: true, running: 0 })
-      expect(logged.map(([message, error]) => [message, (error as Error).message])).to.deep.equal([
+      expect(logged.map(([error, message]) => [message, (error as Error).message])).to.deep.equal([
         ['[@roomhooks/core] The delivery failed to close', 'No answer within 50 ms'],
       ])
     })
@@ -646,8 +650,11 @@ describe('delivery: the worker (runStoredCallback)', () => {
     expect(withHandler.errors).to.deep.equal([error])
 
     const warnings: unknown[][] = []
-    const bare = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { warn: (...line) => void warnings.push(line) } })
+    const bare = createRoomWebhooks({
+      sdkAppId: SDK_APP_ID,
+      log: { warn: (...line: unknown[]) => void warnings.push(line) },
+    })
     reportError(bare, error)
-    expect(warnings).to.deep.equal([[error.message, error.cause]])
+    expect(warnings).to.deep.equal([[error.cause, error.message]])
   })
 })

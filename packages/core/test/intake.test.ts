@@ -17,7 +17,7 @@ function setup(options: Partial<RoomWebhooksOptions> = {}) {
   const events: AnyCallbackEvent[] = []
   const hooks = createRoomWebhooks({
     sdkAppId: SDK_APP_ID,
-    log: { warn: (line) => void warnings.push(line) },
+    log: { warn: (line: string) => void warnings.push(line) },
     ...options,
   })
     .onAny((event) => void events.push(event))
@@ -301,13 +301,13 @@ describe('intake of authentic callbacks', () => {
       createRoomWebhooks({
         sdkAppId: SDK_APP_ID,
         handlerTimeout: 1999,
-        log: { warn: (line) => void warnings.push(line) },
+        log: { warn: (line: string) => void warnings.push(line) },
       })
       expect(warnings).to.deep.equal([])
       createRoomWebhooks({
         sdkAppId: SDK_APP_ID,
         handlerTimeout: 2000,
-        log: { warn: (line) => void warnings.push(line) },
+        log: { warn: (line: string) => void warnings.push(line) },
       })
       expect(warnings).to.have.length(1)
       expect(warnings[0]).to.match(/handlerTimeout is 2000 ms, but the platform waits about 2000 ms/)

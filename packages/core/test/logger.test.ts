@@ -39,6 +39,26 @@ const realLoggers: Record<string, () => RealLogger> = {
     const { records, stream } = captured()
     return { log: pino(stream), records, message: (record) => record['msg'], stack: (record) => record['err']?.stack }
   },
+  'pino, as an object of its bound methods': () => {
+    const { records, stream } = captured()
+    const log = pino(stream)
+    const methods = {
+      debug: log.debug.bind(log),
+      info: log.info.bind(log),
+      warn: log.warn.bind(log),
+      error: log.error.bind(log),
+    }
+    return { log: methods, records, message: (record) => record['msg'], stack: (record) => record['err']?.stack }
+  },
+  'pino, a child logger': () => {
+    const { records, stream } = captured()
+    return {
+      log: pino(stream).child({ component: 'callbacks' }),
+      records,
+      message: (record) => record['msg'],
+      stack: (record) => record['err']?.stack,
+    }
+  },
   winston: () => {
     const { records, stream } = captured()
     const log = winston.createLogger({
@@ -117,7 +137,7 @@ describe('loggers', () => {
     })
   }
 
-  it('logs the cause of a refusal with it when there is no onError (a store that failed)', async () => {
+  it('passes a logger of its own the cause of a refusal first, then the message, when there is no onError (a store that failed)', async () => {
     const calls: unknown[][] = []
     const cause = new Error('connect ECONNREFUSED 127.0.0.1:6379')
     const store = { claim: () => Promise.reject(cause), complete: () => {}, release: () => {} }
@@ -131,7 +151,7 @@ describe('loggers', () => {
       (await hooks.receive({ query: callbackQuery({ command: CREATED }), body: fixtureText(CREATED) })).status,
     ).to.equal(200)
     expect(calls).to.deep.equal([
-      ['[@roomhooks/core] The dedupe store failed or was slow; the callback was handled anyway', cause],
+      [cause, '[@roomhooks/core] The dedupe store failed or was slow; the callback was handled anyway'],
     ])
   })
 

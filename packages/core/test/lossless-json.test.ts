@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { createRoomWebhooks, type RoomhooksError } from '@roomhooks/core'
-import { SDK_APP_ID } from '../../../test/support/callbacks.js'
+import { callbackQuery, SDK_APP_ID } from '../../../test/support/callbacks.js'
 
 // How receive() keeps user IDs above 2^53 (quoteUnsafeAccountNumbers() in src/lossless-json.ts), through the
 // public API. The command is one roomhooks does not know: such a body is parsed but not validated (validation
@@ -76,5 +76,53 @@ describe('quoteUnsafeAccountNumbers() on the documented samples, through receive
       X_Account: [{ Member_Account: '144115216631667826' }],
       Y_Account: [true, 144115216631667840],
     })
+  })
+})
+
+describe('exact string fields on a large body, through receive()', () => {
+  const MEMBER_ENTER = 'Room.CallbackAfterMemberEnter'
+  const memberQuery = callbackQuery({ command: MEMBER_ENTER })
+  /** About 1 MiB of user IDs written `1e16`: numbers above 2^53 whose text has no more digits to give. */
+  const exponents = (roomId: string) =>
+    `{"CallbackCommand":"${MEMBER_ENTER}","RoomId":${roomId},"MemberList_Account":[${Array(200_000).fill('1e16').join(',')}]}`
+
+  /** Counts the calls to JSON.parse while `run` is pending. */
+  async function countParses(run: () => Promise<unknown>): Promise<number> {
+    const original = JSON.parse
+    let calls = 0
+    JSON.parse = function (this: unknown, ...args: Parameters<typeof JSON.parse>) {
+      calls++
+      return original.apply(this, args)
+    } as typeof JSON.parse
+    try {
+      await run()
+    } finally {
+      JSON.parse = original
+    }
+    return calls
+  }
+
+  it('parses a body of IDs written 1e16 once: there are no exact digits to read again', async () => {
+    let ids: unknown
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID }).on('member.enter', (event) => {
+      ids = event.payload.MemberList_Account
+    })
+    const text = exponents('"r"')
+    const parses = await countParses(async () => {
+      expect((await hooks.receive({ query: memberQuery, body: text })).status).to.equal(200)
+    })
+    expect(parses).to.equal(1)
+    expect(ids).to.have.length(200_000)
+    expect((ids as string[]).every((id) => id === '10000000000000000')).to.equal(true)
+  })
+
+  it('still reads the exact digits of an ID outside *_Account fields in such a body', async () => {
+    let roomId: unknown
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID }).on('member.enter', (event) => {
+      roomId = event.payload.RoomId
+    })
+    const answer = await hooks.receive({ query: memberQuery, body: exponents('144115216631667826') })
+    expect(answer.status).to.equal(200)
+    expect(roomId).to.equal('144115216631667826')
   })
 })

@@ -132,7 +132,12 @@ describe('hooks.observe()', () => {
     const response = await hooks.receive(request(GIFT))
     await ended
     expect(response.status).to.equal(200)
-    expect(answerOf(calls)).to.deep.include({ outcome: 'failed', status: 200, reason: 'HANDLER_FAILED' })
+    expect(answerOf(calls)).to.deep.include({
+      outcome: 'failed',
+      decision: 'rejected',
+      status: 200,
+      reason: 'HANDLER_FAILED',
+    })
     expect(answerOf(calls)?.errorCode).to.equal(response.body.ErrorCode).and.not.equal(0)
   })
 
@@ -142,6 +147,26 @@ describe('hooks.observe()', () => {
     await hooks.receive(request(GIFT))
     await ended
     expect(answerOf(calls)).to.deep.include({ outcome: 'ok', status: 200, errorCode: 102150, reason: undefined })
+  })
+
+  it("tells a before-callback's decision apart from its outcome: a rejected gift is ok and rejected", async () => {
+    const answers: CallbackAnswer[] = []
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
+      .observe({ observe: () => ({ answered: (answer) => void answers.push(answer) }) })
+      .on('gift.beforeSend', (event) => (event.payload.GiftWater.Coins > 100 ? event.reject('Too large') : undefined))
+    const gift = (coins: number) =>
+      JSON.stringify({
+        ...JSON.parse(fixtureText(GIFT)),
+        GiftWater: { ...JSON.parse(fixtureText(GIFT)).GiftWater, Coins: coins },
+      })
+    await hooks.receive({ query: callbackQuery({ command: GIFT }), body: gift(1) })
+    await hooks.receive({ query: callbackQuery({ command: GIFT }), body: gift(1000) })
+    await hooks.receive(request(CREATED))
+    expect(answers.map(({ outcome, decision, errorCode }) => ({ outcome, decision, errorCode }))).to.deep.equal([
+      { outcome: 'ok', decision: 'allowed', errorCode: 0 },
+      { outcome: 'ok', decision: 'rejected', errorCode: 1 },
+      { outcome: 'ok', decision: undefined, errorCode: 0 },
+    ])
   })
 
   it('reports a callback answered without its handlers as late, and ends only once they have finished', async () => {
@@ -241,7 +266,7 @@ describe('hooks.observe()', () => {
         const stored: unknown[] = []
         const hooks = createRoomWebhooks({
           sdkAppId: SDK_APP_ID,
-          log: { warn: () => {}, error: (message: string, error: unknown) => void logged.push([message, error]) },
+          log: { warn: () => {}, error: (error: unknown, message?: string) => void logged.push([message, error]) },
           // carry() is asked of a callback handed to a delivery; the handlers then run in a worker
           ...(where === 'carry' && {
             delivery: { enqueue: (callback) => Promise.resolve(void stored.push(callback)) },
@@ -409,7 +434,7 @@ describe('hooks.observe()', () => {
       const hooks = createRoomWebhooks({
         sdkAppId: SDK_APP_ID,
         delivery,
-        log: { warn: () => {}, error: (_message: string, error: unknown) => void logged.push(String(error)) },
+        log: { warn: () => {}, error: (error: unknown) => void logged.push(String(error)) },
       })
         .observe({ observe: () => ({ carry: () => ({ traceparent: '00-abc-def-01', sampled: 1 }) as never }) })
         .observe({ observe: () => ({ carry: () => 'not an object' as never }) })

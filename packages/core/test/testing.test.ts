@@ -110,6 +110,39 @@ describe('simulate()', () => {
     expect((await simulate(hooks, 'gift.beforeSend')).body).to.include({ ErrorCode: 0 })
   })
 
+  it('names the decision answered: allowed, rejected, dropped or replaced, failure decisions included', async () => {
+    const hooks = createRoomWebhooks({ sdkAppId, log: quiet })
+      .on('gift.beforeSend', (event) => {
+        if (event.payload.GiftWater.Coins > 100_000) return event.reject('Too large')
+        if (event.payload.GiftWater.Coins === 13) throw new Error('unlucky')
+        return undefined
+      })
+      .on('message.beforeSend', (event) =>
+        event.payload.MsgBody.length > 1 ? event.drop() : event.allow({ MsgBody: [] }),
+      )
+    const decisions = [
+      await simulate(hooks, 'gift.beforeSend'),
+      await simulate(hooks, 'gift.beforeSend', { GiftWater: { Coins: 1_000_000 } }),
+      await simulate(hooks, 'gift.beforeSend', { GiftWater: { Coins: 13 } }),
+      await simulate(hooks, 'message.beforeSend'),
+      await simulate(hooks, 'message.beforeSend', {
+        MsgBody: [
+          { MsgType: 'TIMTextElem', MsgContent: { Text: 'a' } },
+          { MsgType: 'TIMTextElem', MsgContent: { Text: 'b' } },
+        ],
+      }),
+      await simulate(hooks, 'room.destroyed'),
+    ].map((result) => [result.body.ErrorCode, result.decision])
+    expect(decisions).to.deep.equal([
+      [0, 'allowed'],
+      [1, 'rejected'],
+      [1, 'rejected'],
+      [0, 'replaced'],
+      [2, 'dropped'],
+      [0, undefined],
+    ])
+  })
+
   it('returns what the handlers threw', async () => {
     const hooks = createRoomWebhooks({ sdkAppId, log: quiet }).on('room.destroyed', () => {
       throw new Error('database down')

@@ -84,6 +84,51 @@ describe('createRoomWebhooks()', () => {
   })
 
   describe('receive()', () => {
+    describe('signed callbacks reaching a receiver without a token', () => {
+      const signed = (command: string) => ({
+        query: callbackQuery({ command, token: 'a token the receiver does not have' }),
+        body: fixtureText(command),
+      })
+      const recording = () => {
+        const warnings: string[] = []
+        return { warnings, log: { warn: (message: string) => void warnings.push(message) } }
+      }
+
+      it('warns once per receiver that Sign is not checked, naming the token option, and still handles them', async () => {
+        const { warnings, log } = recording()
+        const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log })
+        const statuses = []
+        for (const command of [
+          'Room.CallbackAfterCreateRoom',
+          'Room.CallbackAfterDestroyRoom',
+          'Room.CallbackAfterCreateRoom',
+        ])
+          statuses.push((await hooks.receive(signed(command))).status)
+        expect(statuses).to.deep.equal([200, 200, 200])
+        expect(warnings).to.deep.equal([
+          '[@roomhooks/core] Callbacks arrive with a Sign, but no token is configured, so nothing checks it and anyone who finds the URL can send callbacks: pass the callback token from the console as the token option of createRoomWebhooks()',
+        ])
+        const other = recording()
+        await createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: other.log }).receive(
+          signed('Room.CallbackAfterCreateRoom'),
+        )
+        expect(other.warnings).to.have.length(1)
+      })
+
+      it('says nothing of callbacks without a Sign, or when a token is configured', async () => {
+        const { warnings, log } = recording()
+        await createRoomWebhooks({ sdkAppId: SDK_APP_ID, log }).receive(request('Room.CallbackAfterCreateRoom'))
+        const token = 'the token'
+        const query = callbackQuery({ command: 'Room.CallbackAfterCreateRoom', token })
+        const answer = await createRoomWebhooks({ sdkAppId: SDK_APP_ID, token, log }).receive({
+          query,
+          body: fixtureText('Room.CallbackAfterCreateRoom'),
+        })
+        expect(answer.status).to.equal(200)
+        expect(warnings).to.deep.equal([])
+      })
+    })
+
     it('gives handlers the event with its context', async () => {
       let event: AnyCallbackEvent | undefined
       const before = Date.now()
@@ -177,7 +222,7 @@ describe('createRoomWebhooks()', () => {
       const warnings: string[] = []
       const hooks = createRoomWebhooks({
         sdkAppId: SDK_APP_ID,
-        log: { warn: (message) => void warnings.push(message) },
+        log: { warn: (message: string) => void warnings.push(message) },
       })
       const parsed = JSON.parse(fixtureText('Live.CallbackAfterDestroyRoom'))
       await hooks.receive(request('Live.CallbackAfterDestroyRoom', parsed))
@@ -302,7 +347,10 @@ describe('createRoomWebhooks()', () => {
 
     it('survives an onError handler that throws or rejects', async () => {
       const logged: unknown[] = []
-      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { error: (...args) => void logged.push(args) } })
+      const hooks = createRoomWebhooks({
+        sdkAppId: SDK_APP_ID,
+        log: { error: (...args: unknown[]) => void logged.push(args) },
+      })
         .on('room.created', () => {
           throw new Error('handler')
         })
@@ -320,13 +368,13 @@ describe('createRoomWebhooks()', () => {
       const logged: unknown[][] = []
       const hooks = createRoomWebhooks({
         sdkAppId: SDK_APP_ID,
-        log: { error: (...args) => void logged.push(args) },
+        log: { error: (...args: unknown[]) => void logged.push(args) },
       }).on('room.created', () => {
         throw new Error('nobody listens')
       })
       await hooks.receive(request('Room.CallbackAfterCreateRoom'))
       expect(logged).to.have.length(1)
-      expect((logged[0]?.[1] as Error).message).to.equal('nobody listens')
+      expect((logged[0]?.[0] as Error).message).to.equal('nobody listens')
     })
   })
 })

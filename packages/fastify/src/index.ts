@@ -3,6 +3,7 @@
  *
  * @module @roomhooks/fastify
  */
+import { METHODS } from 'node:http'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fastifyPlugin from 'fastify-plugin'
 import type { RoomWebhooks } from '@roomhooks/core'
@@ -58,9 +59,45 @@ async function roomhooksPlugin(
   instance.addContentTypeParser(['application/json', 'text/plain'], leaveBodyUnread)
   instance.addContentTypeParser('*', leaveBodyUnread)
   instance.setErrorHandler((error, request, reply) => answerError(receiver, error, request, reply))
-  // Every method, so that a GET gets the envelope's 405 rather than Fastify's 404.
-  instance.all(path, (request, reply) => receiver.receive(request.raw).then((answer) => writeAnswer(reply, answer)))
+  // Every method, so that a GET gets the envelope's 405 rather than Fastify's 404, whose message echoes the URL,
+  // Sign included. Fastify 5 routes only the common methods until told of others (WebDAV's PROPFIND, SEARCH…).
+  routeEveryMethod(instance)
+  instance.all(
+    path,
+    // The request's URL carries the Sign: Fastify's request log (`logger: true`) gets it without.
+    { logSerializers: { req: requestWithoutSign } },
+    (request, reply) => receiver.receive(request.raw).then((answer) => writeAnswer(reply, answer)),
+  )
 }
+
+/**
+ * Tells Fastify 5 of every method Node.js parses (CONNECT aside: it opens a tunnel, never reaches a route), so
+ * that `all()` covers them. Fastify 4 has no such call; its `all()` covers the WebDAV methods already.
+ */
+function routeEveryMethod(instance: { supportedMethods?: readonly string[]; addHttpMethod?: unknown }): void {
+  const known = instance.supportedMethods
+  if (typeof instance.addHttpMethod !== 'function' || known === undefined) return
+  for (const method of METHODS) {
+    if (method !== 'CONNECT' && !known.includes(method)) (instance.addHttpMethod as (name: string) => void)(method)
+  }
+}
+
+/**
+ * The request as Fastify logs it by default (method, URL, host, remote address and port), its URL's Sign
+ * replaced: anyone who reads the log could otherwise replay a callback within its RequestTime window.
+ */
+function requestWithoutSign(request: FastifyRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: request.url.replace(SIGN_VALUE, '$1REDACTED'),
+    host: request.headers.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  }
+}
+
+// The value of a Sign parameter in a URL, in any case, as the receiver reads it.
+const SIGN_VALUE = /([?&]sign=)[^&#]*/gi
 
 function leaveBodyUnread(_request: FastifyRequest, _payload: unknown, done: (error: null) => void): void {
   done(null)

@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http'
 import { createRequire } from 'node:module'
 import { Readable, Writable } from 'node:stream'
 import { expect } from 'chai'
@@ -15,6 +16,11 @@ const versions: Record<string, (options?: FastifyServerOptions) => FastifyInstan
   'Fastify 5': (options) => fastify5(options),
   'Fastify 4': (options) => fastify4(options as never) as unknown as FastifyInstance,
 }
+
+/** The methods Fastify 4 can route; it answers any other with its 404. */
+const fastify4Methods = (
+  createRequire(import.meta.url)('fastify4/lib/httpMethods.js') as { supportedMethods: string[] }
+).supportedMethods
 
 const DESTROYED = 'Live.CallbackAfterDestroyRoom'
 const BIG_ID = '144115216631667826'
@@ -158,6 +164,58 @@ for (const [version, fastify] of Object.entries(versions)) {
           expect(events).to.deep.equal([])
         })
       }
+
+      it("answers every other method it can route at the path with the envelope's 405, never echoing the URL", async () => {
+        const url = await start()
+        const target = `${CALLBACK_PATH}?${callbackQuery({ command: DESTROYED, token: 'a token' })}`
+        const sign = /Sign=([0-9a-f]{64})/.exec(target)?.[1] as string
+        // Fastify 5 can route every method Node.js parses once told of it (CONNECT opens a tunnel instead);
+        // Fastify 4 routes a fixed list, WebDAV's included. HEAD and POST are answered above.
+        const routable = version === 'Fastify 4' ? fastify4Methods : METHODS.filter((method) => method !== 'CONNECT')
+        const methods = routable.filter((method) => method !== 'HEAD' && method !== 'POST')
+        const answers: Record<string, string> = {}
+        for (const method of methods) {
+          const connection = new RawConnection(url)
+          await connection.write(rawRequest(target, method === 'GET' ? undefined : '', { method }))
+          const [answer] = await connection.waitForAnswers(1)
+          connection.destroy()
+          answers[method] = `${answer?.status} ${answer?.headers['allow']} ${answer?.body}`
+          expect(answer?.body ?? '', method).not.to.include(sign)
+        }
+        const expected = `405 POST ${JSON.stringify({ ActionStatus: 'FAIL', ErrorCode: 40501, ErrorInfo: 'Callbacks must be sent with POST' })}`
+        expect(answers).to.deep.equal(Object.fromEntries(methods.map((method) => [method, expected])))
+        expect(events).to.deep.equal([])
+      })
+
+      it("keeps the Sign out of Fastify's own request log (logger: true), and the rest of the URL in it", async () => {
+        const lines: string[] = []
+        const stream = new Writable({
+          write(chunk, _encoding, done) {
+            lines.push(
+              ...String(chunk)
+                .split('\n')
+                .filter((line) => line !== ''),
+            )
+            done()
+          },
+        })
+        const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, token: 'the token', log: quiet })
+        const url = await start(() => {}, { hooks, options: { logger: { stream, level: 'info' } } })
+        const query = callbackQuery({ command: DESTROYED, token: 'the token' })
+        const sign = /Sign=([0-9a-f]{64})/.exec(query)?.[1] as string
+        expect((await post(`${url}${CALLBACK_PATH}?${query}`, fixtureText(DESTROYED))).status).to.equal(200)
+        expect((await fetch(`${url}${CALLBACK_PATH}?${query}`)).status).to.equal(405)
+        const lowerCase = query.replace('Sign=', 'sign=')
+        expect((await post(`${url}${CALLBACK_PATH}?${lowerCase}`, fixtureText(DESTROYED))).status).to.equal(200)
+        expect(lines.length).to.be.above(5)
+        for (const line of lines) expect(line).not.to.include(sign)
+        const logged = lines.map((line) => JSON.parse(line)).filter((record) => record.req !== undefined)
+        expect(logged.map((record) => [record.req.method, record.req.url])).to.deep.equal([
+          ['POST', `${CALLBACK_PATH}?${query.replace(sign, 'REDACTED')}`],
+          ['GET', `${CALLBACK_PATH}?${query.replace(sign, 'REDACTED')}`],
+          ['POST', `${CALLBACK_PATH}?${lowerCase.replace(sign, 'REDACTED')}`],
+        ])
+      })
 
       it('answers HEAD at the path with 405 and no body', async () => {
         const url = await start()

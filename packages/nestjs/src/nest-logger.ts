@@ -4,19 +4,20 @@ import type { Logger as RoomhooksLogger } from '@roomhooks/core'
 
 /**
  * roomhooks' log written through Nest's `Logger`, so that it follows the application's logger (`app.useLogger()`,
- * `logger: false`, the log levels) like Nest's own lines. Nest's logger takes an error's stack, not the error,
- * after the message.
+ * `logger: false`, the log levels) like Nest's own lines. roomhooks passes an error first, before the message;
+ * Nest's logger takes the message first and an error's stack, not the error, after it.
  */
 export function nestLogger(): RoomhooksLogger {
   const logger = new Logger('Roomhooks')
   return {
     debug: (message) => logger.debug(message),
     info: (message) => logger.log(message),
-    warn: (message, error?: unknown) => logger.warn(error === undefined ? message : `${message}: ${describe(error)}`),
-    error: (message, error?: unknown) =>
-      error === undefined
-        ? logger.error(message)
-        : logger.error(message, error instanceof Error ? error.stack : describe(error)),
+    warn: (first: unknown, message?: string) =>
+      logger.warn(message === undefined ? String(first) : `${message}: ${describe(first)}`),
+    error: (first: unknown, message?: string) =>
+      message === undefined
+        ? logger.error(String(first))
+        : logger.error(message, first instanceof Error ? first.stack : describe(first)),
   }
 }
 

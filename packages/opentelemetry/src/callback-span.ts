@@ -69,8 +69,9 @@ export function observeCallback(tracer: Tracer, instruments: Instruments, start:
     },
     carry: () => writeTraceContext(span.spanContext()),
     answered(answer) {
-      const { outcome, reason, status } = answer
+      const { outcome, decision, reason, status } = answer
       span.setAttribute('roomhooks.outcome', outcome)
+      if (decision !== undefined) span.setAttribute('roomhooks.decision', decision)
       if (reason !== undefined) span.setAttribute('roomhooks.error.reason', reason)
       if (status !== undefined) span.setAttribute('http.response.status_code', status)
       if (outcome === 'refused' || outcome === 'failed') {
@@ -83,13 +84,16 @@ export function observeCallback(tracer: Tracer, instruments: Instruments, start:
 }
 
 function record(instruments: Instruments, inWorker: boolean, command: string | undefined, answer: CallbackAnswer) {
-  const { outcome, reason, durations } = answer
+  const { outcome, decision, reason, durations } = answer
   // Two objects: the SDK may keep the one it is given, so adding the reason after would reach the histogram too.
   const timed: Attributes =
     command === undefined
       ? { 'roomhooks.outcome': outcome }
       : { 'roomhooks.command': command, 'roomhooks.outcome': outcome }
-  const counted: Attributes = reason === undefined ? timed : { ...timed, 'roomhooks.error.reason': reason }
+  const counted: Attributes = { ...timed }
+  // A before-callback's decision: a rejected gift is outcome ok, and must not count as one let through.
+  if (decision !== undefined) counted['roomhooks.decision'] = decision
+  if (reason !== undefined) counted['roomhooks.error.reason'] = reason
   const seconds = durations.total / 1000
   if (inWorker) {
     instruments.workerDuration.record(seconds, timed)

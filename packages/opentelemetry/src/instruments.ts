@@ -37,7 +37,7 @@ export function instrumentsOf(provider: MeterProvider | undefined, scope: string
 function createInstruments(meter: Meter): Instruments {
   return {
     callbacks: meter.createCounter('roomhooks.callbacks', {
-      description: 'Callbacks answered, by command, outcome and error reason',
+      description: 'Callbacks answered, by command, outcome, before-callback decision and error reason',
       unit: '{callback}',
     }),
     duration: meter.createHistogram('roomhooks.callback.duration', {

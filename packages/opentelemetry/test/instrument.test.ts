@@ -261,6 +261,30 @@ describe('instrumentRoomWebhooks()', () => {
     ])
   })
 
+  it("records a before-callback's decision on its span and in roomhooks.callbacks: a rejected gift is not counted as let through", async () => {
+    const gift = 'Live.CallbackBeforeSendGift'
+    let reject = false
+    const hooks = instrumented().on('gift.beforeSend', (event) => (reject ? event.reject('Too large') : event.allow()))
+    await send(hooks, gift)
+    reject = true
+    await send(hooks, gift)
+    await send(hooks, gift)
+    await send(hooks)
+    const decisions = telemetry.spans().flatMap((span) => span.attributes['roomhooks.decision'] ?? [])
+    expect(decisions).to.deep.equal(['allowed', 'rejected', 'rejected'])
+    expect(summarize(await telemetry.points('roomhooks.callbacks'))).to.deep.equal([
+      {
+        attributes: { 'roomhooks.command': gift, 'roomhooks.outcome': 'ok', 'roomhooks.decision': 'allowed' },
+        value: 1,
+      },
+      {
+        attributes: { 'roomhooks.command': gift, 'roomhooks.outcome': 'ok', 'roomhooks.decision': 'rejected' },
+        value: 2,
+      },
+      { attributes: { 'roomhooks.command': CREATED, 'roomhooks.outcome': 'ok' }, value: 1 },
+    ])
+  })
+
   it('marks a copy the dedupe store had already handled as duplicate', async () => {
     const hooks = instrumented({ dedupe: { store: createMemoryDedupeStore() } }).on('room.created', () => {})
     await send(hooks)

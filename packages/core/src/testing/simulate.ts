@@ -1,5 +1,6 @@
 import type { CallbackEnvelope } from '../envelope.js'
 import type { RoomhooksError } from '../errors.js'
+import type { CallbackDecision } from '../decision.js'
 import { receiverSettings, receiveTraced } from '../trace.js'
 import type { AnyCallbackEvent, ListenableName } from '../types.js'
 import type { RoomWebhooks } from '../webhooks.js'
@@ -15,6 +16,11 @@ export interface SimulateResult {
   readonly event: AnyCallbackEvent | undefined
   /** Everything reported to onError for this callback (handler failures carry what the handlers threw). */
   readonly errors: readonly RoomhooksError[]
+  /**
+   * A before-callback's decision as answered (`allowed`, `rejected`, `dropped`, `replaced`), failure decisions
+   * included; undefined for after-callbacks and refused callbacks.
+   */
+  readonly decision: CallbackDecision | undefined
 }
 
 /** Options of {@link simulate}; SdkAppid and token default to the receiver's own. */
@@ -41,6 +47,9 @@ export async function simulate<N extends ListenableName>(
     ...options,
     ...(overrides !== undefined && { overrides }),
   })
-  const { response, event, errors } = await hooks[receiveTraced]({ query: callback.query, body: callback.body })
-  return { status: response.status, body: response.body, event, errors }
+  const { response, event, errors, decision } = await hooks[receiveTraced]({
+    query: callback.query,
+    body: callback.body,
+  })
+  return { status: response.status, body: response.body, event, errors, decision }
 }
