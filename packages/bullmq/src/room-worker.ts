@@ -1,7 +1,8 @@
 import { RoomhooksError, type HandlerError, type RoomWebhooks } from '@roomhooks/core'
 import { reportError, runStoredCallback } from '@roomhooks/core/delivery'
-import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import { UnrecoverableError, Worker, type Job, type JobJson, type WorkerOptions } from 'bullmq'
 import { MAX_TIMER, positive, readLocation, type QueueLocation } from './queue-settings.js'
+import { RunSlots } from './run-slots.js'
 
 /** How long a worker waits before an attempt is tried again: BullMQ's built-in backoffs. */
 export interface RoomWorkerBackoff {
@@ -49,21 +50,47 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
   const attempts = count('attempts', options.attempts, 5)
   const handlerTimeout = positive('handlerTimeout', options.handlerTimeout, 60_000)
   const backoff = readBackoff(options.backoff)
-  const worker = new Worker(
+  const concurrency = count('concurrency', options.concurrency, 10)
+  const runs = new RunSlots(concurrency)
+  const worker = new RoomWorker(
     name,
     async (job: Job) => {
-      const attempt = job.attemptsMade + 1
+      // Runs started, not failures: a run cut short by a crash counts too.
+      const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1)
+      const unreadable = unreadableJobs.get(job)
+      if (unreadable !== undefined) {
+        throw new UnrecoverableError(
+          `The job's data cannot be read (${unreadable.message}): it was not written by a receiver; remove it`,
+        )
+      }
       let reason: Error
       let retry: boolean
-      try {
-        const outcome = await runStoredCallback(hooks, job.data, { attempt, timeout: handlerTimeout })
-        if (outcome.ok) return
-        reason = reasonOf(outcome.error)
-        retry = outcome.retry
-      } catch (error) {
-        // runStoredCallback() never rejects: this is a worker given something that is not a receiver.
-        reason = error instanceof Error ? error : new Error(String(error))
-        retry = false
+      if (!(await runs.take(handlerTimeout))) {
+        // Every slot is held by handlers still running past handlerTimeout: this attempt fails without a run.
+        const late = new RoomhooksError(
+          'HANDLER_TIMEOUT',
+          `No handler run of this worker ended within ${handlerTimeout} ms to make room for ${job.name} (attempt ${attempt}): all ${concurrency} are still running past handlerTimeout`,
+        )
+        reportError(hooks, late)
+        reason = new Error(late.info)
+        retry = true
+      } else {
+        let late: Promise<void> | undefined
+        try {
+          const outcome = await runStoredCallback(hooks, job.data, { attempt, timeout: handlerTimeout })
+          if (outcome.ok) return
+          late = outcome.late
+          reason = reasonOf(outcome.error)
+          retry = outcome.retry
+        } catch (error) {
+          // runStoredCallback() never rejects: this is a worker given something that is not a receiver.
+          reason = error instanceof Error ? error : new Error(String(error))
+          retry = false
+        } finally {
+          // A late run keeps its slot until its handlers end; the attempt fails now all the same.
+          if (late === undefined) runs.give()
+          else void late.finally(() => runs.give())
+        }
       }
       // The last attempt, or one that cannot succeed by trying again: the job goes to the failed set now. (Jobs
       // carry more attempts than any worker allows, so only this error ends their retries.)
@@ -74,7 +101,7 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
     {
       connection: options.connection,
       ...(prefix && { prefix }),
-      concurrency: count('concurrency', options.concurrency, 10),
+      concurrency,
       autorun: options.autorun ?? true,
       ...(options.lockDuration !== undefined && { lockDuration: positive('lockDuration', options.lockDuration, 0) }),
       ...(options.stalledInterval !== undefined && {
@@ -82,6 +109,7 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
       }),
       settings: { backoffStrategy: (attemptsMade: number) => delayAfter(backoff, attemptsMade) },
     },
+    runs,
   )
   // Without a listener, an 'error' event (Redis unreachable) would end the process.
   worker.on('error', (error) => {
@@ -91,6 +119,40 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
     )
   })
   return worker
+}
+
+/** Jobs whose stored data is not JSON, with why: they are failed for good rather than run. */
+const unreadableJobs = new WeakMap<Job, Error>()
+
+/** BullMQ's worker, which also waits for late handler runs on close() and fails a job it cannot read. */
+class RoomWorker extends Worker {
+  readonly #runs: RunSlots
+
+  constructor(name: string, processor: (job: Job) => Promise<void>, options: WorkerOptions, runs: RunSlots) {
+    super(name, processor, options)
+    this.#runs = runs
+  }
+
+  /** Waits, unless forced, for the handlers of attempts that already failed at handlerTimeout too. */
+  override async close(force = false): Promise<void> {
+    await super.close(force)
+    if (!force) await this.#runs.idle()
+  }
+
+  /**
+   * BullMQ parses a job's data as it takes the job; data that is not JSON would throw there, outside any
+   * processor, and the job would stay active, its parse failing again after each stall. Taken with empty data
+   * instead, it is failed by the processor, with the reason, and waits in the failed set.
+   */
+  protected override createJob(data: JobJson, jobId: string): Job {
+    try {
+      return super.createJob(data, jobId)
+    } catch (error) {
+      const job = super.createJob({ ...data, data: '{}' }, jobId)
+      unreadableJobs.set(job, error instanceof Error ? error : new Error(String(error)))
+      return job
+    }
+  }
 }
 
 function readBackoff(backoff: RoomWorkerBackoff | undefined): Required<RoomWorkerBackoff> {
