@@ -59,9 +59,12 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
       const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1)
       const unreadable = unreadableJobs.get(job)
       if (unreadable !== undefined) {
-        throw new UnrecoverableError(
-          `The job's data cannot be read (${unreadable.message}): it was not written by a receiver; remove it`,
+        const refusal = new RoomhooksError(
+          'UNREADABLE_CALLBACK',
+          `Job ${String(job.id)} of queue ${name} holds data that is not JSON (${unreadable.message}): no receiver wrote it; remove it`,
         )
+        reportError(hooks, refusal)
+        throw new UnrecoverableError(refusal.info)
       }
       let reason: Error
       let retry: boolean

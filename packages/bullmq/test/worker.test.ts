@@ -6,6 +6,7 @@ import { createServer } from 'node:http'
 import { expect } from 'chai'
 import type { Queue } from 'bullmq'
 import express from 'express'
+import { Redis } from 'ioredis'
 import { createRoomWebhooks, HandlerError, type AnyCallbackEvent, type RoomWebhooks } from '@roomhooks/core'
 import type { StoredCallback } from '@roomhooks/core/delivery'
 import { createExpressMiddleware } from '@roomhooks/express'
@@ -265,6 +266,52 @@ describe('createRoomWorker() against redis-server', function () {
       'The stored callback is for SdkAppid 1400000001, which this receiver does not accept: give each app a queue of its own',
     ])
     expect(errors.sort()).to.deep.equal(['UNKNOWN_SDKAPPID', 'UNKNOWN_SDKAPPID', 'UNREADABLE_CALLBACK'])
+  })
+
+  it('fails a job whose stored data is not JSON, telling onError, rather than leaving it active', async () => {
+    const { hooks, queue, queueName, errors, receive } = setup()
+    const runs: string[] = []
+    hooks.on('member.enter', (event) => void runs.push(event.payload.RoomId))
+    await receive(memberEnterBody('corrupt'))
+    const [job] = await queue.getWaiting()
+    const store = new Redis(redis.connection)
+    redis.closeAfterTest(() => store.quit())
+    await store.hset(`bull:${queueName}:${job?.id}`, 'data', '{"version": 1, "command": ')
+    worker(hooks, { queueName, lockDuration: 1000, stalledInterval: 300 })
+    await waitFor('the job to fail', async () => (await countsOf(queue)).failed === 1, 5000)
+    expect(await countsOf(queue)).to.include({ active: 0, waiting: 0, failed: 1 })
+    const [reason] = await queue
+      .getRanges(['failed'])
+      .then(async ([id]) => [await store.hget(`bull:${queueName}:${id}`, 'failedReason')])
+    expect(reason).to.match(
+      new RegExp(
+        `^Job ${job?.id} of queue ${queueName} holds data that is not JSON \\(.+\\): no receiver wrote it; remove it$`,
+      ),
+    )
+    expect(errors.map((error) => error.reason)).to.deep.equal(['UNREADABLE_CALLBACK'])
+    expect(runs).to.deep.equal([])
+  })
+
+  it('lists and replays the failed set around a job that cannot be read, telling of it', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    hooks.on('member.enter', () => {
+      throw new Error('database down')
+    })
+    for (const room of ['first', 'second']) await receive(memberEnterBody(room))
+    const running = worker(hooks, { queueName, attempts: 1 })
+    await waitFor('both jobs to fail', async () => (await countsOf(queue)).failed === 2)
+    await running.close()
+    const [corrupt] = await queue.getRanges(['failed'], 0, 0)
+    const store = new Redis(redis.connection)
+    redis.closeAfterTest(() => store.quit())
+    await store.hset(`bull:${queueName}:${corrupt}`, 'data', 'not json')
+
+    const unreadable: string[] = []
+    const filter = { connection: redis.connection, queueName, onUnreadable: (id: string) => void unreadable.push(id) }
+    expect(await listFailedCallbacks(filter)).to.have.length(1)
+    expect(await replayFailedCallbacks(filter)).to.have.length(1)
+    expect(unreadable).to.deep.equal([corrupt, corrupt])
+    expect(await queue.getRanges(['failed'])).to.deep.equal([corrupt])
   })
 
   it('lists and replays nothing, rejecting at once, when Redis cannot be reached', async () => {
