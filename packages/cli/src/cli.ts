@@ -9,6 +9,7 @@ import {
   describeReplayed,
   describeUnreadable,
   listDeadLetter,
+  MissingPackageError,
   RedisError,
   replayDeadLetter,
   type DeadLetterQuery,
@@ -23,7 +24,10 @@ export interface Output {
 }
 
 /** The exit codes and options `failed` and `replay` share, for their help. */
-const DEAD_LETTER_OPTIONS = `Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers an error, 2 on a usage error.
+const DEAD_LETTER_OPTIONS = `Needs @roomhooks/bullmq installed beside the CLI (npm install @roomhooks/bullmq).
+
+Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers an error (or @roomhooks/bullmq is
+not installed), 2 on a usage error.
 
 Options:
   --redis <url>             the Redis of the queue, e.g. redis://localhost:6379 (default: $ROOMHOOKS_REDIS_URL)
@@ -145,7 +149,7 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
       output.err(error.message)
       return 2
     }
-    if (error instanceof SendError || error instanceof RedisError) {
+    if (error instanceof SendError || error instanceof RedisError || error instanceof MissingPackageError) {
       output.err(error.message)
       return 1
     }

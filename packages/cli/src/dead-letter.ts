@@ -1,3 +1,4 @@
+import type * as Bullmq from '@roomhooks/bullmq'
 import type { FailedCallback, FailedCallbackFilter } from '@roomhooks/bullmq'
 
 /** Which failed callbacks to read or replay, and where: what `roomhooks failed` and `roomhooks replay` take. */
@@ -29,6 +30,11 @@ export class RedisError extends Error {
   override readonly name = 'RedisError'
 }
 
+/** Raised when `failed` or `replay` runs where @roomhooks/bullmq (with BullMQ and ioredis) is not installed. */
+export class MissingPackageError extends Error {
+  override readonly name = 'MissingPackageError'
+}
+
 /**
  * How long a connection or a command may take, in ms. ioredis waits for Redis forever by default (and BullMQ
  * reconnects forever), which would leave the CLI hanging on a mistyped URL.
@@ -37,15 +43,31 @@ const REDIS_TIMEOUT = 3000
 
 /** The callbacks in the queue's failed set, the most recent first. */
 export async function listDeadLetter(query: DeadLetterQuery): Promise<DeadLetterAnswer> {
-  // Loaded on demand: BullMQ takes longer to load than the rest of the CLI, and only these commands need it.
-  const { listFailedCallbacks, DEFAULT_QUEUE_NAME } = await import('@roomhooks/bullmq')
+  const { listFailedCallbacks, DEFAULT_QUEUE_NAME } = await loadBullmq('failed')
   return { queueName: query.queueName ?? DEFAULT_QUEUE_NAME, ...(await withRedis(query, listFailedCallbacks)) }
 }
 
 /** Puts the queue's failed callbacks back for the workers to run again; resolves to those replayed. */
 export async function replayDeadLetter(query: DeadLetterQuery): Promise<DeadLetterAnswer> {
-  const { replayFailedCallbacks, DEFAULT_QUEUE_NAME } = await import('@roomhooks/bullmq')
+  const { replayFailedCallbacks, DEFAULT_QUEUE_NAME } = await loadBullmq('replay')
   return { queueName: query.queueName ?? DEFAULT_QUEUE_NAME, ...(await withRedis(query, replayFailedCallbacks)) }
+}
+
+/**
+ * @roomhooks/bullmq, loaded only by the commands that need it: it is an optional peer dependency, so that an
+ * install that only sends callbacks does not pull in BullMQ and ioredis (nor pay for loading them).
+ */
+async function loadBullmq(command: string): Promise<typeof Bullmq> {
+  try {
+    return await import('@roomhooks/bullmq')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error
+    const missing = /Cannot find package '([^']+)'/.exec((error as Error).message)?.[1] ?? '@roomhooks/bullmq'
+    throw new MissingPackageError(
+      `roomhooks ${command} reads a @roomhooks/bullmq queue, and needs that package with BullMQ and ioredis, which are not installed (${missing} is missing): npm install @roomhooks/bullmq`,
+      { cause: error },
+    )
+  }
 }
 
 async function withRedis(
