@@ -16,13 +16,19 @@ export interface RoomWorkerBackoff {
 
 /** Options of {@link createRoomWorker}. */
 export interface RoomWorkerOptions extends QueueLocation {
-  /** How many callbacks this worker runs at once. Default 10. */
+  /**
+   * How many callbacks this worker runs at once. Default 10. Handlers still running past `handlerTimeout` count
+   * until they end: a hung downstream slows the worker down rather than piling up runs.
+   */
   readonly concurrency?: number
   /** How many times a callback is tried before it stays in the failed set (the dead letter). Default 5. */
   readonly attempts?: number
   /** The wait between attempts. Default `{ type: 'exponential', delay: 1000 }`: 1 s, 2 s, 4 s, 8 s. */
   readonly backoff?: RoomWorkerBackoff
-  /** How long a callback's handlers may take before the attempt fails, in ms. Default 60,000. */
+  /**
+   * How long a callback's handlers may take before the attempt fails, in ms. Default 60,000. Late handlers keep
+   * their slot; a job that finds no free slot within this long fails its attempt without running.
+   */
   readonly handlerTimeout?: number
   /**
    * How long a worker holds a job without renewing its lock, in ms (BullMQ's `lockDuration`). A worker that dies
@@ -39,7 +45,9 @@ export interface RoomWorkerOptions extends QueueLocation {
  * A BullMQ worker that runs queued callbacks with the handlers of `hooks`: the same `on()` / `onAny()` handlers,
  * the same event objects as inline (exact IDs, `receivedAt`), plus `event.attempt`. A handler that throws fails
  * the attempt; it is tried again with backoff, and after the last attempt stays in the failed set. `onError`
- * hears each failure. A worker killed mid-job loses nothing: another takes the job once its lock lapses.
+ * hears each failure. A worker killed mid-job loses nothing: another takes the job once its lock lapses. A record
+ * `hooks` would not accept (another SdkAppID, a command that is not a known after-callback, data that is not
+ * JSON) is failed for good without running: give each app a queue of its own.
  *
  * @example
  * const worker = createRoomWorker(hooks, { connection, concurrency: 10, attempts: 5 })
