@@ -165,7 +165,9 @@ describe('createRoomWorker() against redis-server', function () {
     redis.closeAfterTest(async () => release()) // before the worker's close(), which waits for the runs
     await waitFor('every job to fail', async () => (await countsOf(queue)).failed === 5, 20_000)
     expect(most).to.equal(1)
-    const errors = (await queue.getFailed()).flatMap((job) => job.stacktrace.map((stack) => stack.split('\n')[0]))
+    const errors = (await queue.getFailed()).flatMap((job) =>
+      (job.stacktrace ?? []).map((stack) => stack.split('\n')[0]),
+    )
     expect(errors).to.have.length(15)
     expect(errors).to.include(
       'Error: Handlers for Room.CallbackAfterMemberEnter did not finish within 200 ms (attempt 1)',
