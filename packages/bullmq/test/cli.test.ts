@@ -285,7 +285,7 @@ describe('roomhooks failed and replay against redis-server', function () {
     const replayed = await roomhooks('replay', ...where)
     expect([replayed.code, replayed.stderr]).to.deep.equal([0, skipped])
     expect(linesOf(replayed.stdout)[0]).to.equal(`Replayed 4 failed callbacks in queue ${queueName}:`)
-    expect(await queue.getRanges(['failed'])).to.include(corrupt?.id) // left where it was
+    expect(await queue.getRanges(['failed'], 0, -1)).to.include(corrupt?.id) // left where it was
   })
 
   it('says so when the dead letter is empty', async () => {
