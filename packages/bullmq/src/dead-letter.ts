@@ -25,6 +25,11 @@ export interface FailedCallbackFilter extends QueueLocation {
   readonly command?: string
   /** At most this many, the most recent first. Default 100. */
   readonly limit?: number
+  /**
+   * Told of each failed job skipped because it cannot be read (its data is not JSON: not written by a receiver),
+   * with its id and why. Such jobs are neither listed nor replayed.
+   */
+  readonly onUnreadable?: (id: string, error: Error) => void
 }
 
 /** Lists the callbacks in the failed set (the dead letter), the most recent first. */
@@ -73,18 +78,37 @@ function givingUp(connection: ConnectionOptions): ConnectionOptions {
   return isOptions ? { retryStrategy: () => null, ...connection } : connection
 }
 
-/** The failed jobs the filter takes, the most recent first, read a page at a time (all of them, when filtered). */
-async function failedJobs(queue: Queue, { command, limit = 100 }: FailedCallbackFilter): Promise<Job[]> {
+/**
+ * The failed jobs the filter takes, the most recent first, read a page at a time (all of them, when filtered). A
+ * job that cannot be read is skipped and told of, so that one corrupt job does not hide the whole dead letter.
+ */
+async function failedJobs(queue: Queue, { command, limit = 100, onUnreadable }: FailedCallbackFilter): Promise<Job[]> {
   const found: Job[] = []
   const pageSize = command === undefined ? limit : 200
   for (let start = 0; found.length < limit; start += pageSize) {
-    const page = (await queue.getFailed(start, start + pageSize - 1)) as Job[]
+    const ids = await queue.getRanges(['failed'], start, start + pageSize - 1, false)
+    const page = await Promise.all(ids.map((id) => readJob(queue, id, onUnreadable)))
     for (const job of page) {
       if (job !== undefined && (command === undefined || job.name === command) && found.length < limit) found.push(job)
     }
-    if (page.length < pageSize) break
+    if (ids.length < pageSize) break
   }
   return found
+}
+
+/** The job, or undefined when it is gone or its stored JSON cannot be parsed; Redis's own errors reject. */
+async function readJob(
+  queue: Queue,
+  id: string,
+  onUnreadable: FailedCallbackFilter['onUnreadable'],
+): Promise<Job | undefined> {
+  try {
+    return (await queue.getJob(id)) as Job | undefined
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error
+    onUnreadable?.(id, error)
+    return undefined
+  }
 }
 
 function describe(job: Job): FailedCallback {

@@ -36,7 +36,9 @@ export function handledHere(queue: Queue, ttl: number): HandledHere {
     async () => {
       const shared = await queue.getBackend().client
       if (closed) return undefined
-      own = shared.duplicate()
+      // Fails a note at once while Redis is unreachable rather than queueing it for a reconnection that may never
+      // come: close() waits for the notes being written, and would then wait for ever with Redis gone.
+      own = shared.duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0 })
       own.on('error', () => {}) // a note that cannot be written is the at-least-once case; nothing to report
       return own
     },

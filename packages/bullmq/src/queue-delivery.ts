@@ -103,8 +103,19 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
       return job.id
     },
     async close() {
-      await Promise.all([refused.settled(), handled.close()])
-      await queue.close()
+      try {
+        await Promise.all([refused.settled(), handled.close()])
+        await queue.close()
+      } finally {
+        // With Redis gone, the QUIT fails and ioredis would reconnect for ever, keeping the process alive. The
+        // connection made here from options is ended for good; an ioredis instance given is the caller's to end.
+        if (isOptions(options.connection)) {
+          void queue
+            .getBackend()
+            .client.then((client) => client.disconnect())
+            .catch(() => {})
+        }
+      }
     },
   }
 }
@@ -172,6 +183,10 @@ async function runAgain(job: Job, callback: StoredCallback): Promise<void> {
  * ioredis instance is used as it is.
  */
 function failingFast(connection: ConnectionOptions): ConnectionOptions {
-  const isOptions = Object.getPrototypeOf(connection) === Object.prototype
-  return isOptions ? { enableOfflineQueue: false, ...connection } : connection
+  return isOptions(connection) ? { enableOfflineQueue: false, ...connection } : connection
+}
+
+/** Whether `connection` is ioredis options (the queue makes its own connection), not an ioredis instance. */
+function isOptions(connection: ConnectionOptions): boolean {
+  return Object.getPrototypeOf(connection) === Object.prototype
 }

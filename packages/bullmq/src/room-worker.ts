@@ -1,8 +1,9 @@
 import { RoomhooksError, type HandlerError, type RoomWebhooks } from '@roomhooks/core'
 import { reportError, runStoredCallback } from '@roomhooks/core/delivery'
-import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import { UnrecoverableError, Worker, type Job, type JobJson, type WorkerOptions } from 'bullmq'
 import { handledByReceiver } from './handled-here.js'
 import { MAX_TIMER, positive, readLocation, type QueueLocation } from './queue-settings.js'
+import { RunSlots } from './run-slots.js'
 
 /** How long a worker waits before an attempt is tried again: BullMQ's built-in backoffs. */
 export interface RoomWorkerBackoff {
@@ -16,13 +17,19 @@ export interface RoomWorkerBackoff {
 
 /** Options of {@link createRoomWorker}. */
 export interface RoomWorkerOptions extends QueueLocation {
-  /** How many callbacks this worker runs at once. Default 10. */
+  /**
+   * How many callbacks this worker runs at once. Default 10. Handlers still running past `handlerTimeout` count
+   * until they end: a hung downstream slows the worker down rather than piling up runs.
+   */
   readonly concurrency?: number
   /** How many times a callback is tried before it stays in the failed set (the dead letter). Default 5. */
   readonly attempts?: number
   /** The wait between attempts. Default `{ type: 'exponential', delay: 1000 }`: 1 s, 2 s, 4 s, 8 s. */
   readonly backoff?: RoomWorkerBackoff
-  /** How long a callback's handlers may take before the attempt fails, in ms. Default 60,000. */
+  /**
+   * How long a callback's handlers may take before the attempt fails, in ms. Default 60,000. Late handlers keep
+   * their slot; a job that finds no free slot within this long fails its attempt without running.
+   */
   readonly handlerTimeout?: number
   /**
    * How long a worker holds a job without renewing its lock, in ms (BullMQ's `lockDuration`). A worker that dies
@@ -39,7 +46,9 @@ export interface RoomWorkerOptions extends QueueLocation {
  * A BullMQ worker that runs queued callbacks with the handlers of `hooks`: the same `on()` / `onAny()` handlers,
  * the same event objects as inline (exact IDs, `receivedAt`), plus `event.attempt`. A handler that throws fails
  * the attempt; it is tried again with backoff, and after the last attempt stays in the failed set. `onError`
- * hears each failure. A worker killed mid-job loses nothing: another takes the job once its lock lapses.
+ * hears each failure. A worker killed mid-job loses nothing: another takes the job once its lock lapses. A record
+ * `hooks` would not accept (another SdkAppID, a command that is not a known after-callback, data that is not
+ * JSON) is failed for good without running: give each app a queue of its own.
  *
  * @example
  * const worker = createRoomWorker(hooks, { connection, concurrency: 10, attempts: 5 })
@@ -50,22 +59,51 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
   const attempts = count('attempts', options.attempts, 5)
   const handlerTimeout = positive('handlerTimeout', options.handlerTimeout, 60_000)
   const backoff = readBackoff(options.backoff)
-  const worker = new Worker(
+  const concurrency = count('concurrency', options.concurrency, 10)
+  const runs = new RunSlots(concurrency)
+  const worker = new RoomWorker(
     name,
     async (job: Job) => {
+      // Runs started, not failures: a run cut short by a crash counts too.
+      const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1)
+      const unreadable = unreadableJobs.get(job)
+      if (unreadable !== undefined) {
+        const refusal = new RoomhooksError(
+          'UNREADABLE_CALLBACK',
+          `Job ${String(job.id)} of queue ${name} holds data that is not JSON (${unreadable.message}): no receiver wrote it; remove it`,
+        )
+        reportError(hooks, refusal)
+        throw new UnrecoverableError(refusal.info)
+      }
       if (await handledByReceiver(worker, job)) return
-      const attempt = job.attemptsMade + 1
       let reason: Error
       let retry: boolean
-      try {
-        const outcome = await runStoredCallback(hooks, job.data, { attempt, timeout: handlerTimeout })
-        if (outcome.ok) return
-        reason = reasonOf(outcome.error)
-        retry = outcome.retry
-      } catch (error) {
-        // runStoredCallback() never rejects: this is a worker given something that is not a receiver.
-        reason = error instanceof Error ? error : new Error(String(error))
-        retry = false
+      if (!(await runs.take(handlerTimeout))) {
+        // Every slot is held by handlers still running past handlerTimeout: this attempt fails without a run.
+        const late = new RoomhooksError(
+          'HANDLER_TIMEOUT',
+          `No handler run of this worker ended within ${handlerTimeout} ms to make room for ${job.name} (attempt ${attempt}): all ${concurrency} are still running past handlerTimeout`,
+        )
+        reportError(hooks, late)
+        reason = new Error(late.info)
+        retry = true
+      } else {
+        let late: Promise<void> | undefined
+        try {
+          const outcome = await runStoredCallback(hooks, job.data, { attempt, timeout: handlerTimeout })
+          if (outcome.ok) return
+          late = outcome.late
+          reason = reasonOf(outcome.error)
+          retry = outcome.retry
+        } catch (error) {
+          // runStoredCallback() never rejects: this is a worker given something that is not a receiver.
+          reason = error instanceof Error ? error : new Error(String(error))
+          retry = false
+        } finally {
+          // A late run keeps its slot until its handlers end; the attempt fails now all the same.
+          if (late === undefined) runs.give()
+          else void late.finally(() => runs.give())
+        }
       }
       // The last attempt, or one that cannot succeed by trying again: the job goes to the failed set now. (Jobs
       // carry more attempts than any worker allows, so only this error ends their retries.)
@@ -76,7 +114,7 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
     {
       connection: options.connection,
       ...(prefix && { prefix }),
-      concurrency: count('concurrency', options.concurrency, 10),
+      concurrency,
       autorun: options.autorun ?? true,
       ...(options.lockDuration !== undefined && { lockDuration: positive('lockDuration', options.lockDuration, 0) }),
       ...(options.stalledInterval !== undefined && {
@@ -84,6 +122,7 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
       }),
       settings: { backoffStrategy: (attemptsMade: number) => delayAfter(backoff, attemptsMade) },
     },
+    runs,
   )
   // Without a listener, an 'error' event (Redis unreachable) would end the process.
   worker.on('error', (error) => {
@@ -93,6 +132,40 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
     )
   })
   return worker
+}
+
+/** Jobs whose stored data is not JSON, with why: they are failed for good rather than run. */
+const unreadableJobs = new WeakMap<Job, Error>()
+
+/** BullMQ's worker, which also waits for late handler runs on close() and fails a job it cannot read. */
+class RoomWorker extends Worker {
+  readonly #runs: RunSlots
+
+  constructor(name: string, processor: (job: Job) => Promise<void>, options: WorkerOptions, runs: RunSlots) {
+    super(name, processor, options)
+    this.#runs = runs
+  }
+
+  /** Waits, unless forced, for the handlers of attempts that already failed at handlerTimeout too. */
+  override async close(force = false): Promise<void> {
+    await super.close(force)
+    if (!force) await this.#runs.idle()
+  }
+
+  /**
+   * BullMQ parses a job's data as it takes the job; data that is not JSON would throw there, outside any
+   * processor, and the job would stay active, its parse failing again after each stall. Taken with empty data
+   * instead, it is failed by the processor, with the reason, and waits in the failed set.
+   */
+  protected override createJob(data: JobJson, jobId: string): Job {
+    try {
+      return super.createJob(data, jobId)
+    } catch (error) {
+      const job = super.createJob({ ...data, data: '{}' }, jobId)
+      unreadableJobs.set(job, error instanceof Error ? error : new Error(String(error)))
+      return job
+    }
+  }
 }
 
 function readBackoff(backoff: RoomWorkerBackoff | undefined): Required<RoomWorkerBackoff> {

@@ -31,6 +31,10 @@ function roomhooks(...args: string[]): Promise<{ code: number; stdout: string; s
   })
 }
 
+/** What `failed` says of the default queue when it is empty. */
+const EMPTY_DEFAULT_QUEUE =
+  "No failed callbacks in queue roomhooks (the default queue: name the delivery's with --queue <name>)."
+
 /** The lines of an output, without the final newline. */
 const linesOf = (stdout: string): string[] => stdout.replace(/\n$/, '').split('\n')
 
@@ -233,6 +237,59 @@ describe('roomhooks failed and replay against redis-server', function () {
     expect(linesOf(replayed.stdout)[0]).to.equal(`Replayed 1 failed callback in queue ${queueName}:`)
   })
 
+  it('hints at --queue when the default queue, taken for want of --queue, has no failed callbacks', async () => {
+    const { code, stdout } = await roomhooks('failed', '--redis', redisUrl())
+    expect([code, stdout]).to.deep.equal([0, `${EMPTY_DEFAULT_QUEUE}\n`])
+  })
+
+  it('writes the control characters of a failure (ESC, CR, BEL) escaped, so they cannot rewrite the terminal', async () => {
+    const { hooks, queue, queueName } = redis.queueReceiver()
+    // A handler error quoting a sender's RoomId: erase the line, go back to its start, and fake an empty dead letter.
+    const forged = `\u001b[2K\rNo failed callbacks in queue roomhooks.\u0007\u009b`
+    hooks.on('member.enter', (event) => {
+      throw new Error(`room ${event.payload.RoomId} not found`)
+    })
+    const worker = createRoomWorker(hooks, { connection: redis.connection, queueName, attempts: 1 })
+    redis.closeAfterTest(() => worker.close())
+    await hooks.receive({ query: memberEnterQuery(), body: memberEnterBody(forged) })
+    await waitFor('the job to fail', async () => (await countsOf(queue)).failed === 1)
+
+    const where = ['--redis', redisUrl(), '--queue', queueName]
+    const listed = await roomhooks('failed', ...where)
+    expect(listed.code).to.equal(0)
+    // Nothing below U+0020 but the line ends, nothing from U+007F to U+009F.
+    const raw = [...listed.stdout].filter(
+      (char) => char !== '\n' && (char < ' ' || (char >= '\u007f' && char <= '\u009f')),
+    )
+    expect(raw).to.deep.equal([])
+    expect(linesOf(listed.stdout)[0]).to.match(
+      /: room \\x1B\[2K\\x0DNo failed callbacks in queue roomhooks\.\\x07\\x9B not found$/,
+    )
+    const json = await roomhooks('failed', ...where, '--json')
+    expect((JSON.parse(json.stdout) as FailedCallback[])[0]?.error).to.contain(`room ${forged} not found`)
+  })
+
+  it('skips failed jobs whose data is not JSON, says how many, and lists and replays the others', async () => {
+    const { queue, queueName } = await deadLetter()
+    const [corrupt] = await queue.getFailed(0, 0)
+    const store = new Redis(redis.connection)
+    redis.closeAfterTest(() => store.quit())
+    await store.hset(`bull:${queueName}:${corrupt?.id}`, 'data', '{"version": 1, "command": ')
+    const where = ['--redis', redisUrl(), '--queue', queueName]
+    const skipped = `Skipped 1 failed job whose data is not JSON (not written by a receiver; remove with redis-cli): ${corrupt?.id}\n`
+
+    const listed = await roomhooks('failed', ...where)
+    expect([listed.code, listed.stderr]).to.deep.equal([0, skipped])
+    expect(linesOf(listed.stdout).at(-1)).to.match(new RegExp(`^4 failed callbacks in queue ${queueName}`))
+    const json = await roomhooks('failed', ...where, '--json')
+    expect([json.code, json.stderr, (JSON.parse(json.stdout) as unknown[]).length]).to.deep.equal([0, skipped, 4])
+
+    const replayed = await roomhooks('replay', ...where)
+    expect([replayed.code, replayed.stderr]).to.deep.equal([0, skipped])
+    expect(linesOf(replayed.stdout)[0]).to.equal(`Replayed 4 failed callbacks in queue ${queueName}:`)
+    expect(await queue.getRanges(['failed'], 0, -1)).to.include(corrupt?.id) // left where it was
+  })
+
   it('says so when the dead letter is empty', async () => {
     const queueName = freshQueueName()
     const failed = await roomhooks('failed', '--redis', redisUrl(), '--queue', queueName)
@@ -258,6 +315,6 @@ describe('roomhooks failed and replay against redis-server', function () {
     expect(wrong.stderr).to.match(new RegExp(`^Redis at ${redisUrl()} answered: WRONGPASS [^\\n]*\\n$`))
     expect(wrong.stderr).not.to.contain('wrong-password')
     const signedIn = await roomhooks('failed', '--redis', `redis://:cli-test-password@127.0.0.1:${redis.server.port}`)
-    expect([signedIn.code, signedIn.stdout]).to.deep.equal([0, 'No failed callbacks in queue roomhooks.\n'])
+    expect([signedIn.code, signedIn.stdout]).to.deep.equal([0, `${EMPTY_DEFAULT_QUEUE}\n`])
   })
 })

@@ -1,6 +1,9 @@
 // The receiving side against a real redis-server: callbacks stored before the answer, one job per callback, the
 // refused kept, before-callbacks never queued, Redis down handled inline. `npm run test:redis`.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { createServer } from 'node:http'
+import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import express from 'express'
 import { Redis } from 'ioredis'
@@ -10,6 +13,7 @@ import { createExpressMiddleware } from '@roomhooks/express'
 import { createRoomWorker, listFailedCallbacks } from '@roomhooks/bullmq'
 import { callbackQuery, fixtureText, SDK_APP_ID, TOKEN } from '../../../test/support/callbacks.js'
 import { listen, post } from '../../../test/support/http.js'
+import { startRedisServer } from '../../../test/support/redis-server.js'
 import { countsOf, MEMBER_ENTER, memberEnterBody, memberEnterQuery, useRedisServer, waitFor } from './queue-support.js'
 
 describe('createQueueDelivery() against redis-server', function () {
@@ -208,5 +212,28 @@ describe('createQueueDelivery() against redis-server', function () {
     const handledInline = inline.length
     expect((await send(memberEnterQuery(), memberEnterBody('after'))).status).to.equal(200)
     expect(inline.length).to.equal(handledInline)
+  })
+  it('lets the process end after hooks.close() while Redis is gone', async () => {
+    const gone = await startRedisServer() // a server of its own, stopped by this test
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./processes/closing-receiver.ts', import.meta.url)),
+        String(gone.port),
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    )
+    redis.closeAfterTest(async () => void child.kill('SIGKILL'))
+    const lines: string[] = []
+    child.stdout.on('data', (chunk: Buffer) => lines.push(...String(chunk).trim().split('\n')))
+    await waitFor('the receiver to connect', () => lines.includes('ready'))
+    await gone.stop()
+    child.stdin.end('close\n')
+    await waitFor('hooks.close() to resolve', () => lines.includes('closed'))
+    const exited = once(child, 'exit')
+    const code = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 8000, 'still running'))])
+    expect(code).to.deep.equal([0, null])
   })
 })

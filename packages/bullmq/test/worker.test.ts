@@ -4,14 +4,17 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import { expect } from 'chai'
+import type { Queue } from 'bullmq'
 import express from 'express'
+import { Redis } from 'ioredis'
 import { createRoomWebhooks, HandlerError, type AnyCallbackEvent, type RoomWebhooks } from '@roomhooks/core'
+import type { StoredCallback } from '@roomhooks/core/delivery'
 import { createExpressMiddleware } from '@roomhooks/express'
 import { createRoomWorker, listFailedCallbacks, replayFailedCallbacks, type RoomWorkerOptions } from '@roomhooks/bullmq'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
 import { listen, post } from '../../../test/support/http.js'
 import { freePort } from '../../../test/support/redis-server.js'
-import { countsOf, memberEnterBody, memberEnterQuery, useRedisServer, waitFor } from './queue-support.js'
+import { countsOf, MEMBER_ENTER, memberEnterBody, memberEnterQuery, useRedisServer, waitFor } from './queue-support.js'
 
 describe('createRoomWorker() against redis-server', function () {
   this.timeout(60_000)
@@ -146,9 +149,55 @@ describe('createRoomWorker() against redis-server', function () {
     )
   })
 
-  it('loses nothing when a worker process is killed mid-job: another worker takes the job again', async () => {
+  it('never runs more handler runs at once than its concurrency, counting those still running past handlerTimeout', async () => {
     const { hooks, queue, queueName, receive } = setup()
-    await receive(memberEnterBody('killed'))
+    let running = 0
+    let most = 0
+    let release: () => void = () => {}
+    const released = new Promise<void>((resolve) => (release = resolve))
+    hooks.on('member.enter', async () => {
+      most = Math.max(most, ++running)
+      await released // a downstream that hangs until the test ends
+      running--
+    })
+    for (let i = 0; i < 5; i++) await receive(memberEnterBody(`hung-${i}`))
+    worker(hooks, { queueName, concurrency: 1, attempts: 3, handlerTimeout: 200 })
+    redis.closeAfterTest(async () => release()) // before the worker's close(), which waits for the runs
+    await waitFor('every job to fail', async () => (await countsOf(queue)).failed === 5, 20_000)
+    expect(most).to.equal(1)
+    const errors = (await queue.getFailed()).flatMap((job) =>
+      (job.stacktrace ?? []).map((stack) => stack.split('\n')[0]),
+    )
+    expect(errors).to.have.length(15)
+    expect(errors).to.include(
+      'Error: Handlers for Room.CallbackAfterMemberEnter did not finish within 200 ms (attempt 1)',
+    )
+    const waited = errors.filter((error) => / are still running past handlerTimeout$/.test(error ?? ''))
+    expect(waited).to.have.length(14)
+  })
+
+  it('waits on close() for handlers still running after their attempt failed at handlerTimeout', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    let release: () => void = () => {}
+    let ended = false
+    hooks.on('member.enter', async () => {
+      await new Promise<void>((resolve) => (release = resolve))
+      ended = true
+    })
+    await receive(memberEnterBody('late'))
+    const running = worker(hooks, { queueName, attempts: 1, handlerTimeout: 100 })
+    await waitFor('the attempt to fail', async () => (await countsOf(queue)).failed === 1)
+    let closed = false
+    const closing = running.close().then(() => (closed = true))
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(closed).to.equal(false)
+    release()
+    await closing
+    expect(ended).to.equal(true)
+  })
+
+  /** Starts a worker process that takes the queue's job and never finishes it, and kills it (SIGKILL) mid-job. */
+  async function killWorkerMidJob(queue: Queue, queueName: string): Promise<void> {
     const child = spawn(
       process.execPath,
       [
@@ -165,6 +214,12 @@ describe('createRoomWorker() against redis-server', function () {
     expect((await countsOf(queue)).active).to.equal(1)
     child.kill('SIGKILL')
     await once(child, 'exit')
+  }
+
+  it('loses nothing when a worker process is killed mid-job: another worker takes the job again', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    await receive(memberEnterBody('killed'))
+    await killWorkerMidJob(queue, queueName)
 
     const rooms: string[] = []
     hooks.on('member.enter', (event) => void rooms.push(event.payload.RoomId))
@@ -172,6 +227,91 @@ describe('createRoomWorker() against redis-server', function () {
     await waitFor('the job to complete', async () => (await countsOf(queue)).completed === 1, 15_000)
     expect(rooms).to.deep.equal(['killed'])
     expect(await countsOf(queue)).to.include({ waiting: 0, active: 0, failed: 0, delayed: 0 })
+  })
+
+  it('counts a run cut short by a killed worker as an attempt: the run after it is attempt 2', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    await receive(memberEnterBody('killed'))
+    await killWorkerMidJob(queue, queueName)
+
+    const attempts: number[] = []
+    hooks.on('member.enter', (event) => void attempts.push(event.attempt))
+    worker(hooks, { queueName, stalledInterval: 300 })
+    await waitFor('the job to complete', async () => (await countsOf(queue)).completed === 1, 15_000)
+    expect(attempts).to.deep.equal([2])
+  })
+
+  it("refuses another app's callbacks on a shared queue, and records forged with a foreign SdkAppID or an unknown command, running no handler", async () => {
+    const { queue, queueName, receive } = setup() // app A: SDK_APP_ID
+    const appB = createRoomWebhooks({ sdkAppId: 1400000999, token: 'app-b-token', log: { warn() {}, error() {} } })
+    const runs: string[] = []
+    const errors: string[] = []
+    appB.onAny((event) => void runs.push(event.command)).onError((error) => void errors.push(error.reason))
+    redis.closeAfterTest(async () => appB.close())
+    await receive(memberEnterBody('app-a'))
+    const record = (await queue.getWaiting())[0]?.data as StoredCallback
+    await queue.add(MEMBER_ENTER, { ...record, sdkAppId: 1400000001 }, { jobId: 'forged-app' })
+    const unknown = { ...record, sdkAppId: 1400000999, command: 'Room.CallbackAfterSomethingNew' }
+    const unknownBody = JSON.parse(record.body) as Record<string, unknown>
+    await queue.add('Room.CallbackAfterSomethingNew', {
+      ...unknown,
+      body: JSON.stringify({ ...unknownBody, CallbackCommand: 'Room.CallbackAfterSomethingNew' }),
+    })
+    worker(appB, { queueName, attempts: 5 })
+    await waitFor('every job to fail', async () => (await countsOf(queue)).failed === 3)
+    const failed = await queue.getFailed()
+    expect(runs).to.deep.equal([])
+    expect(failed.map((job) => job.attemptsMade)).to.deep.equal([1, 1, 1])
+    expect(failed.map((job) => job.failedReason).sort()).to.deep.equal([
+      'Room.CallbackAfterSomethingNew is not an after-callback this version knows: a receiver handles such commands itself and never queues them',
+      `The stored callback is for SdkAppid ${SDK_APP_ID}, which this receiver does not accept: give each app a queue of its own`,
+      'The stored callback is for SdkAppid 1400000001, which this receiver does not accept: give each app a queue of its own',
+    ])
+    expect(errors.sort()).to.deep.equal(['UNKNOWN_SDKAPPID', 'UNKNOWN_SDKAPPID', 'UNREADABLE_CALLBACK'])
+  })
+
+  it('fails a job whose stored data is not JSON, telling onError, rather than leaving it active', async () => {
+    const { hooks, queue, queueName, errors, receive } = setup()
+    const runs: string[] = []
+    hooks.on('member.enter', (event) => void runs.push(event.payload.RoomId))
+    await receive(memberEnterBody('corrupt'))
+    const [job] = await queue.getWaiting()
+    const store = new Redis(redis.connection)
+    redis.closeAfterTest(() => store.quit())
+    await store.hset(`bull:${queueName}:${job?.id}`, 'data', '{"version": 1, "command": ')
+    worker(hooks, { queueName, lockDuration: 1000, stalledInterval: 300 })
+    await waitFor('the job to fail', async () => (await countsOf(queue)).failed === 1, 5000)
+    expect(await countsOf(queue)).to.include({ active: 0, waiting: 0, failed: 1 })
+    const reason = await store.hget(`bull:${queueName}:${job?.id}`, 'failedReason')
+    expect(reason).to.match(
+      new RegExp(
+        `^Job ${job?.id} of queue ${queueName} holds data that is not JSON \\(.+\\): no receiver wrote it; remove it$`,
+      ),
+    )
+    expect(errors.map((error) => error.reason)).to.deep.equal(['UNREADABLE_CALLBACK'])
+    expect(runs).to.deep.equal([])
+  })
+
+  it('lists and replays the failed set around a job that cannot be read, telling of it', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    hooks.on('member.enter', () => {
+      throw new Error('database down')
+    })
+    for (const room of ['first', 'second']) await receive(memberEnterBody(room))
+    const running = worker(hooks, { queueName, attempts: 1 })
+    await waitFor('both jobs to fail', async () => (await countsOf(queue)).failed === 2)
+    await running.close()
+    const [corrupt] = await queue.getRanges(['failed'], 0, 0)
+    const store = new Redis(redis.connection)
+    redis.closeAfterTest(() => store.quit())
+    await store.hset(`bull:${queueName}:${corrupt}`, 'data', 'not json')
+
+    const unreadable: string[] = []
+    const filter = { connection: redis.connection, queueName, onUnreadable: (id: string) => void unreadable.push(id) }
+    expect(await listFailedCallbacks(filter)).to.have.length(1)
+    expect(await replayFailedCallbacks(filter)).to.have.length(1)
+    expect(unreadable).to.deep.equal([corrupt, corrupt])
+    expect(await queue.getRanges(['failed'], 0, -1)).to.deep.equal([corrupt])
   })
 
   it('lists and replays nothing, rejecting at once, when Redis cannot be reached', async () => {

@@ -7,7 +7,9 @@ import { fixtures } from '@roomhooks/core/testing'
 import {
   describeFailed,
   describeReplayed,
+  describeUnreadable,
   listDeadLetter,
+  MissingPackageError,
   RedisError,
   replayDeadLetter,
   type DeadLetterQuery,
@@ -22,7 +24,10 @@ export interface Output {
 }
 
 /** The exit codes and options `failed` and `replay` share, for their help. */
-const DEAD_LETTER_OPTIONS = `Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers an error, 2 on a usage error.
+const DEAD_LETTER_OPTIONS = `Needs @roomhooks/bullmq installed beside the CLI (npm install @roomhooks/bullmq).
+
+Exits 0 when the queue could be read, 1 when Redis cannot be reached or answers an error (or @roomhooks/bullmq is
+not installed), 2 on a usage error.
 
 Options:
   --redis <url>             the Redis of the queue, e.g. redis://localhost:6379 (default: $ROOMHOOKS_REDIS_URL)
@@ -144,7 +149,7 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
       output.err(error.message)
       return 2
     }
-    if (error instanceof SendError || error instanceof RedisError) {
+    if (error instanceof SendError || error instanceof RedisError || error instanceof MissingPackageError) {
       output.err(error.message)
       return 1
     }
@@ -347,15 +352,18 @@ async function failed(args: readonly string[], output: Output): Promise<number> 
   const query = deadLetterQuery('failed', values, USAGE.failed)
   const { limit } = query
   // One more than shown, to tell whether --limit left some out.
-  const { queueName, callbacks: found } = await listDeadLetter({ ...query, limit: limit + 1 })
+  const { queueName, callbacks: found, unreadable } = await listDeadLetter({ ...query, limit: limit + 1 })
   const callbacks = found.slice(0, limit)
+  tellUnreadable(unreadable, output)
   if (values.json) {
     output.out(JSON.stringify(callbacks, null, 2))
     return 0
   }
   const where = queueDescription(queueName, query.command)
   if (callbacks.length === 0) {
-    output.out(`No failed callbacks ${where}.`)
+    // The default queue is often not the one meant: say how to name another.
+    const hint = query.queueName === undefined ? ` (the default queue: name the delivery's with --queue <name>)` : ''
+    output.out(`No failed callbacks ${where}${hint}.`)
     return 0
   }
   for (const line of describeFailed(callbacks)) output.out(line)
@@ -374,7 +382,8 @@ async function replay(args: readonly string[], output: Output): Promise<number> 
     return 0
   }
   const query = deadLetterQuery('replay', values, USAGE.replay)
-  const { queueName, callbacks } = await replayDeadLetter(query)
+  const { queueName, callbacks, unreadable } = await replayDeadLetter(query)
+  tellUnreadable(unreadable, output)
   const where = queueDescription(queueName, query.command)
   if (callbacks.length === 0) {
     output.out(`No failed callbacks ${where}: nothing replayed.`)
@@ -421,6 +430,12 @@ function deadLetterQuery(
     command: values.command === undefined ? undefined : (findDefinition(values.command)?.command ?? values.command),
     limit: values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit),
   }
+}
+
+/** Says on stderr which failed jobs were skipped because they cannot be read, if any: the listing itself is fine. */
+function tellUnreadable(ids: readonly string[], output: Output): void {
+  const line = describeUnreadable(ids)
+  if (line !== undefined) output.err(line)
 }
 
 /** `in queue roomhooks`, or `of Room.CallbackAfterMemberEnter in queue roomhooks` with --command. */

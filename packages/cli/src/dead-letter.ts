@@ -1,3 +1,4 @@
+import type * as Bullmq from '@roomhooks/bullmq'
 import type { FailedCallback, FailedCallbackFilter } from '@roomhooks/bullmq'
 
 /** Which failed callbacks to read or replay, and where: what `roomhooks failed` and `roomhooks replay` take. */
@@ -14,15 +15,24 @@ export interface DeadLetterQuery {
   readonly limit?: number | undefined
 }
 
-/** What `failed` or `replay` found: the queue's name (its default when none was given) and the callbacks. */
+/**
+ * What `failed` or `replay` found: the queue's name (its default when none was given), the callbacks, and the ids
+ * of the failed jobs skipped because they cannot be read.
+ */
 export interface DeadLetterAnswer {
   readonly queueName: string
   readonly callbacks: readonly FailedCallback[]
+  readonly unreadable: readonly string[]
 }
 
 /** Raised when Redis cannot be reached, does not answer in time, or answers an error. */
 export class RedisError extends Error {
   override readonly name = 'RedisError'
+}
+
+/** Raised when `failed` or `replay` runs where @roomhooks/bullmq (with BullMQ and ioredis) is not installed. */
+export class MissingPackageError extends Error {
+  override readonly name = 'MissingPackageError'
 }
 
 /**
@@ -33,21 +43,38 @@ const REDIS_TIMEOUT = 3000
 
 /** The callbacks in the queue's failed set, the most recent first. */
 export async function listDeadLetter(query: DeadLetterQuery): Promise<DeadLetterAnswer> {
-  // Loaded on demand: BullMQ takes longer to load than the rest of the CLI, and only these commands need it.
-  const { listFailedCallbacks, DEFAULT_QUEUE_NAME } = await import('@roomhooks/bullmq')
-  return { queueName: query.queueName ?? DEFAULT_QUEUE_NAME, callbacks: await withRedis(query, listFailedCallbacks) }
+  const { listFailedCallbacks, DEFAULT_QUEUE_NAME } = await loadBullmq('failed')
+  return { queueName: query.queueName ?? DEFAULT_QUEUE_NAME, ...(await withRedis(query, listFailedCallbacks)) }
 }
 
 /** Puts the queue's failed callbacks back for the workers to run again; resolves to those replayed. */
 export async function replayDeadLetter(query: DeadLetterQuery): Promise<DeadLetterAnswer> {
-  const { replayFailedCallbacks, DEFAULT_QUEUE_NAME } = await import('@roomhooks/bullmq')
-  return { queueName: query.queueName ?? DEFAULT_QUEUE_NAME, callbacks: await withRedis(query, replayFailedCallbacks) }
+  const { replayFailedCallbacks, DEFAULT_QUEUE_NAME } = await loadBullmq('replay')
+  return { queueName: query.queueName ?? DEFAULT_QUEUE_NAME, ...(await withRedis(query, replayFailedCallbacks)) }
+}
+
+/**
+ * @roomhooks/bullmq, loaded only by the commands that need it: it is an optional peer dependency, so that an
+ * install that only sends callbacks does not pull in BullMQ and ioredis (nor pay for loading them).
+ */
+async function loadBullmq(command: string): Promise<typeof Bullmq> {
+  try {
+    return await import('@roomhooks/bullmq')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error
+    const missing = /Cannot find package '([^']+)'/.exec((error as Error).message)?.[1] ?? '@roomhooks/bullmq'
+    throw new MissingPackageError(
+      `roomhooks ${command} reads a @roomhooks/bullmq queue, and needs that package with BullMQ and ioredis, which are not installed (${missing} is missing): npm install @roomhooks/bullmq`,
+      { cause: error },
+    )
+  }
 }
 
 async function withRedis(
   query: DeadLetterQuery,
   use: (filter: FailedCallbackFilter) => Promise<FailedCallback[]>,
-): Promise<FailedCallback[]> {
+): Promise<Omit<DeadLetterAnswer, 'queueName'>> {
+  const unreadable: string[] = []
   const filter: FailedCallbackFilter = {
     connection: {
       url: query.redisUrl,
@@ -64,9 +91,10 @@ async function withRedis(
     ...(query.prefix !== undefined && { prefix: query.prefix }),
     ...(query.command !== undefined && { command: query.command }),
     ...(query.limit !== undefined && { limit: query.limit }),
+    onUnreadable: (id) => void unreadable.push(id),
   }
   try {
-    return await use(filter)
+    return { callbacks: await use(filter), unreadable }
   } catch (error) {
     throw new RedisError(explain(error, withoutCredentials(query.redisUrl)), { cause: error })
   }
@@ -85,6 +113,13 @@ function explain(error: unknown, where: string): string {
   return `Redis at ${where}: ${String(message ?? error)}`
 }
 
+/** The line that says which failed jobs were skipped because they cannot be read; undefined when none were. */
+export function describeUnreadable(ids: readonly string[]): string | undefined {
+  if (ids.length === 0) return undefined
+  const jobs = ids.length === 1 ? '1 failed job' : `${ids.length} failed jobs`
+  return `Skipped ${jobs} whose data is not JSON (not written by a receiver; remove with redis-cli): ${ids.map(escapeControls).join(', ')}`
+}
+
 /** The URL without its user name and password, which have no place in an error message. */
 function withoutCredentials(redisUrl: string): string {
   const url = new URL(redisUrl)
@@ -99,11 +134,11 @@ function withoutCredentials(redisUrl: string): string {
  */
 export function describeFailed(callbacks: readonly FailedCallback[], now = Date.now()): string[] {
   const rows = callbacks.map((callback) => [
-    callback.command,
+    escapeControls(callback.command),
     String(callback.sdkAppId ?? '-'),
     callback.attempts === 1 ? '1 attempt' : `${callback.attempts} attempts`,
     `failed ${ago(callback.failedAt, now)}`,
-    `${callback.refused ? 'refused: ' : ''}${oneLine(callback.error)}`,
+    `${callback.refused ? 'refused: ' : ''}${escapeControls(oneLine(callback.error))}`,
   ])
   return columns(rows)
 }
@@ -111,10 +146,10 @@ export function describeFailed(callbacks: readonly FailedCallback[], now = Date.
 /** One line per replayed callback: its command, SDKAppID, when it arrived, and its id (the callback's key). */
 export function describeReplayed(callbacks: readonly FailedCallback[], now = Date.now()): string[] {
   const rows = callbacks.map((callback) => [
-    callback.command,
+    escapeControls(callback.command),
     String(callback.sdkAppId ?? '-'),
     `received ${ago(callback.receivedAt, now)}`,
-    `${callback.refused ? 'refused body, ' : ''}id ${callback.id}`,
+    `${callback.refused ? 'refused body, ' : ''}id ${escapeControls(callback.id)}`,
   ])
   return columns(rows, '↻ ')
 }
@@ -146,3 +181,15 @@ function columns(rows: readonly (readonly string[])[], lead = ''): string[] {
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim() || '(no message)'
 }
+
+/**
+ * Text a sender had a hand in (a handler's error may quote a RoomId), with its C0 and C1 control characters written
+ * as `\xHH`: printed raw, ESC, CR or BEL would let it move the cursor, erase lines and rewrite what the terminal
+ * shows.
+ */
+function escapeControls(text: string): string {
+  return text.replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g

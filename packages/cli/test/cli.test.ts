@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import { createServer as createTcpServer, type Socket } from 'node:net'
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -431,6 +431,64 @@ describe('the roomhooks CLI', function () {
       })
     })
   }
+
+  describe('installed without @roomhooks/bullmq, its optional peer', () => {
+    /**
+     * The CLI as npm installs it for someone who only sends: its package (bin and build) in a node_modules with
+     * its one dependency, @roomhooks/core, and no @roomhooks/bullmq, BullMQ or ioredis that it could resolve.
+     */
+    const roots: string[] = []
+    after(() => {
+      for (const root of roots) rmSync(root, { recursive: true, force: true })
+    })
+
+    function installWithoutBullmq(): string {
+      const root = mkdtempSync(join(tmpdir(), 'roomhooks-cli-alone-'))
+      roots.push(root)
+      const installed = join(root, 'node_modules', '@roomhooks', 'cli')
+      const source = fileURLToPath(new URL('..', import.meta.url))
+      for (const part of ['package.json', 'bin', 'dist/esm'])
+        cpSync(join(source, part), join(installed, part), { recursive: true })
+      symlinkSync(
+        fileURLToPath(new URL('../../core', import.meta.url)),
+        join(root, 'node_modules', '@roomhooks', 'core'),
+      )
+      return join(installed, 'bin', 'roomhooks.js')
+    }
+
+    function runInstalled(installedBin: string, ...args: string[]) {
+      return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [installedBin, ...args], { timeout: 15_000 }, (error, stdout, stderr) => {
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
+        })
+      })
+    }
+
+    it('sends callbacks, and npm installs no queue packages for it', async () => {
+      const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+        dependencies: Record<string, string>
+        peerDependenciesMeta: Record<string, { optional?: boolean }>
+      }
+      expect(Object.keys(manifest.dependencies)).to.deep.equal(['@roomhooks/core'])
+      expect(manifest.peerDependenciesMeta['@roomhooks/bullmq']).to.deep.equal({ optional: true })
+      const installedBin = installWithoutBullmq()
+      const { code, stdout, stderr } = await runInstalled(installedBin, 'send', 'member.enter', ...target())
+      expect([code, stderr]).to.deep.equal([0, ''])
+      expect(stdout).to.match(/^✔ Room\.CallbackAfterMemberEnter \(member\.enter\) → 200 /)
+    })
+
+    for (const command of ['failed', 'replay']) {
+      it(`${command} names the package to install and exits 1`, async () => {
+        const installedBin = installWithoutBullmq()
+        const { code, stdout, stderr } = await runInstalled(installedBin, command, '--redis', 'redis://127.0.0.1:1')
+        expect([code, stdout, stderr]).to.deep.equal([
+          1,
+          '',
+          `roomhooks ${command} reads a @roomhooks/bullmq queue, and needs that package with BullMQ and ioredis, which are not installed (@roomhooks/bullmq is missing): npm install @roomhooks/bullmq\n`,
+        ])
+      })
+    }
+  })
 
   // Their runs against a real Redis are in packages/bullmq/test/cli.test.ts (npm run test:redis).
   describe('failed and replay, without a Redis', () => {

@@ -74,7 +74,7 @@ export const errorCodes = {
     code: 42201,
     status: 422,
     meaning:
-      'Never answered, only reported by a worker: a stored callback is not one this version can run (a newer format, or a before-callback).',
+      'Never answered, only reported by a worker: a stored callback is not one this version can run (a newer format, a before-callback or a command it does not know, or data that is not JSON).',
   },
   HANDLER_FAILED: {
     code: 50001,

@@ -36,7 +36,16 @@ export interface StoredRunOptions {
  */
 export type StoredRunOutcome =
   | { readonly ok: true; readonly event: AnyCallbackEvent }
-  | { readonly ok: false; readonly error: RoomhooksError; readonly retry: boolean }
+  | {
+      readonly ok: false
+      readonly error: RoomhooksError
+      readonly retry: boolean
+      /**
+       * Set when the handlers were still running at the timeout (`HANDLER_TIMEOUT`): settles once they have all
+       * ended. A worker keeps counting the run until then, so that late runs cannot pile up beyond its concurrency.
+       */
+      readonly late?: Promise<void>
+    }
 
 /**
  * Runs the handlers of a stored callback, as a worker does: the same event as when it arrived (exact IDs,
@@ -50,8 +59,9 @@ export async function runStored(
   const carried = carriedBy(stored)
   const start = { source: 'worker', attempt: options.attempt, carried } as const
   const watch = watchCallback(state.observers, undefined, start, state.config.log)
-  if (watch === undefined) return run(state, stored, options, undefined)
-  const outcome = await run(state, stored, options, watch)
+  // Counted as running, so that hooks.close() waits for a worker's runs as it does for the receiver's.
+  if (watch === undefined) return state.tasks.track(run(state, stored, options, undefined))
+  const outcome = await state.tasks.track(run(state, stored, options, watch))
   watch.outcome = outcome.ok ? 'ok' : failureOutcome(outcome.error)
   watch.answered(undefined)
   return outcome
@@ -70,12 +80,17 @@ async function run(
     const query: CallbackQuery = { command }
     if (clientIp !== undefined) query.clientIp = clientIp
     if (platform !== undefined) query.platform = platform
-    const intake = readCallback(query, callback.sdkAppId, callback.body, callback.receivedAt, state.config, attempt)
-    if (intake.definition?.kind === 'before') {
+    // The receiver stores only what it verified; a record for another app (another app's receiver on the same
+    // queue, or one written into Redis by hand) is not this receiver's to run.
+    if (!state.config.verification.sdkAppIds.has(callback.sdkAppId)) {
       throw new RoomhooksError(
-        'UNREADABLE_CALLBACK',
-        `${callback.command} is a before-callback: its answer was due at once, it cannot be run from a queue`,
+        'UNKNOWN_SDKAPPID',
+        `The stored callback is for SdkAppid ${callback.sdkAppId}, which this receiver does not accept: give each app a queue of its own`,
       )
+    }
+    const intake = readCallback(query, callback.sdkAppId, callback.body, callback.receivedAt, state.config, attempt)
+    if (intake.definition?.kind !== 'after') {
+      throw new RoomhooksError('UNREADABLE_CALLBACK', notQueued(intake.event.command, intake.definition?.kind))
     }
     event = intake.event
   } catch (error) {
@@ -93,7 +108,7 @@ async function run(
   const runAll = () => runHandlers(handlers, event as never, timeout)
   const outcome = await (watch === undefined || handlers.length === 0 ? runAll() : watch.runHandlers(runAll))
   if (outcome.late) {
-    void state.tasks.track(
+    const settled = state.tasks.track(
       outcome.settled.then((results) => {
         const failures = failuresOf(results)
         if (failures.length > 0) report(state, new HandlerError(event, failures, true), watch)
@@ -106,7 +121,7 @@ async function run(
     )
     watch?.decidedBy(late)
     report(state, late, watch)
-    return { ok: false, error: late, retry: true }
+    return { ok: false, error: late, retry: true, late: settled }
   }
   watch?.handlersSettled()
   const failures = failuresOf(outcome.results)
@@ -127,6 +142,16 @@ function carriedBy(stored: unknown): Readonly<Record<string, string>> | undefine
   if (context === null || typeof context !== 'object') return undefined
   const strings = Object.entries(context).filter((entry): entry is [string, string] => typeof entry[1] === 'string')
   return strings.length === 0 ? undefined : Object.fromEntries(strings)
+}
+
+/**
+ * Why a stored callback that is not a known after-callback is not run: a receiver hands only those to a delivery,
+ * so anything else was not stored by one.
+ */
+function notQueued(command: string, kind: 'before' | undefined): string {
+  return kind === 'before'
+    ? `${command} is a before-callback: its answer was due at once, it cannot be run from a queue`
+    : `${command} is not an after-callback this version knows: a receiver handles such commands itself and never queues them`
 }
 
 /** How a failed run ended, for its observers. */

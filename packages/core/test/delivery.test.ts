@@ -635,6 +635,67 @@ describe('delivery: the worker (runStoredCallback)', () => {
     }
   })
 
+  it('fails without retry, as UNKNOWN_SDKAPPID, for a record of an SdkAppID the receiver does not accept', async () => {
+    const stored = { ...(await storedFor(withPlatform)), sdkAppId: 1400000999 }
+    const worker = receiver(undefined)
+    const outcome = await runStoredCallback(worker.hooks, stored, { attempt: 1, timeout: 1000 })
+    expect(outcome).to.include({ ok: false, retry: false })
+    const { error } = outcome as Extract<StoredRunOutcome, { ok: false }>
+    expect([error.reason, error.info]).to.deep.equal([
+      'UNKNOWN_SDKAPPID',
+      'The stored callback is for SdkAppid 1400000999, which this receiver does not accept: give each app a queue of its own',
+    ])
+    expect(worker.errors).to.deep.equal([error])
+    expect(worker.runs).to.deep.equal([])
+  })
+
+  it('fails without retry, as UNREADABLE_CALLBACK, for a command that is not a known after-callback', async () => {
+    const valid = await storedFor(withPlatform)
+    const command = 'Room.CallbackAfterSomethingNew'
+    const body = JSON.stringify({ ...(JSON.parse(valid.body) as object), CallbackCommand: command })
+    const worker = receiver(undefined)
+    const outcome = await runStoredCallback(worker.hooks, { ...valid, command, body }, { attempt: 1, timeout: 1000 })
+    expect(outcome).to.include({ ok: false, retry: false })
+    const { error } = outcome as Extract<StoredRunOutcome, { ok: false }>
+    expect(error.info).to.equal(
+      `${command} is not an after-callback this version knows: a receiver handles such commands itself and never queues them`,
+    )
+    expect(worker.runs).to.deep.equal([])
+  })
+
+  it("makes hooks.close() wait for a worker's run still in its handlers", async () => {
+    const slow = deferred()
+    const worker = receiver(undefined)
+    worker.hooks.on('seat.changed', () => slow.promise)
+    const run = runStoredCallback(worker.hooks, await storedFor(withPlatform), { attempt: 1, timeout: 5000 })
+    await turn()
+    let closed = false
+    const closing = worker.hooks.close().then((result) => {
+      closed = true
+      return result
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(closed).to.equal(false)
+    slow.resolve(undefined)
+    expect((await run).ok).to.equal(true)
+    expect(await closing).to.deep.equal({ drained: true, running: 0 })
+  })
+
+  it('gives a late outcome a promise that settles once the late handlers have ended', async () => {
+    const slow = deferred()
+    const worker = receiver(undefined)
+    worker.hooks.on('seat.changed', () => slow.promise)
+    const outcome = await runStoredCallback(worker.hooks, await storedFor(withPlatform), { attempt: 1, timeout: 20 })
+    const { late } = outcome as Extract<StoredRunOutcome, { ok: false }>
+    let ended = false
+    void late?.then(() => (ended = true))
+    await turn()
+    expect(ended).to.equal(false)
+    slow.resolve(undefined)
+    await late
+    expect(ended).to.equal(true)
+  })
+
   it('reads a record of its version and refuses others (readStoredCallback)', async () => {
     const valid = await storedFor(withPlatform)
     expect(STORED_CALLBACK_VERSION).to.equal(1)
