@@ -5,12 +5,12 @@
  *
  * @module @roomhooks/core/adapter
  */
-export { createNodeReceiver } from './node-receiver.js'
-export type { NodeReceiver, NodeReceiverOptions, PreReadBody } from './node-receiver.js'
-export { sendNodeResponse, toFetchResponse, requestFailed, JSON_CONTENT_TYPE } from './http-edge.js'
+export { createNodeReceiver } from './http/node-receiver.js'
+export type { NodeReceiver, NodeReceiverOptions, PreReadBody } from './http/node-receiver.js'
+export { sendNodeResponse, toFetchResponse, requestFailed, JSON_CONTENT_TYPE } from './http/http-edge.js'
 export { serializeEnvelope } from './envelope.js'
 export type { CallbackEnvelope, CallbackResponse } from './envelope.js'
-export { verifyCallback } from './verify.js'
-export type { VerificationSettings } from './verify.js'
-export { readCallbackQuery } from './query.js'
-export type { CallbackQuery, QueryInput } from './query.js'
+export { verifyCallback } from './intake/verify.js'
+export type { VerificationSettings } from './intake/verify.js'
+export { readCallbackQuery } from './intake/query.js'
+export type { CallbackQuery, QueryInput } from './intake/query.js'

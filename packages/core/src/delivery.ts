@@ -6,14 +6,14 @@
  * @module @roomhooks/core/delivery
  */
 import type { RoomhooksError } from './errors.js'
-import { workerBridge, type StoredRunOptions, type StoredRunOutcome } from './run-stored.js'
+import { workerBridge, type StoredRunOptions, type StoredRunOutcome } from './delivery/run-stored.js'
 import type { RoomWebhooks } from './webhooks.js'
 
-export type { CallbackDelivery, EnqueueOptions } from './callback-delivery.js'
-export { DeliveryError } from './callback-delivery.js'
-export { readStoredCallback, STORED_CALLBACK_VERSION } from './stored-callback.js'
-export type { StoredCallback } from './stored-callback.js'
-export type { StoredRunOptions, StoredRunOutcome } from './run-stored.js'
+export type { CallbackDelivery, EnqueueOptions } from './delivery/callback-delivery.js'
+export { DeliveryError } from './delivery/callback-delivery.js'
+export { readStoredCallback, STORED_CALLBACK_VERSION } from './delivery/stored-callback.js'
+export type { StoredCallback } from './delivery/stored-callback.js'
+export type { StoredRunOptions, StoredRunOutcome } from './delivery/run-stored.js'
 
 /**
  * Runs a stored callback with the receiver's handlers, as a worker does: the event is the one the receiver would

@@ -11,9 +11,9 @@ export { createRoomWebhooks, RoomWebhooks } from './webhooks.js'
 export type { BodyReader, CallbackRequest, CloseOptions, CloseResult } from './webhooks.js'
 export type { RoomWebhooksOptions, SdkAppIdInput } from './options.js'
 export type { CallbackDecision } from './decision.js'
-export { DeliveryError } from './callback-delivery.js'
-export type { CallbackDelivery, EnqueueOptions } from './callback-delivery.js'
-export type { StoredCallback } from './stored-callback.js'
+export { DeliveryError } from './delivery/callback-delivery.js'
+export type { CallbackDelivery, EnqueueOptions } from './delivery/callback-delivery.js'
+export type { StoredCallback } from './delivery/stored-callback.js'
 export type {
   CallbackAnswer,
   CallbackDurations,
@@ -21,14 +21,20 @@ export type {
   CallbackObserver,
   CallbackOutcome,
   CallbackStart,
-} from './observer.js'
-export { createMemoryDedupeStore } from './dedupe.js'
-export type { ClaimResult, DedupeOptions, DedupeStore, MemoryDedupeStore, MemoryDedupeStoreOptions } from './dedupe.js'
-export { createFetchHandler } from './fetch-handler.js'
-export type { FetchHandler, FetchHandlerOptions } from './fetch-handler.js'
-export { createNodeHandler } from './node-handler.js'
-export type { NodeHandler } from './node-handler.js'
-export type { NodeReceiverOptions } from './node-receiver.js'
+} from './observe/observer.js'
+export { createMemoryDedupeStore } from './dispatch/dedupe.js'
+export type {
+  ClaimResult,
+  DedupeOptions,
+  DedupeStore,
+  MemoryDedupeStore,
+  MemoryDedupeStoreOptions,
+} from './dispatch/dedupe.js'
+export { createFetchHandler } from './http/fetch-handler.js'
+export type { FetchHandler, FetchHandlerOptions } from './http/fetch-handler.js'
+export { createNodeHandler } from './http/node-handler.js'
+export type { NodeHandler } from './http/node-handler.js'
+export type { NodeReceiverOptions } from './http/node-receiver.js'
 export { commandDefinitions, findDefinition } from './catalog.js'
 export type { AnyCommandDefinition, CallbackKind, CommandDefinition } from './catalog.js'
 export { errorCodes, HandlerError, isRoomhooksError, RoomhooksError, ValidationError } from './errors.js'
@@ -43,9 +49,9 @@ export type {
   DropHelper,
   FailureDecision,
 } from './decision.js'
-export { signCallback } from './sign.js'
-export type { QueryInput } from './query.js'
-export type { BodyInput } from './parse-body.js'
+export { signCallback } from './intake/sign.js'
+export type { QueryInput } from './intake/query.js'
+export type { BodyInput } from './intake/parse-body.js'
 export type { Logger } from './logger.js'
 export type {
   AnyCallbackEvent,

@@ -1,10 +1,10 @@
-import { readDelivery, type CallbackDelivery, type DeliverySettings } from './callback-delivery.js'
+import { readDelivery, type CallbackDelivery, type DeliverySettings } from './delivery/callback-delivery.js'
 import { findDefinition, type AnyCommandDefinition } from './catalog.js'
 import type { FailureDecision } from './decision.js'
-import { createMemoryDedupeStore, type DedupeOptions } from './dedupe.js'
+import { createMemoryDedupeStore, type DedupeOptions } from './dispatch/dedupe.js'
 import { createLogger, type Log, type Logger } from './logger.js'
 import type { BeforeEventName } from './types.js'
-import { parseSdkAppId, type VerificationSettings } from './verify.js'
+import { parseSdkAppId, type VerificationSettings } from './intake/verify.js'
 
 /** An SDKAppID, as a number or a string of digits. */
 export type SdkAppIdInput = number | string

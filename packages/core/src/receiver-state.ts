@@ -1,9 +1,9 @@
-import type { CallbackWatch } from './callback-watch.js'
+import type { CallbackWatch } from './observe/callback-watch.js'
 import type { Decision, DecisionRules } from './decision.js'
-import type { Listeners } from './listeners.js'
-import type { CallbackObserver } from './observer.js'
+import type { Listeners } from './dispatch/listeners.js'
+import type { CallbackObserver } from './observe/observer.js'
 import type { ReceiverConfig } from './options.js'
-import type { RunningTasks } from './running-tasks.js'
+import type { RunningTasks } from './dispatch/running-tasks.js'
 import type { AnyCallbackEvent } from './types.js'
 
 /** What the receiving steps share: the settings, the handlers, and the count of unfinished work. */

@@ -1,35 +1,35 @@
-import { watchCallback, type CallbackWatch } from './callback-watch.js'
+import { watchCallback, type CallbackWatch } from './observe/callback-watch.js'
 import { commandDefinitions, type AnyCommandDefinition } from './catalog.js'
 import { decisionHelpers, type Decision } from './decision.js'
-import { dispatchHere } from './dispatch-once.js'
-import { recordDecision } from './dispatch.js'
+import { dispatchHere } from './dispatch/dispatch-once.js'
+import { recordDecision } from './dispatch/dispatch.js'
 import type { CallbackResponse } from './envelope.js'
 import { RoomhooksError, ValidationError, type ErrorHandler } from './errors.js'
-import { handOver, keepRefused } from './hand-over.js'
-import { readCallback } from './intake.js'
-import { Listeners } from './listeners.js'
+import { handOver, keepRefused } from './delivery/hand-over.js'
+import { readCallback } from './intake/intake.js'
+import { Listeners } from './dispatch/listeners.js'
 import { MAX_TIMER } from './max-timer.js'
-import type { CallbackObservation, CallbackObserver } from './observer.js'
+import type { CallbackObservation, CallbackObserver } from './observe/observer.js'
 import { resolveOptions, type RoomWebhooksOptions } from './options.js'
-import type { BodyInput } from './parse-body.js'
-import { readCallbackQuery, type CallbackQuery, type QueryInput } from './query.js'
+import type { BodyInput } from './intake/parse-body.js'
+import { readCallbackQuery, type CallbackQuery, type QueryInput } from './intake/query.js'
 import type { InFlight, ReceiverState } from './receiver-state.js'
-import { refuse, report } from './reporter.js'
-import { runStored, workerBridge, type WorkerBridge } from './run-stored.js'
-import { RunningTasks, type CloseResult } from './running-tasks.js'
+import { refuse, report } from './observe/reporter.js'
+import { runStored, workerBridge, type WorkerBridge } from './delivery/run-stored.js'
+import { RunningTasks, type CloseResult } from './dispatch/running-tasks.js'
 import {
   receiverSettings,
   receiveTraced,
   type CallbackTrace,
   type ReceiverSettings,
   type TracedResponse,
-} from './trace.js'
+} from './observe/trace.js'
 import type { AnyCallbackEvent, CallbackHandler, EventFor, ListenableName } from './types.js'
-import { compileSchema } from './validate.js'
-import { signUnchecked, verifyCallback } from './verify.js'
+import { compileSchema } from './intake/validate.js'
+import { signUnchecked, verifyCallback } from './intake/verify.js'
 import { withinTimeout } from './within-timeout.js'
 
-export type { CloseResult } from './running-tasks.js'
+export type { CloseResult } from './dispatch/running-tasks.js'
 
 /**
  * A body reader, for runtimes that stream: called with the size limit only once the query string has passed

@@ -1,9 +1,9 @@
 import { requireDefinition } from '../catalog.js'
 import { ValidationError } from '../errors.js'
-import { parseJsonLosslessly } from '../lossless-json.js'
-import { signCallback } from '../sign.js'
+import { parseJsonLosslessly } from '../intake/lossless-json.js'
+import { signCallback } from '../intake/sign.js'
 import type { CommandName, EventName, ListenableName, PayloadOf } from '../types.js'
-import { validatePayload } from '../validate.js'
+import { validatePayload } from '../intake/validate.js'
 import { fixtureTexts } from './fixture-texts.js'
 
 /** Changes to a payload: objects merge key by key, anything else (arrays too) replaces; `undefined` removes. */

@@ -1,7 +1,7 @@
 import { commandDefinitions } from '../catalog.js'
-import { parseJsonLosslessly } from '../lossless-json.js'
+import { parseJsonLosslessly } from '../intake/lossless-json.js'
 import type { CommandName, PayloadOf } from '../types.js'
-import { validatePayload } from '../validate.js'
+import { validatePayload } from '../intake/validate.js'
 import { fixtureTexts } from './fixture-texts.js'
 
 /** The sample body of a command as the platform sends it (documented quirks such as bare 18-digit IDs kept). */

@@ -8,5 +8,5 @@ export type { DeepPartial, TestCallback, TestCallbackOptions } from './create-te
 export { fixtures, fixtureText } from './fixtures.js'
 export { simulate } from './simulate.js'
 export type { SimulateOptions, SimulateResult } from './simulate.js'
-export { signCallback } from '../sign.js'
-export { parseJsonExactly } from '../lossless-json.js'
+export { signCallback } from '../intake/sign.js'
+export { parseJsonExactly } from '../intake/lossless-json.js'

@@ -1,7 +1,7 @@
 import type { CallbackEnvelope } from '../envelope.js'
 import type { RoomhooksError } from '../errors.js'
 import type { CallbackDecision } from '../decision.js'
-import { receiverSettings, receiveTraced } from '../trace.js'
+import { receiverSettings, receiveTraced } from '../observe/trace.js'
 import type { AnyCallbackEvent, ListenableName } from '../types.js'
 import type { RoomWebhooks } from '../webhooks.js'
 import { createTestCallback, type TestCallbackOptions } from './create-test-callback.js'

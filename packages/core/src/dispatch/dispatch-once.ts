@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import type { AnyCommandDefinition } from './catalog.js'
+import type { AnyCommandDefinition } from '../catalog.js'
 import { DEDUPE_LEASE, dedupeFailure, dedupeKey, type ClaimResult, type DedupeOptions } from './dedupe.js'
 import { dispatch } from './dispatch.js'
-import { okResponse, type CallbackResponse } from './envelope.js'
-import { quoteClientText, RoomhooksError } from './errors.js'
-import type { BodyInput } from './parse-body.js'
-import type { InFlight, ReceiverState, SettledListener } from './receiver-state.js'
-import { refuse, report } from './reporter.js'
-import { withinTimeout } from './within-timeout.js'
+import { okResponse, type CallbackResponse } from '../envelope.js'
+import { quoteClientText, RoomhooksError } from '../errors.js'
+import type { BodyInput } from '../intake/parse-body.js'
+import type { InFlight, ReceiverState, SettledListener } from '../receiver-state.js'
+import { refuse, report } from '../observe/reporter.js'
+import { withinTimeout } from '../within-timeout.js'
 
 /**
  * The dedupe key of a callback, or undefined when it is not deduplicated: before-callbacks never are (a repeated

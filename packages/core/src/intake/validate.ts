@@ -2,9 +2,9 @@ import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { ValueError } from '@sinclair/typebox/errors'
 import { Value } from '@sinclair/typebox/value'
-import type { AnyCommandDefinition } from './catalog.js'
+import type { AnyCommandDefinition } from '../catalog.js'
 import { coercePayload, InexactNumbers, type PayloadPath } from './coerce.js'
-import { ValidationError } from './errors.js'
+import { ValidationError } from '../errors.js'
 import { quoteUnsafeIntegers } from './lossless-json.js'
 
 const MAX_REPORTED_ERRORS = 10

@@ -1,13 +1,13 @@
-import { watchCallback, type CallbackWatch } from './callback-watch.js'
-import { HandlerError, isRoomhooksError, RoomhooksError } from './errors.js'
-import { readCallback } from './intake.js'
-import type { CallbackQuery } from './query.js'
-import type { ReceiverState } from './receiver-state.js'
-import { report } from './reporter.js'
-import { failuresOf, runHandlers } from './run-handlers.js'
+import { watchCallback, type CallbackWatch } from '../observe/callback-watch.js'
+import { HandlerError, isRoomhooksError, RoomhooksError } from '../errors.js'
+import { readCallback } from '../intake/intake.js'
+import type { CallbackQuery } from '../intake/query.js'
+import type { ReceiverState } from '../receiver-state.js'
+import { report } from '../observe/reporter.js'
+import { failuresOf, runHandlers } from '../dispatch/run-handlers.js'
 import { readStoredCallback, type StoredCallback } from './stored-callback.js'
-import type { CallbackOutcome } from './observer.js'
-import type { AnyCallbackEvent } from './types.js'
+import type { CallbackOutcome } from '../observe/observer.js'
+import type { AnyCallbackEvent } from '../types.js'
 
 /**
  * The key of what RoomWebhooks lends a worker (`@roomhooks/core/delivery`). A registered symbol, so that two copies

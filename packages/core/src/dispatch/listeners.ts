@@ -1,6 +1,6 @@
-import { requireDefinition } from './catalog.js'
-import type { ErrorHandler } from './errors.js'
-import type { CallbackHandler, EventName } from './types.js'
+import { requireDefinition } from '../catalog.js'
+import type { ErrorHandler } from '../errors.js'
+import type { CallbackHandler, EventName } from '../types.js'
 
 /** A handler as the receiver stores it, whatever event it was added for. */
 export type AnyHandler = CallbackHandler<never>

@@ -1,6 +1,6 @@
 import { hash, randomUUID } from 'node:crypto'
-import { RoomhooksError } from './errors.js'
-import type { BodyInput } from './parse-body.js'
+import { RoomhooksError } from '../errors.js'
+import type { BodyInput } from '../intake/parse-body.js'
 
 /**
  * Remembers which callbacks were handled, so that a delivery the platform retries (after a timeout, possibly to

@@ -1,6 +1,6 @@
-import { MAX_TIMER } from './max-timer.js'
-import { RoomhooksError } from './errors.js'
-import { bodyTooLarge } from './parse-body.js'
+import { MAX_TIMER } from '../max-timer.js'
+import { RoomhooksError } from '../errors.js'
+import { bodyTooLarge } from '../intake/parse-body.js'
 
 /**
  * The largest refused body that is drained (read and thrown away) so the connection can serve the next request.

@@ -6,11 +6,11 @@ import {
   type Decision,
   type DecisionFailure,
   type DecisionRules,
-} from './decision.js'
-import { decisionResponse, errorResponse, okResponse, type CallbackResponse } from './envelope.js'
-import { HandlerError, RoomhooksError } from './errors.js'
-import type { InFlight, ReceiverState, SettledListener } from './receiver-state.js'
-import { report } from './reporter.js'
+} from '../decision.js'
+import { decisionResponse, errorResponse, okResponse, type CallbackResponse } from '../envelope.js'
+import { HandlerError, RoomhooksError } from '../errors.js'
+import type { InFlight, ReceiverState, SettledListener } from '../receiver-state.js'
+import { report } from '../observe/reporter.js'
 import { failuresOf, runHandlers, type HandlersOutcome } from './run-handlers.js'
 
 /**

@@ -1,5 +1,5 @@
-import { MAX_TIMER } from './max-timer.js'
-import type { Log } from './logger.js'
+import { MAX_TIMER } from '../max-timer.js'
+import type { Log } from '../logger.js'
 
 /** What {@link RoomWebhooks.close} found. */
 export interface CloseResult {

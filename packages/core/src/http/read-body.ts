@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { BodyCollector, bodyHeadersRefusal, DRAIN_LIMIT } from './collect-body.js'
-import { RoomhooksError } from './errors.js'
+import { RoomhooksError } from '../errors.js'
 
 /**
  * Reads a request body, never holding more than `limit` bytes: a declared Content-Length over the limit is

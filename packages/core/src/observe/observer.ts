@@ -1,6 +1,6 @@
-import type { CallbackDecision } from './decision.js'
-import type { ErrorReason, RoomhooksError } from './errors.js'
-import type { AnyCallbackEvent } from './types.js'
+import type { CallbackDecision } from '../decision.js'
+import type { ErrorReason, RoomhooksError } from '../errors.js'
+import type { AnyCallbackEvent } from '../types.js'
 
 /**
  * Follows every callback a receiver (or a worker running stored callbacks) handles: what it was, how it was

@@ -1,4 +1,4 @@
-import { isThenable } from './thenable.js'
+import { isThenable } from '../thenable.js'
 
 /** How the handlers of one callback ended: all within the deadline, or not all of them. */
 export type HandlersOutcome =

@@ -1,4 +1,4 @@
-import { quoteClientText as quote, RoomhooksError } from './errors.js'
+import { quoteClientText as quote, RoomhooksError } from '../errors.js'
 import type { CallbackQuery } from './query.js'
 import { signCallback } from './sign.js'
 

@@ -1,8 +1,8 @@
-import { RoomhooksError } from './errors.js'
-import { MAX_TIMER } from './max-timer.js'
+import { RoomhooksError } from '../errors.js'
+import { MAX_TIMER } from '../max-timer.js'
 import type { StoredCallback } from './stored-callback.js'
-import { isThenable } from './thenable.js'
-import { withinTimeout } from './within-timeout.js'
+import { isThenable } from '../thenable.js'
+import { withinTimeout } from '../within-timeout.js'
 
 /**
  * Where a receiver hands verified after-callbacks to be handled later, by workers: a durable queue such as

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
-import { errorResponse, serializeEnvelope, type CallbackResponse } from './envelope.js'
-import { RoomhooksError } from './errors.js'
+import { errorResponse, serializeEnvelope, type CallbackResponse } from '../envelope.js'
+import { RoomhooksError } from '../errors.js'
 
 // The HTTP answers every transport gives alike, and the two ways they are written (node:http and fetch).
 

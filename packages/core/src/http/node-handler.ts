@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { notFound, sendNodeResponse } from './http-edge.js'
 import { createNodeReceiver, type NodeReceiverOptions } from './node-receiver.js'
-import type { RoomWebhooks } from './webhooks.js'
+import type { RoomWebhooks } from '../webhooks.js'
 
 /** A node:http request listener that also works as Connect-style middleware. */
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: () => void) => void

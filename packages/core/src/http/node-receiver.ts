@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http'
 import { checkBodyHeaders, isDrainable, readTimeoutOption } from './collect-body.js'
-import type { CallbackResponse } from './envelope.js'
-import { RoomhooksError } from './errors.js'
+import type { CallbackResponse } from '../envelope.js'
+import { RoomhooksError } from '../errors.js'
 import { closingConnection, methodNotAllowed, notProcessed } from './http-edge.js'
-import { bodyTooLarge, type BodyInput } from './parse-body.js'
-import { looksLikeCallbackQuery } from './query.js'
+import { bodyTooLarge, type BodyInput } from '../intake/parse-body.js'
+import { looksLikeCallbackQuery } from '../intake/query.js'
 import { drainRequestBody, readRequestBody } from './read-body.js'
-import type { RoomWebhooks } from './webhooks.js'
+import type { RoomWebhooks } from '../webhooks.js'
 
 /** Options shared by the node:http handler and the framework adapters. */
 export interface NodeReceiverOptions {

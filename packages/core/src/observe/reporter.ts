@@ -1,7 +1,7 @@
 import type { CallbackWatch } from './callback-watch.js'
-import { errorResponse, type CallbackResponse } from './envelope.js'
-import { HandlerError, toRoomhooksError, type RoomhooksError } from './errors.js'
-import type { ReceiverState } from './receiver-state.js'
+import { errorResponse, type CallbackResponse } from '../envelope.js'
+import { HandlerError, toRoomhooksError, type RoomhooksError } from '../errors.js'
+import type { ReceiverState } from '../receiver-state.js'
 
 /**
  * Tells the `onError` handlers of an error, or the logger when there are none. An `onError` handler that throws

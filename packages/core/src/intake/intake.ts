@@ -1,10 +1,10 @@
-import { findCommand, type AnyCommandDefinition } from './catalog.js'
+import { findCommand, type AnyCommandDefinition } from '../catalog.js'
 import { formatPath, type PayloadPath } from './coerce.js'
-import { quoteClientText, RoomhooksError } from './errors.js'
-import type { Log } from './logger.js'
+import { quoteClientText, RoomhooksError } from '../errors.js'
+import type { Log } from '../logger.js'
 import { parseCallbackBody, readBodyText, type BodyInput } from './parse-body.js'
 import type { CallbackQuery } from './query.js'
-import type { AnyCallbackEvent } from './types.js'
+import type { AnyCallbackEvent } from '../types.js'
 import { validatePayload } from './validate.js'
 
 /** A callback read and checked, before any handler sees it. */

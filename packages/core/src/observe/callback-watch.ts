@@ -1,7 +1,7 @@
-import type { CallbackDecision } from './decision.js'
-import type { CallbackResponse } from './envelope.js'
-import type { ErrorReason, RoomhooksError } from './errors.js'
-import type { Log } from './logger.js'
+import type { CallbackDecision } from '../decision.js'
+import type { CallbackResponse } from '../envelope.js'
+import type { ErrorReason, RoomhooksError } from '../errors.js'
+import type { Log } from '../logger.js'
 import type {
   CallbackAnswer,
   CallbackObservation,
@@ -9,7 +9,7 @@ import type {
   CallbackOutcome,
   CallbackStart,
 } from './observer.js'
-import type { AnyCallbackEvent } from './types.js'
+import type { AnyCallbackEvent } from '../types.js'
 
 /**
  * One callback followed by its observations: tells each of them every step, times the steps, and keeps an

@@ -1,7 +1,7 @@
-import type { CallbackResponse } from './envelope.js'
-import type { RoomhooksError } from './errors.js'
-import type { CallbackDecision } from './decision.js'
-import type { AnyCallbackEvent } from './types.js'
+import type { CallbackResponse } from '../envelope.js'
+import type { RoomhooksError } from '../errors.js'
+import type { CallbackDecision } from '../decision.js'
+import type { AnyCallbackEvent } from '../types.js'
 
 /**
  * The key of RoomWebhooks' traced receive, for the testing kit's simulate(). A registered symbol, so that two

@@ -1,8 +1,8 @@
 import { BodyCollector, checkBodyHeaders, DRAIN_LIMIT, isDrainable, readTimeoutOption } from './collect-body.js'
-import type { CallbackResponse } from './envelope.js'
-import { RoomhooksError } from './errors.js'
+import type { CallbackResponse } from '../envelope.js'
+import { RoomhooksError } from '../errors.js'
 import { closingConnection, methodNotAllowed, notFound, toFetchResponse } from './http-edge.js'
-import type { RoomWebhooks } from './webhooks.js'
+import type { RoomWebhooks } from '../webhooks.js'
 
 /** A web-standard request handler: Hono, Next.js route handlers, Bun, Deno, Cloudflare Workers. */
 export type FetchHandler = (request: Request) => Promise<Response>

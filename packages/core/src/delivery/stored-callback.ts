@@ -1,4 +1,4 @@
-import type { ErrorReason } from './errors.js'
+import type { ErrorReason } from '../errors.js'
 
 /**
  * A verified callback as a delivery stores it, to be handled later by a worker: plain JSON, versioned. The body is

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { quoteClientText, RoomhooksError } from './errors.js'
+import { quoteClientText, RoomhooksError } from '../errors.js'
 import { parseJsonLosslessly } from './lossless-json.js'
 
 /** A body as the receiver may get it: raw text or bytes, or an object a body parser already made. */
