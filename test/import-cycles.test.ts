@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 
@@ -46,12 +46,70 @@ function findCycle(sources: ReadonlyMap<string, string>): string[] {
   return []
 }
 
+// Core's modules sit in one folder per stage a callback passes through. A stage imports only the stages listed after
+// it, and the root; the root's shared modules (catalog, types, errors, envelope, schemas, small utilities) import no
+// stage: only the entry points and the receiver that wires the stages together (webhooks.ts, its options and the
+// state the stages share) do.
+const CORE_STAGES = ['http', 'delivery', 'dispatch', 'intake', 'observe']
+const CORE_WIRING = [
+  'index.ts',
+  'adapter.ts',
+  'delivery.ts',
+  'webhooks.ts',
+  'options.ts',
+  'receiver-state.ts',
+  'testing',
+]
+
+/** Every relative import in core that runs against the stage order, as `from -> to`. */
+function importsAgainstStages(dir: string, sources: ReadonlyMap<string, string>): string[] {
+  const wrong: string[] = []
+  for (const [file, text] of sources) {
+    for (const match of text.matchAll(RELATIVE_IMPORT)) {
+      const from = relative(dir, file)
+      const to = relative(dir, resolve(dirname(file), `${match[1]}.ts`))
+      const [source, target] = [from.split(sep)[0]!, to.split(sep)[0]!]
+      const stageOfTarget = CORE_STAGES.indexOf(target)
+      if (stageOfTarget === -1 || source === target || CORE_WIRING.includes(source)) continue
+      if (CORE_STAGES.indexOf(source) === -1 || stageOfTarget < CORE_STAGES.indexOf(source))
+        wrong.push(`${from} -> ${to}`)
+    }
+  }
+  return wrong
+}
+
 describe('imports', () => {
   for (const name of readdirSync(join(root, 'packages'))) {
     it(`@roomhooks/${name} has no import cycle`, () => {
       expect(findCycle(sourcesOf(join(root, 'packages', name, 'src')))).to.deep.equal([])
     })
   }
+
+  it("@roomhooks/core's stage folders import only the stages after them, and its shared modules no stage", () => {
+    const dir = join(root, 'packages', 'core', 'src')
+    const sources = sourcesOf(dir)
+    for (const stage of CORE_STAGES) {
+      expect(
+        [...sources.keys()].some((file) => relative(dir, file).startsWith(stage + sep)),
+        stage,
+      ).to.equal(true)
+    }
+    expect(importsAgainstStages(dir, sources)).to.deep.equal([])
+  })
+
+  it('finds an import from a stage to one before it, and from a shared module to a stage', () => {
+    const dir = join(root, 'packages', 'core', 'src')
+    const sources = new Map([
+      [join(dir, 'intake', 'a.ts'), "import { b } from '../dispatch/b.js'\nimport { c } from './c.js'\n"],
+      [join(dir, 'dispatch', 'b.ts'), "import type { a } from '../intake/a.js'\nimport { e } from '../errors.js'\n"],
+      [join(dir, 'errors.ts'), "import type { d } from './observe/d.js'\n"],
+      [join(dir, 'webhooks.ts'), "import { h } from './http/h.js'\n"],
+    ])
+    expect(importsAgainstStages(dir, sources)).to.deep.equal([
+      join('intake', 'a.ts') + ' -> ' + join('dispatch', 'b.ts'),
+      'errors.ts -> ' + join('observe', 'd.ts'),
+    ])
+  })
 
   it('finds a cycle between two modules that import each other, type-only imports included', () => {
     const dir = join(root, 'packages', 'core', 'src')
