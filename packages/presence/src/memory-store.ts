@@ -32,6 +32,9 @@ export interface MemoryPresenceStoreOptions {
 /** A member's record: the highest stamp seen, and when the stay began when a reconcile confirmed it. */
 const memoryStores = new WeakSet<PresenceStore>()
 
+/** The store's answer as a promise, as a shared store's would be; a throw becomes a rejection. */
+const answer = <T>(read: () => T): Promise<T> => new Promise((resolve) => resolve(read()))
+
 /** Whether a store keeps its state in this process (then each process of a queue's workers has its own). */
 export function isMemoryStore(store: PresenceStore): boolean {
   return memoryStores.has(store)
@@ -210,34 +213,36 @@ export function createMemoryPresenceStore(options: MemoryPresenceStoreOptions = 
   }
 
   const store: PresenceStore = {
-    async apply(update) {
-      const now = Date.now()
-      sweep(now)
-      return apply(update, now)
-    },
-    async members(roomId) {
-      const members: PresenceMember[] = []
-      for (const [userId, { stamp, since }] of rooms.get(roomId)?.members ?? []) {
-        if (isPresent(stamp)) members.push({ userId, since })
-      }
-      return members.sort(byArrival)
-    },
-    async count(roomId) {
-      return rooms.get(roomId)?.count ?? 0
-    },
-    async rooms() {
-      sweep(Date.now())
-      const open: PresenceRoom[] = []
-      for (const [roomId, room] of rooms) {
-        if (room.count > 0 || isOpen(room.life)) open.push({ roomId, kind: room.kind ?? 'room', count: room.count })
-      }
-      return open
-    },
-    async seats(roomId) {
-      const text = rooms.get(roomId)?.seats
-      return text === undefined ? [] : seatsFromText(text)
-    },
-    async close() {},
+    apply: (update) =>
+      answer(() => {
+        const now = Date.now()
+        sweep(now)
+        return apply(update, now)
+      }),
+    members: (roomId) =>
+      answer(() => {
+        const members: PresenceMember[] = []
+        for (const [userId, { stamp, since }] of rooms.get(roomId)?.members ?? []) {
+          if (isPresent(stamp)) members.push({ userId, since })
+        }
+        return members.sort(byArrival)
+      }),
+    count: (roomId) => answer(() => rooms.get(roomId)?.count ?? 0),
+    rooms: () =>
+      answer(() => {
+        sweep(Date.now())
+        const open: PresenceRoom[] = []
+        for (const [roomId, room] of rooms) {
+          if (room.count > 0 || isOpen(room.life)) open.push({ roomId, kind: room.kind ?? 'room', count: room.count })
+        }
+        return open
+      }),
+    seats: (roomId) =>
+      answer(() => {
+        const text = rooms.get(roomId)?.seats
+        return text === undefined ? [] : seatsFromText(text)
+      }),
+    close: () => Promise.resolve(),
   }
   memoryStores.add(store)
   return store

@@ -72,7 +72,7 @@ export interface PresenceStore {
 }
 
 /** How long the record of a departed member or of a closed room is kept by default: 24 hours, in ms. */
-export const DEFAULT_TTL = 24 * 60 * 60 * 1000
+const DEFAULT_TTL = 24 * 60 * 60 * 1000
 
 /** Checks a store's `ttl` option. */
 export function readTtl(ttl: number | undefined, store: string): number {

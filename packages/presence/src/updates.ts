@@ -20,7 +20,7 @@ export type PresenceEventName = (typeof presenceEvents)[number]
  * When a fact happened, in ms: its `EventTime`; else a room's `CreateTime` (seconds, which Live creation carries
  * instead of `EventTime`); else when it was received, the best that is left (a late arrival then counts as late).
  */
-export function timeOf(event: CallbackContext, createTime?: number): number {
+function timeOf(event: CallbackContext, createTime?: number): number {
   if (event.eventTime !== undefined) return event.eventTime
   if (createTime !== undefined) return createTime * 1000
   return event.receivedAt
