@@ -12,7 +12,9 @@ import { presenceEvents, updateOf, type PresenceEventName } from './updates.js'
 
 /** A logger: console, pino, winston, bunyan… Presence calls `log.warn(message)` and `log.error({ err }, message)`. */
 export interface PresenceLogger {
+  /** Called with one message. */
   warn?(...details: unknown[]): void
+  /** Called as `log.error({ err }, message)`, the way pino takes an error; the console prints it too. */
   error?(...details: unknown[]): void
 }
 

@@ -13,7 +13,7 @@ export const presenceEvents = [
   'seat.changed',
 ] as const
 
-/** One of {@link presenceEvents}. */
+/** The events presence follows: room and live creation and destruction, member enter, leave and state, seats. */
 export type PresenceEventName = (typeof presenceEvents)[number]
 
 /**
