@@ -68,6 +68,9 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
   // A client has the methods; options are plain data (instanceof would miss a client of another ioredis copy).
   const owned = typeof (options.connection as { defineCommand?: unknown }).defineCommand !== 'function'
   const client = owned ? new Redis(options.connection as RedisOptions) : (options.connection as Redis | Cluster)
+  // Connection errors of a client made here would be printed by ioredis; each command that fails because of one
+  // rejects, which fails the handler and reaches onError, so they are told there instead.
+  if (owned) client.on('error', () => {})
   client.defineCommand(APPLY, { numberOfKeys: 3, lua: APPLY_SCRIPT })
   client.defineCommand(FORGET, { numberOfKeys: 1, lua: FORGET_SCRIPT })
   const scripts = client as unknown as ScriptedClient

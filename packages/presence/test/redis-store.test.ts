@@ -5,11 +5,11 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { expect } from 'chai'
 import { Redis } from 'ioredis'
-import { createRoomWebhooks } from '@roomhooks/core'
+import { createRoomWebhooks, HandlerError, type RoomhooksError } from '@roomhooks/core'
 import { createTestCallback } from '@roomhooks/core/testing'
 import { createPresence, createRedisPresenceStore, type PresenceStore } from '@roomhooks/presence'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
+import { freePort, startRedisServer, type RedisServer } from '../../../test/support/redis-server.js'
 import { expectedMembers, presenceStoreRules, shuffled } from './store-rules.js'
 
 const T = 1_703_589_922_780
@@ -162,5 +162,25 @@ describe('createRedisPresenceStore() against redis-server', function () {
     expect(present / users.length).to.be.below(120)
     expect(departed / users.length).to.be.below(260)
     expect(room).to.be.below(200)
+  })
+
+  it('fails the handler when Redis cannot be reached, so the callback is answered 500 and onError told', async () => {
+    const port = await freePort()
+    const store = createRedisPresenceStore({
+      connection: { host: '127.0.0.1', port, enableOfflineQueue: false, retryStrategy: () => null },
+    })
+    const errors: RoomhooksError[] = []
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { warn() {}, error() {} } })
+    hooks.onError((error) => void errors.push(error))
+    const presence = createPresence(hooks, { store })
+    closing.push(
+      () => presence.close(),
+      () => store.close().catch(() => {}),
+    )
+    const callback = createTestCallback('member.enter', { sdkAppId: SDK_APP_ID })
+    const answer = await hooks.receive({ query: callback.query, body: callback.body })
+    expect(answer.status).to.equal(500)
+    expect(errors).to.have.length(1)
+    expect(errors[0]).to.be.instanceOf(HandlerError)
   })
 })
