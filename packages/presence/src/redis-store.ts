@@ -75,6 +75,18 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
   client.defineCommand(FORGET, { numberOfKeys: 1, lua: FORGET_SCRIPT })
   const scripts = client as unknown as ScriptedClient
   const index = `${prefix}rooms`
+  // The index's score of a room is when it was last touched; rooms() forgets a room whose keys have expired and
+  // whose score is older than the ttl. Refreshing it on every fact would double the commands: once a minute (at
+  // most a tenth of the ttl) per room and process keeps every live room's score far younger than that.
+  const touched = new Map<string, number>()
+  const touchEvery = Math.min(60_000, ttl / 10)
+  const touch = (roomId: string, now: number): Promise<unknown> | undefined => {
+    const last = touched.get(roomId)
+    if (last !== undefined && now - last < touchEvery) return undefined
+    if (touched.size >= 10_000) touched.clear()
+    touched.set(roomId, now)
+    return client.zadd(index, now, roomId)
+  }
   const keysOf = (roomId: string) => {
     const base = `${prefix}{${roomId}}:`
     return [`${base}r`, `${base}m`, `${base}t`] as const
@@ -87,7 +99,7 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
       const [op, text, stamp, fence, users] = argumentsOf(update)
       const [changed] = await Promise.all([
         scripts[APPLY](...keysOf(roomId), op, now, ttl, at, text, stamp, fence, ...users),
-        client.zadd(index, now, roomId),
+        touch(roomId, now),
       ])
       const changes: PresenceChange[] = []
       for (let i = 0; i < changed.length; i += 2) {
