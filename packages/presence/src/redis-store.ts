@@ -147,7 +147,13 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
       return text == null ? [] : seatsFromText(text)
     },
     async close() {
-      if (owned) await client.quit()
+      if (!owned) return
+      try {
+        await client.quit()
+      } catch {
+        // Not connected (and told not to queue commands): QUIT cannot be sent, so stop reconnecting instead.
+        client.disconnect()
+      }
     },
   }
 }

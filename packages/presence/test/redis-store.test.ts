@@ -167,7 +167,7 @@ describe('createRedisPresenceStore() against redis-server', function () {
   it('fails the handler when Redis cannot be reached, so the callback is answered 500 and onError told', async () => {
     const port = await freePort()
     const store = createRedisPresenceStore({
-      connection: { host: '127.0.0.1', port, enableOfflineQueue: false, retryStrategy: () => null },
+      connection: { host: '127.0.0.1', port, enableOfflineQueue: false },
     })
     const errors: RoomhooksError[] = []
     const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { warn() {}, error() {} } })
@@ -175,7 +175,7 @@ describe('createRedisPresenceStore() against redis-server', function () {
     const presence = createPresence(hooks, { store })
     closing.push(
       () => presence.close(),
-      () => store.close().catch(() => {}),
+      () => store.close(),
     )
     const callback = createTestCallback('member.enter', { sdkAppId: SDK_APP_ID })
     const answer = await hooks.receive({ query: callback.query, body: callback.body })
