@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { createRoomWebhooks, type CallbackDelivery, type RoomWebhooks } from '@roomhooks/core'
+import { runStoredCallback } from '@roomhooks/core/delivery'
 import { simulate } from '@roomhooks/core/testing'
 import { createMemoryPresenceStore, createPresence, type PresenceChange } from '@roomhooks/presence'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
@@ -196,6 +197,22 @@ describe('createPresence()', () => {
     expect(stored).to.have.length(2)
     expect(lines).to.have.length(1)
     expect(lines[0]!.details[0]).to.match(/^\[@roomhooks\/presence\] callbacks are handled by queue workers/)
+  })
+
+  it('warns once, in a worker running stored callbacks, that a memory store only sees this process', async () => {
+    const stored: unknown[] = []
+    const delivery: CallbackDelivery = { enqueue: async (callback) => void stored.push(callback) }
+    const queued = createRoomWebhooks({ sdkAppId: SDK_APP_ID, delivery, log: { warn() {}, error() {} } })
+    await simulate(queued, 'member.enter', { RoomId: 'worked', EventTime: T })
+    const { lines, log } = recordingLog()
+    const presence = createPresence(hooks, { log })
+    for (const attempt of [1, 2]) {
+      const outcome = await runStoredCallback(hooks, stored[0], { attempt, timeout: 1000 })
+      expect(outcome.ok).to.equal(true)
+    }
+    expect(lines).to.have.length(1)
+    expect(lines[0]!.details[0]).to.match(/^\[@roomhooks\/presence\] callbacks are handled by queue workers/)
+    expect(await presence.count('worked')).to.equal(1)
   })
 
   it('does not warn about a memory store on a receiver that handles its callbacks itself', async () => {
