@@ -121,8 +121,17 @@ export function createPresence(hooks: RoomWebhooks, options: PresenceOptions = {
     hooks.observe({
       observe(start) {
         if (warned || closed) return undefined
-        if (start.source === 'worker') return (warnOnce(), undefined)
-        return { carry: () => (warnOnce(), undefined) }
+        // A receiver hands a callback to its delivery through carry(); a worker runs one stored.
+        if (start.source === 'receiver') {
+          return {
+            carry: () => {
+              warnOnce()
+              return undefined
+            },
+          }
+        }
+        warnOnce()
+        return undefined
       },
     })
   }
