@@ -12,6 +12,7 @@ const exportsOf: Record<string, string[]> = {
   '@roomhooks/core/delivery': ['runStoredCallback', 'reportError', 'readStoredCallback', 'DeliveryError'],
   '@roomhooks/redis': ['createRedisDedupeStore'],
   '@roomhooks/bullmq': ['createQueueDelivery', 'createRoomWorker', 'listFailedCallbacks', 'replayFailedCallbacks'],
+  '@roomhooks/presence': ['createPresence', 'createMemoryPresenceStore', 'createRedisPresenceStore'],
 }
 
 function run(args: string[]): string {
@@ -66,6 +67,7 @@ describe('published tarballs', () => {
     '@roomhooks/nestjs',
     '@roomhooks/redis',
     '@roomhooks/bullmq',
+    '@roomhooks/presence',
     '@roomhooks/cli',
   ]
   let packed: { name: string; files: { path: string }[] }[] = []

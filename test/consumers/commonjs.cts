@@ -5,6 +5,7 @@ import koa = require('@roomhooks/koa')
 import fastifyPlugin = require('@roomhooks/fastify')
 import fastify = require('fastify')
 import nestjs = require('@roomhooks/nestjs')
+import presence = require('@roomhooks/presence')
 
 const hooks = core.createRoomWebhooks({ sdkAppId: 1400000000 })
 hooks.on('room.created', (event) => void (event.payload.RoomInfo.RoomId satisfies string))
@@ -12,6 +13,7 @@ const app = fastify.fastify()
 void app.register(fastifyPlugin.roomhooks, { hooks, path: '/tencent/callback' })
 void app.register(fastifyPlugin.default, { hooks, readTimeout: 1000 })
 const nestModule = nestjs.RoomhooksModule.forRoot({ hooks, path: '/tencent/callback' })
+const roomState = presence.createPresence(hooks, { store: presence.createMemoryPresenceStore() })
 export = [
   express.createExpressMiddleware(hooks),
   koa.createKoaMiddleware(hooks),
@@ -19,4 +21,5 @@ export = [
   app,
   nestModule,
   nestjs.OnRoomEvent('room.created'),
+  roomState.count('room-1') satisfies Promise<number>,
 ]

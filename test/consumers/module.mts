@@ -5,6 +5,7 @@ import { createKoaMiddleware } from '@roomhooks/koa'
 import roomhooks, { roomhooks as namedRoomhooks, type RoomhooksPluginOptions } from '@roomhooks/fastify'
 import fastify from 'fastify'
 import { OnRoomEvent, RoomhooksModule, type RoomhooksModuleOptions } from '@roomhooks/nestjs'
+import { createPresence, createRedisPresenceStore, type PresenceChange } from '@roomhooks/presence'
 
 const hooks = createRoomWebhooks({ sdkAppId: 1400000000 })
 hooks.on('room.created', (event) => void (event.payload.RoomInfo.RoomId satisfies string))
@@ -17,3 +18,5 @@ await app.register(namedRoomhooks, { hooks, prefix: '/live', path: '/callback' }
 await app.register(roomhooks, { path: '/tencent/callback' })
 const nestOptions: RoomhooksModuleOptions = { sdkAppId: 1400000000, token: 'token', path: '/tencent/callback' }
 export const nest = [RoomhooksModule.forRoot(nestOptions), OnRoomEvent(['member.enter', 'member.leave'])]
+const presence = createPresence(hooks, { store: createRedisPresenceStore({ connection: { lazyConnect: true } }) })
+export const off = presence.onChange((change: PresenceChange) => void (change.userId satisfies string | undefined))

@@ -10,6 +10,7 @@ import roomhooks, { roomhooks as namedRoomhooks } from '@roomhooks/fastify'
 import fastify from 'fastify'
 import { createRedisDedupeStore, type RedisCommands } from '@roomhooks/redis'
 import { createQueueDelivery, createRoomWorker, type FailedCallback } from '@roomhooks/bullmq'
+import { createMemoryPresenceStore, createPresence, type PresenceMember } from '@roomhooks/presence'
 import roomCreatedSchema = require('@roomhooks/core/schemas/Room.CallbackAfterCreateRoom.json')
 import corePackage = require('@roomhooks/core/package.json')
 
@@ -43,5 +44,8 @@ export async function check(): Promise<unknown[]> {
     createRoomWorker(hooks, { connection: { host: 'localhost' }, autorun: false }).name,
     runStoredCallback(hooks, stored, { attempt: 1, timeout: 1000 }),
     failed.attempts satisfies number,
+    createPresence(hooks, { store: createMemoryPresenceStore({ ttl: 1000 }) }).members('room-1') satisfies Promise<
+      PresenceMember[]
+    >,
   ]
 }
