@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions, type Job } from 'bullmq'
 import { readLocation, type QueueLocation } from './queue-settings.js'
+import { forgetRefused } from './refused-records.js'
 
 /** A callback in the failed set: its last attempt failed, or its body was refused. */
 export interface FailedCallback {
@@ -47,6 +48,8 @@ export async function replayFailedCallbacks(filter: FailedCallbackFilter): Promi
     const replayed: FailedCallback[] = []
     for (const job of await failedJobs(queue, filter)) {
       const failed = describe(job) // before retry(), which clears the failure from the job
+      // A refused body replayed is no longer one kept for a replay: the receivers' bound must not remove it now.
+      if (failed.refused) await forgetRefused(queue, failed.id)
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
       replayed.push(failed)
     }
