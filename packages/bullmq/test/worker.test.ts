@@ -314,6 +314,32 @@ describe('createRoomWorker() against redis-server', function () {
     expect(await queue.getRanges(['failed'], 0, -1)).to.deep.equal([corrupt])
   })
 
+  it('replays the rest of the failed set when a failed job is removed or run again meanwhile', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    hooks.on('member.enter', () => {
+      throw new Error('database down')
+    })
+    const rooms = Array.from({ length: 600 }, (_, i) => `room-${i}`)
+    for (let i = 0; i < rooms.length; i += 50)
+      await Promise.all(rooms.slice(i, i + 50).map((room) => receive(memberEnterBody(room))))
+    const running = worker(hooks, { queueName, attempts: 1, concurrency: 50 })
+    await waitFor('every job to fail', async () => (await countsOf(queue)).failed === rooms.length, 20_000)
+    await running.close()
+    const failed = await queue.getRanges(['failed'], 0, -1) // the most recent first, as replayed
+    const [removed, retried] = [failed.at(-1) as string, failed.at(-2) as string]
+
+    // Once the replay has begun putting jobs back, two of those it listed leave the failed set on their own: one
+    // removed (a receiver's bound, a dashboard), one run again (a copy of the callback delivered meanwhile).
+    const replaying = replayFailedCallbacks({ connection: redis.connection, queueName, limit: rooms.length })
+    await waitFor('the replay to begin', async () => (await countsOf(queue)).waiting > 0)
+    expect(await queue.remove(removed)).to.equal(1)
+    await (await queue.getJob(retried))?.retry('failed')
+    const replayed = await replaying
+    expect(replayed.map((callback) => callback.id)).to.have.members(failed.slice(0, -2))
+    expect((await countsOf(queue)).waiting).to.equal(rooms.length - 1)
+    expect((await countsOf(queue)).failed).to.equal(0)
+  })
+
   it('lists and replays nothing, rejecting at once, when Redis cannot be reached', async () => {
     const unreachable = { connection: { host: '127.0.0.1', port: await freePort() } }
     const started = Date.now()
