@@ -176,6 +176,27 @@ describe('createRoomWorker() against redis-server', function () {
     expect(waited).to.have.length(14)
   })
 
+  it('runs as many callbacks at once as its concurrency once it is raised at run time (worker.concurrency = n)', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    let running = 0
+    let most = 0
+    hooks.on('member.enter', async () => {
+      most = Math.max(most, ++running)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      running--
+    })
+    const raised = worker(hooks, { queueName, concurrency: 1, attempts: 1, handlerTimeout: 500, autorun: false })
+    raised.concurrency = 5 // BullMQ's way to change a worker's concurrency while it runs
+    for (let i = 0; i < 5; i++) await receive(memberEnterBody(`raised-${i}`))
+    void raised.run()
+    await waitFor('every job to end', async () => {
+      const counts = await countsOf(queue)
+      return (counts['completed'] ?? 0) + (counts['failed'] ?? 0) === 5
+    })
+    expect(await countsOf(queue)).to.include({ completed: 5, failed: 0 })
+    expect(most).to.equal(5)
+  })
+
   it('waits on close() for handlers still running after their attempt failed at handlerTimeout', async () => {
     const { hooks, queue, queueName, receive } = setup()
     let release: () => void = () => {}
