@@ -352,7 +352,7 @@ describe('createRoomWorker() against redis-server', function () {
     // Once the replay has begun putting jobs back, two of those it listed leave the failed set on their own: one
     // removed (a receiver's bound, a dashboard), one run again (a copy of the callback delivered meanwhile).
     const replaying = replayFailedCallbacks({ connection: redis.connection, queueName, limit: rooms.length })
-    await waitFor('the replay to begin', async () => (await countsOf(queue)).waiting > 0)
+    await waitFor('the replay to begin', async () => ((await countsOf(queue))['waiting'] ?? 0) > 0)
     expect(await queue.remove(removed)).to.equal(1)
     await (await queue.getJob(retried))?.retry('failed')
     const replayed = await replaying
