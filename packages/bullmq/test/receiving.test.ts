@@ -213,7 +213,8 @@ describe('createQueueDelivery() against redis-server', function () {
     expect((await send(memberEnterQuery(), memberEnterBody('after'))).status).to.equal(200)
     expect(inline.length).to.equal(handledInline)
   })
-  it('lets the process end after hooks.close() while Redis hangs (stopped, its connections open)', async () => {
+  it('lets the process end after hooks.close() while Redis hangs (stopped, its connections open)', async function () {
+    this.timeout(45_000) // a child process to start, on a machine that may be busy
     const hung = await startRedisServer() // a server of its own, stopped by this test
     const admin = new Redis({ host: '127.0.0.1', port: hung.port })
     const pid = Number(/process_id:(\d+)/.exec(await admin.info('server'))?.[1])
@@ -236,7 +237,7 @@ describe('createQueueDelivery() against redis-server', function () {
     redis.closeAfterTest(async () => void child.kill('SIGKILL'))
     const lines: string[] = []
     child.stdout.on('data', (chunk: Buffer) => lines.push(...String(chunk).trim().split('\n')))
-    await waitFor('the receiver to connect', () => lines.includes('ready'))
+    await waitFor('the receiver to connect', () => lines.includes('ready'), 20_000)
     // As a network partition does: Redis answers nothing, and no connection is closed.
     process.kill(pid, 'SIGSTOP')
     child.stdin.end('close\n')
