@@ -1,5 +1,6 @@
-import { Queue, type ConnectionOptions, type Job } from 'bullmq'
+import { ErrorCode, Queue, type ConnectionOptions, type Job } from 'bullmq'
 import { readLocation, type QueueLocation } from './queue-settings.js'
+import { forgetRefused } from './refused-records.js'
 
 /** A callback in the failed set: its last attempt failed, or its body was refused. */
 export interface FailedCallback {
@@ -39,19 +40,37 @@ export async function listFailedCallbacks(filter: FailedCallbackFilter): Promise
 
 /**
  * Puts callbacks of the failed set back in the queue, with their attempts reset, for workers to run again (once
- * the handler or the schema is fixed). Returns those replayed, as they were in the failed set. When Redis fails
- * midway, it rejects; the callbacks before the failure were replayed.
+ * the handler or the schema is fixed). Returns those replayed, as they were in the failed set; one that left the
+ * failed set since it was listed (removed, or run again) is skipped. When Redis fails midway, it rejects; the
+ * callbacks before the failure were replayed.
  */
 export async function replayFailedCallbacks(filter: FailedCallbackFilter): Promise<FailedCallback[]> {
   return withQueue(filter, 'replayFailedCallbacks', async (queue) => {
     const replayed: FailedCallback[] = []
     for (const job of await failedJobs(queue, filter)) {
       const failed = describe(job) // before retry(), which clears the failure from the job
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
+      // A refused body replayed is no longer one kept for a replay: the receivers' bound must not remove it now.
+      if (failed.refused) await forgetRefused(queue, failed.id)
+      try {
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
+      } catch (error) {
+        if (leftFailedSet(error)) continue
+        throw error
+      }
       replayed.push(failed)
     }
     return replayed
   })
+}
+
+/**
+ * Whether a replay found the job no longer failed: removed, or run again, since it was listed (a receiver's bound
+ * on refused bodies, a copy of the callback run again in place, another replay, a dashboard). It is not replayed
+ * and not counted; the others still are.
+ */
+function leftFailedSet(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === ErrorCode.JobNotExist || code === ErrorCode.JobNotInState
 }
 
 async function withQueue<T>(location: QueueLocation, caller: string, use: (queue: Queue) => Promise<T>): Promise<T> {

@@ -18,7 +18,10 @@ export interface HandledHere {
    * that takes its job does not run it again. Resolves once Redis has the note; never rejects.
    */
   mark(key: string, callback: StoredCallback): Promise<void>
+  /** Waits for the notes being written, then ends the connection. */
   close(): Promise<void>
+  /** Ends the connection now: the notes being written fail. */
+  end(): void
 }
 
 /**
@@ -58,6 +61,10 @@ export function handledHere(queue: Queue, ttl: number): HandledHere {
     async close() {
       closed = true
       await Promise.all(writing)
+      own?.disconnect()
+    },
+    end() {
+      closed = true
       own?.disconnect()
     },
   }

@@ -37,8 +37,11 @@ export interface QueueDelivery extends CallbackDelivery {
   readonly timeout: number
   /** The BullMQ queue the callbacks are added to: for a dashboard such as bull-board, or for metrics. */
   readonly queue: Queue
-  /** Closes the queue's connection; `hooks.close()` calls it. */
-  close(): Promise<void>
+  /**
+   * Closes the queue's connections; `hooks.close()` calls it. When `signal` aborts (hooks.close()'s timeout is up:
+   * Redis does not answer), the connections made here are ended at once.
+   */
+  close(options?: { readonly signal?: AbortSignal }): Promise<void>
 }
 
 /**
@@ -102,19 +105,27 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
       }
       return job.id
     },
-    async close() {
-      try {
-        await Promise.all([refused.settled(), handled.close()])
-        await queue.close()
-      } finally {
-        // With Redis gone, the QUIT fails and ioredis would reconnect for ever, keeping the process alive. The
-        // connection made here from options is ended for good; an ioredis instance given is the caller's to end.
+    async close({ signal } = {}) {
+      // With Redis gone, the QUIT fails and ioredis would reconnect for ever, keeping the process alive; with Redis
+      // hanging (a network partition), the QUIT and the notes being written wait for ever, and so does this close
+      // until the caller gives up. The connections made here are then ended for good; an ioredis instance given
+      // is the caller's to end.
+      const end = () => {
+        handled.end()
         if (isOptions(options.connection)) {
           void queue
             .getBackend()
             .client.then((client) => client.disconnect())
             .catch(() => {})
         }
+      }
+      signal?.addEventListener('abort', end, { once: true })
+      try {
+        await Promise.all([refused.settled(), handled.close()])
+        await queue.close()
+      } finally {
+        signal?.removeEventListener('abort', end)
+        end()
       }
     },
   }

@@ -1,5 +1,7 @@
 import type { Queue } from 'bullmq'
 
+type RedisClient = Awaited<ReturnType<Queue['getBackend']>['client']>
+
 /** How many refused bodies a queue keeps, and for how long. */
 export interface RefusedBounds {
   /** The most refused bodies kept; the oldest go first. */
@@ -38,17 +40,13 @@ const FORGET_REFUSED = `return redis.call('ZREM', KEYS[1], unpack(ARGV))`
  * the next arrives. Only refused jobs are counted: the dead letter of failed handlers is left alone.
  */
 export function keepRefusedBounded(queue: Queue, { count, ttl }: RefusedBounds): RefusedRecords {
-  const index = queue.toKey('roomhooks:refused')
+  const index = indexOf(queue)
   const running = new Set<Promise<void>>()
-  let defined: Promise<Awaited<ReturnType<Queue['getBackend']>['client']>> | undefined
+  let defined: Promise<RedisClient> | undefined
   const client = () =>
     (defined ??= queue
       .getBackend()
-      .client.then((redis) => {
-        redis.defineCommand('roomhooksNoteRefused', { numberOfKeys: 1, lua: NOTE_REFUSED })
-        redis.defineCommand('roomhooksForgetRefused', { numberOfKeys: 1, lua: FORGET_REFUSED })
-        return redis
-      })
+      .client.then(withScripts)
       .catch((error: unknown) => {
         defined = undefined
         throw error
@@ -82,4 +80,25 @@ export function keepRefusedBounded(queue: Queue, { count, ttl }: RefusedBounds):
       await Promise.all(running)
     },
   }
+}
+
+/**
+ * Stops counting the job `id` as a refused body kept for a replay: it was replayed (put back to run), so removing
+ * it when later refused bodies arrive would drop a callback somebody asked to run again. Call it before the job
+ * leaves the failed set.
+ */
+export async function forgetRefused(queue: Queue, id: string): Promise<void> {
+  const redis = withScripts(await queue.getBackend().client)
+  await redis.runCommand('roomhooksForgetRefused', [indexOf(queue), id])
+}
+
+/** The index of a queue's refused jobs by arrival, next to the queue's own keys. */
+function indexOf(queue: Pick<Queue, 'toKey'>): string {
+  return queue.toKey('roomhooks:refused')
+}
+
+function withScripts(redis: RedisClient): RedisClient {
+  redis.defineCommand('roomhooksNoteRefused', { numberOfKeys: 1, lua: NOTE_REFUSED })
+  redis.defineCommand('roomhooksForgetRefused', { numberOfKeys: 1, lua: FORGET_REFUSED })
+  return redis
 }

@@ -19,7 +19,8 @@ export interface RoomWorkerBackoff {
 export interface RoomWorkerOptions extends QueueLocation {
   /**
    * How many callbacks this worker runs at once. Default 10. Handlers still running past `handlerTimeout` count
-   * until they end: a hung downstream slows the worker down rather than piling up runs.
+   * until they end: a hung downstream slows the worker down rather than piling up runs. Setting
+   * `worker.concurrency` later (as BullMQ allows) changes this limit too.
    */
   readonly concurrency?: number
   /** How many times a callback is tried before it stays in the failed set (the dead letter). Default 5. */
@@ -82,7 +83,7 @@ export function createRoomWorker(hooks: RoomWebhooks, options: RoomWorkerOptions
         // Every slot is held by handlers still running past handlerTimeout: this attempt fails without a run.
         const late = new RoomhooksError(
           'HANDLER_TIMEOUT',
-          `No handler run of this worker ended within ${handlerTimeout} ms to make room for ${job.name} (attempt ${attempt}): all ${concurrency} are still running past handlerTimeout`,
+          `No handler run of this worker ended within ${handlerTimeout} ms to make room for ${job.name} (attempt ${attempt}): all ${worker.concurrency} are still running past handlerTimeout`,
         )
         reportError(hooks, late)
         reason = new Error(late.info)
@@ -144,6 +145,17 @@ class RoomWorker extends Worker {
   constructor(name: string, processor: (job: Job) => Promise<void>, options: WorkerOptions, runs: RunSlots) {
     super(name, processor, options)
     this.#runs = runs
+  }
+
+  /** BullMQ's setter, which changes how many jobs the worker takes at once: the handler runs follow it. */
+  override set concurrency(concurrency: number) {
+    super.concurrency = concurrency
+    // BullMQ's constructor sets it before the slots exist; they are made with the same number.
+    if (#runs in this) this.#runs.resize(concurrency)
+  }
+
+  override get concurrency(): number {
+    return super.concurrency
   }
 
   /** Waits, unless forced, for the handlers of attempts that already failed at handlerTimeout too. */

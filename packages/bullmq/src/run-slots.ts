@@ -7,7 +7,7 @@ export class RunSlots {
   #free: number
   readonly #waiting = new Set<() => void>()
   readonly #idle = new Set<() => void>()
-  readonly #size: number
+  #size: number
 
   constructor(size: number) {
     this.#size = size
@@ -32,6 +32,19 @@ export class RunSlots {
       }, timeout)
       this.#waiting.add(given)
     })
+  }
+
+  /**
+   * Makes the slots `size` in all (the worker's concurrency changed): more slots go to waiting takers at once; with
+   * fewer, runs under way end as they would, and new ones wait until they are within the new size.
+   */
+  resize(size: number): void {
+    this.#free += size - this.#size
+    this.#size = size
+    while (this.#free > 0 && this.#waiting.size > 0) {
+      this.#free--
+      ;(this.#waiting.values().next().value as () => void)()
+    }
   }
 
   /** Gives a slot back, to the longest waiting taker if any. */

@@ -213,6 +213,40 @@ describe('createQueueDelivery() against redis-server', function () {
     expect((await send(memberEnterQuery(), memberEnterBody('after'))).status).to.equal(200)
     expect(inline.length).to.equal(handledInline)
   })
+  it('lets the process end after hooks.close() while Redis hangs (stopped, its connections open)', async function () {
+    this.timeout(45_000) // a child process to start, on a machine that may be busy
+    const hung = await startRedisServer() // a server of its own, stopped by this test
+    const admin = new Redis({ host: '127.0.0.1', port: hung.port })
+    const pid = Number(/process_id:(\d+)/.exec(await admin.info('server'))?.[1])
+    admin.disconnect()
+    redis.closeAfterTest(async () => {
+      process.kill(pid, 'SIGCONT')
+      await hung.stop()
+    })
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./processes/closing-receiver.ts', import.meta.url)),
+        String(hung.port),
+        '1000',
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    )
+    redis.closeAfterTest(async () => void child.kill('SIGKILL'))
+    const lines: string[] = []
+    child.stdout.on('data', (chunk: Buffer) => lines.push(...String(chunk).trim().split('\n')))
+    await waitFor('the receiver to connect', () => lines.includes('ready'), 20_000)
+    // As a network partition does: Redis answers nothing, and no connection is closed.
+    process.kill(pid, 'SIGSTOP')
+    child.stdin.end('close\n')
+    await waitFor('hooks.close() to resolve', () => lines.includes('closed'))
+    const exited = once(child, 'exit')
+    const code = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 8000, 'still running'))])
+    expect(code).to.deep.equal([0, null])
+  })
+
   it('lets the process end after hooks.close() while Redis is gone', async () => {
     const gone = await startRedisServer() // a server of its own, stopped by this test
     const child = spawn(

@@ -6,7 +6,7 @@ import express from 'express'
 import { Redis } from 'ioredis'
 import type { StoredCallback } from '@roomhooks/core/delivery'
 import { createExpressMiddleware } from '@roomhooks/express'
-import type { QueueDeliveryOptions } from '@roomhooks/bullmq'
+import { createRoomWorker, replayFailedCallbacks, type QueueDeliveryOptions } from '@roomhooks/bullmq'
 import { callbackQuery, fixtureText, TOKEN } from '../../../test/support/callbacks.js'
 import { listen, post } from '../../../test/support/http.js'
 import { countsOf, MEMBER_ENTER, useRedisServer, waitFor } from './queue-support.js'
@@ -78,6 +78,23 @@ describe('refused bodies kept by createQueueDelivery() against redis-server', fu
     expect((await send(invalidBody('new'))).status).to.equal(400)
     await waitFor('the old one to be removed', async () => (await keptRooms(queue)).length === 1)
     expect(await keptRooms(queue)).to.deep.equal(['new'])
+  })
+
+  it('with a token, never removes a refused body that was replayed from the failed set, when later ones are kept', async () => {
+    const { hooks, queue, send } = await receiver({ maxRefused: 1 }, TOKEN)
+    const queueName = queue.name
+    expect((await send(invalidBody('replayed'))).status).to.equal(400)
+    const worker = createRoomWorker(hooks, { connection: redis.connection, queueName, attempts: 1 })
+    await waitFor('the refused body to be failed', async () => (await countsOf(queue)).failed === 1)
+    await worker.close()
+    // Replayed (the schema fixed, say) while no worker is free: it waits to be run again.
+    const [replayed] = await replayFailedCallbacks({ connection: redis.connection, queueName })
+    expect(await queue.getJobState(String(replayed?.id))).to.equal('waiting')
+    // A later refused body beyond maxRefused must not remove the replayed one: it is no longer kept for a replay.
+    expect((await send(invalidBody('later'))).status).to.equal(400)
+    await hooks.close()
+    expect(await queue.getJobState(String(replayed?.id))).to.equal('waiting')
+    expect(await keptRooms(queue)).to.deep.equal(['later', 'replayed'])
   })
 
   it('refuses a maxRefused or refusedTtl that is not a positive number, saying what it got', () => {

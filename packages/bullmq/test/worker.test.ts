@@ -176,6 +176,27 @@ describe('createRoomWorker() against redis-server', function () {
     expect(waited).to.have.length(14)
   })
 
+  it('runs as many callbacks at once as its concurrency once it is raised at run time (worker.concurrency = n)', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    let running = 0
+    let most = 0
+    hooks.on('member.enter', async () => {
+      most = Math.max(most, ++running)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      running--
+    })
+    const raised = worker(hooks, { queueName, concurrency: 1, attempts: 1, handlerTimeout: 500, autorun: false })
+    raised.concurrency = 5 // BullMQ's way to change a worker's concurrency while it runs
+    for (let i = 0; i < 5; i++) await receive(memberEnterBody(`raised-${i}`))
+    void raised.run()
+    await waitFor('every job to end', async () => {
+      const counts = await countsOf(queue)
+      return (counts['completed'] ?? 0) + (counts['failed'] ?? 0) === 5
+    })
+    expect(await countsOf(queue)).to.include({ completed: 5, failed: 0 })
+    expect(most).to.equal(5)
+  })
+
   it('waits on close() for handlers still running after their attempt failed at handlerTimeout', async () => {
     const { hooks, queue, queueName, receive } = setup()
     let release: () => void = () => {}
@@ -312,6 +333,32 @@ describe('createRoomWorker() against redis-server', function () {
     expect(await replayFailedCallbacks(filter)).to.have.length(1)
     expect(unreadable).to.deep.equal([corrupt, corrupt])
     expect(await queue.getRanges(['failed'], 0, -1)).to.deep.equal([corrupt])
+  })
+
+  it('replays the rest of the failed set when a failed job is removed or run again meanwhile', async () => {
+    const { hooks, queue, queueName, receive } = setup()
+    hooks.on('member.enter', () => {
+      throw new Error('database down')
+    })
+    const rooms = Array.from({ length: 600 }, (_, i) => `room-${i}`)
+    for (let i = 0; i < rooms.length; i += 50)
+      await Promise.all(rooms.slice(i, i + 50).map((room) => receive(memberEnterBody(room))))
+    const running = worker(hooks, { queueName, attempts: 1, concurrency: 50 })
+    await waitFor('every job to fail', async () => (await countsOf(queue)).failed === rooms.length, 20_000)
+    await running.close()
+    const failed = await queue.getRanges(['failed'], 0, -1) // the most recent first, as replayed
+    const [removed, retried] = [failed.at(-1) as string, failed.at(-2) as string]
+
+    // Once the replay has begun putting jobs back, two of those it listed leave the failed set on their own: one
+    // removed (a receiver's bound, a dashboard), one run again (a copy of the callback delivered meanwhile).
+    const replaying = replayFailedCallbacks({ connection: redis.connection, queueName, limit: rooms.length })
+    await waitFor('the replay to begin', async () => ((await countsOf(queue))['waiting'] ?? 0) > 0)
+    expect(await queue.remove(removed)).to.equal(1)
+    await (await queue.getJob(retried))?.retry('failed')
+    const replayed = await replaying
+    expect(replayed.map((callback) => callback.id)).to.have.members(failed.slice(0, -2))
+    expect((await countsOf(queue)).waiting).to.equal(rooms.length - 1)
+    expect((await countsOf(queue)).failed).to.equal(0)
   })
 
   it('lists and replays nothing, rejecting at once, when Redis cannot be reached', async () => {

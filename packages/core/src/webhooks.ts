@@ -281,14 +281,18 @@ const RECEIVER_START = { source: 'receiver', attempt: 1, carried: undefined } as
 
 /**
  * Closes the delivery, if any, waiting at most `timeout` ms (a queue's connection may wait for a Redis that is
- * down). A failure is logged, never thrown: the receiver is closed all the same.
+ * down); then it is told to end its connections at once. A failure is logged, never thrown: the receiver is closed
+ * all the same.
  */
 async function closeDelivery({ config }: ReceiverState, timeout: number): Promise<void> {
   const delivery = config.delivery?.delivery
   if (delivery?.close === undefined) return
+  const outOfTime = new AbortController()
   try {
-    await withinTimeout((async () => delivery.close?.())(), Math.min(timeout, MAX_TIMER))
+    const { signal } = outOfTime
+    await withinTimeout((async () => delivery.close?.({ signal }))(), Math.min(timeout, MAX_TIMER))
   } catch (error) {
+    outOfTime.abort(error)
     config.log.error('[@roomhooks/core] The delivery failed to close', error)
   }
 }

@@ -19,8 +19,12 @@ export interface CallbackDelivery {
   enqueue(callback: StoredCallback, options: EnqueueOptions): Promise<unknown>
   /** How long the receiver waits for `enqueue()`, in ms, before it handles the callback itself. Default 500. */
   readonly timeout?: number
-  /** Called by `hooks.close()` once nothing is running any more: release connections. */
-  close?(): Promise<unknown>
+  /**
+   * Called by `hooks.close()` once nothing is running any more: release connections. `signal` aborts when the
+   * close's timeout is up (a Redis that hangs never answers a QUIT): end the connections at once then, so that
+   * nothing keeps the process alive.
+   */
+  close?(options: { readonly signal: AbortSignal }): Promise<unknown>
 }
 
 /** What {@link CallbackDelivery.enqueue} is told besides the callback. */
