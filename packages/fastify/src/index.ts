@@ -96,8 +96,9 @@ function requestWithoutSign(request: FastifyRequest): Record<string, unknown> {
   }
 }
 
-// The value of a Sign parameter in a URL, in any case, as the receiver reads it.
-const SIGN_VALUE = /([?&]sign=)[^&#]*/gi
+// The value of a Sign parameter in a URL as the receiver reads it: its name in any case, and any of its letters
+// percent-encoded (`S%69gn`), which the receiver decodes and still checks as the Sign.
+const SIGN_VALUE = /([?&](?:s|%[57]3)(?:i|%[46]9)(?:g|%[46]7)(?:n|%[46]e)=)[^&#]*/gi
 
 function leaveBodyUnread(_request: FastifyRequest, _payload: unknown, done: (error: null) => void): void {
   done(null)

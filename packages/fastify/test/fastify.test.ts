@@ -217,6 +217,27 @@ for (const [version, fastify] of Object.entries(versions)) {
         ])
       })
 
+      it("keeps the Sign out of Fastify's request log when its name is percent-encoded, as the receiver still reads it", async () => {
+        const lines: string[] = []
+        const stream = new Writable({
+          write(chunk, _encoding, done) {
+            lines.push(String(chunk))
+            done()
+          },
+        })
+        const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, token: 'the token', log: quiet })
+        const url = await start(() => {}, { hooks, options: { logger: { stream, level: 'info' } } })
+        const query = callbackQuery({ command: DESTROYED, token: 'the token' })
+        const sign = /Sign=([0-9a-f]{64})/.exec(query)?.[1] as string
+        for (const name of ['S%69gn', '%53ign', '%73%69%67%6E']) {
+          const encoded = query.replace('Sign=', `${name}=`)
+          // A valid signed callback all the same: its Sign is as good to replay as the platform's.
+          expect((await post(`${url}${CALLBACK_PATH}?${encoded}`, fixtureText(DESTROYED))).status, name).to.equal(200)
+        }
+        expect(lines.join('')).to.include('REDACTED')
+        for (const line of lines) expect(line).not.to.include(sign)
+      })
+
       it('answers HEAD at the path with 405 and no body', async () => {
         const url = await start()
         const response = await fetch(callbackUrl(url), { method: 'HEAD' })
