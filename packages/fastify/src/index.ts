@@ -72,13 +72,17 @@ async function roomhooksPlugin(
 
 /**
  * Tells Fastify 5 of every method Node.js parses (CONNECT aside: it opens a tunnel, never reaches a route), so
- * that `all()` covers them. Fastify 4 has no such call; its `all()` covers the WebDAV methods already.
+ * that `all()` covers them. Fastify 4 has no such call; its `all()` covers the WebDAV methods already. The methods
+ * are the whole app's, not this context's: each is added as one that may carry a body, so that the app's own
+ * routes for them (a PROPFIND declared in a later plugin) still get their body parsed and may have a body schema;
+ * added as bodyless, Fastify would drop their bodies and refuse such a schema.
  */
 function routeEveryMethod(instance: { supportedMethods?: readonly string[]; addHttpMethod?: unknown }): void {
   const known = instance.supportedMethods
   if (typeof instance.addHttpMethod !== 'function' || known === undefined) return
+  const addHttpMethod = instance.addHttpMethod as (name: string, options: { hasBody: boolean }) => void
   for (const method of METHODS) {
-    if (method !== 'CONNECT' && !known.includes(method)) (instance.addHttpMethod as (name: string) => void)(method)
+    if (method !== 'CONNECT' && !known.includes(method)) addHttpMethod.call(instance, method, { hasBody: true })
   }
 }
 

@@ -165,6 +165,29 @@ for (const [version, fastify] of Object.entries(versions)) {
         })
       }
 
+      if (version === 'Fastify 5') {
+        it('leaves the methods it adds to Fastify usable by the app: a PROPFIND route declared after it gets its body, and a body schema', async () => {
+          app = fastify()
+          await app.register(roomhooks, { hooks: createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }) })
+          await app.register(async (webdav) => {
+            webdav.route({
+              method: 'PROPFIND',
+              url: '/files',
+              schema: { body: { type: 'object', properties: { depth: { type: 'integer' } } } },
+              handler: async (request) => ({ received: request.body ?? null }),
+            })
+          })
+          await app.ready()
+          server = await listen(app.server)
+          const response = await fetch(`${server.url}/files`, {
+            method: 'PROPFIND',
+            headers: { 'content-type': 'application/json' },
+            body: '{"depth":1}',
+          })
+          expect([response.status, await response.json()]).to.deep.equal([200, { received: { depth: 1 } }])
+        })
+      }
+
       it("answers every other method it can route at the path with the envelope's 405, never echoing the URL", async () => {
         const url = await start()
         const target = `${CALLBACK_PATH}?${callbackQuery({ command: DESTROYED, token: 'a token' })}`
