@@ -1,6 +1,7 @@
 // `tsx bench/big-ids.ts` (after `npm run build`): receive() on a body of about 1 MiB whose user ID list holds numbers
-// above 2^53, beside JSON.parse of the same text in the same run. Two bodies: IDs written `1e16` (no parse can
-// make them more exact; they must not cost a second parse) and exact 17-digit IDs (quoted by the fast path).
+// above 2^53, beside JSON.parse of the same text in the same run. Three bodies: IDs written `1e16` (no parse can
+// make them more exact; they must not cost a second parse), the same with one exact 18-digit ID first, and exact
+// 17-digit IDs (quoted by the fast path).
 import { createRoomWebhooks } from '@roomhooks/core'
 import { callbackQuery } from '../test/support/callbacks.js'
 import { median } from './stats.js'
@@ -16,6 +17,11 @@ function body(element: string): string {
 const bodies: Record<string, string> = {
   '[1e16, …] under MemberList_Account': body('1e16'),
   '[10000000000000001, …] under MemberList_Account': body('10000000000000001'),
+  // One exact ID the fast path keeps, among the 1e16s: still nothing for a second parse to give back.
+  '[144115216631667826, 1e16, …] under MemberList_Account': body('1e16').replace(
+    '[1e16,1e16,1e16,1e16,',
+    '[144115216631667826,',
+  ),
 }
 
 const hooks = createRoomWebhooks({ sdkAppId: 1400000000, log: { warn: () => {} } }).onAny(() => {})

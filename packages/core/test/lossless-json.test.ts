@@ -116,6 +116,21 @@ describe('exact string fields on a large body, through receive()', () => {
     expect((ids as string[]).every((id) => id === '10000000000000000')).to.equal(true)
   })
 
+  it('parses such a body once also when it holds an exact 18-digit ID under *_Account, which the first parse kept', async () => {
+    let ids: unknown
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID }).on('member.enter', (event) => {
+      ids = event.payload.MemberList_Account
+    })
+    const text = exponents('"r"').replace('"MemberList_Account":[', '"MemberList_Account":[144115216631667826,')
+    const parses = await countParses(async () => {
+      expect((await hooks.receive({ query: memberQuery, body: text })).status).to.equal(200)
+    })
+    expect(parses).to.equal(1)
+    expect(ids).to.have.length(200_001)
+    expect((ids as string[])[0]).to.equal('144115216631667826')
+    expect((ids as string[]).slice(1).every((id) => id === '10000000000000000')).to.equal(true)
+  })
+
   it('still reads the exact digits of an ID outside *_Account fields in such a body', async () => {
     let roomId: unknown
     const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID }).on('member.enter', (event) => {

@@ -72,13 +72,17 @@ async function roomhooksPlugin(
 
 /**
  * Tells Fastify 5 of every method Node.js parses (CONNECT aside: it opens a tunnel, never reaches a route), so
- * that `all()` covers them. Fastify 4 has no such call; its `all()` covers the WebDAV methods already.
+ * that `all()` covers them. Fastify 4 has no such call; its `all()` covers the WebDAV methods already. The methods
+ * are the whole app's, not this context's: each is added as one that may carry a body, so that the app's own
+ * routes for them (a PROPFIND declared in a later plugin) still get their body parsed and may have a body schema;
+ * added as bodyless, Fastify would drop their bodies and refuse such a schema.
  */
 function routeEveryMethod(instance: { supportedMethods?: readonly string[]; addHttpMethod?: unknown }): void {
   const known = instance.supportedMethods
   if (typeof instance.addHttpMethod !== 'function' || known === undefined) return
+  const addHttpMethod = instance.addHttpMethod as (name: string, options: { hasBody: boolean }) => void
   for (const method of METHODS) {
-    if (method !== 'CONNECT' && !known.includes(method)) (instance.addHttpMethod as (name: string) => void)(method)
+    if (method !== 'CONNECT' && !known.includes(method)) addHttpMethod.call(instance, method, { hasBody: true })
   }
 }
 
@@ -96,8 +100,9 @@ function requestWithoutSign(request: FastifyRequest): Record<string, unknown> {
   }
 }
 
-// The value of a Sign parameter in a URL, in any case, as the receiver reads it.
-const SIGN_VALUE = /([?&]sign=)[^&#]*/gi
+// The value of a Sign parameter in a URL as the receiver reads it: its name in any case, and any of its letters
+// percent-encoded (`S%69gn`), which the receiver decodes and still checks as the Sign.
+const SIGN_VALUE = /([?&](?:s|%[57]3)(?:i|%[46]9)(?:g|%[46]7)(?:n|%[46]e)=)[^&#]*/gi
 
 function leaveBodyUnread(_request: FastifyRequest, _payload: unknown, done: (error: null) => void): void {
   done(null)

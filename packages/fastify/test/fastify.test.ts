@@ -165,6 +165,29 @@ for (const [version, fastify] of Object.entries(versions)) {
         })
       }
 
+      if (version === 'Fastify 5') {
+        it('leaves the methods it adds to Fastify usable by the app: a PROPFIND route declared after it gets its body, and a body schema', async () => {
+          app = fastify()
+          await app.register(roomhooks, { hooks: createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }) })
+          await app.register(async (webdav) => {
+            webdav.route({
+              method: 'PROPFIND',
+              url: '/files',
+              schema: { body: { type: 'object', properties: { depth: { type: 'integer' } } } },
+              handler: async (request) => ({ received: request.body ?? null }),
+            })
+          })
+          await app.ready()
+          server = await listen(app.server)
+          const response = await fetch(`${server.url}/files`, {
+            method: 'PROPFIND',
+            headers: { 'content-type': 'application/json' },
+            body: '{"depth":1}',
+          })
+          expect([response.status, await response.json()]).to.deep.equal([200, { received: { depth: 1 } }])
+        })
+      }
+
       it("answers every other method it can route at the path with the envelope's 405, never echoing the URL", async () => {
         const url = await start()
         const target = `${CALLBACK_PATH}?${callbackQuery({ command: DESTROYED, token: 'a token' })}`
@@ -215,6 +238,27 @@ for (const [version, fastify] of Object.entries(versions)) {
           ['GET', `${CALLBACK_PATH}?${query.replace(sign, 'REDACTED')}`],
           ['POST', `${CALLBACK_PATH}?${lowerCase.replace(sign, 'REDACTED')}`],
         ])
+      })
+
+      it("keeps the Sign out of Fastify's request log when its name is percent-encoded, as the receiver still reads it", async () => {
+        const lines: string[] = []
+        const stream = new Writable({
+          write(chunk, _encoding, done) {
+            lines.push(String(chunk))
+            done()
+          },
+        })
+        const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, token: 'the token', log: quiet })
+        const url = await start(() => {}, { hooks, options: { logger: { stream, level: 'info' } } })
+        const query = callbackQuery({ command: DESTROYED, token: 'the token' })
+        const sign = /Sign=([0-9a-f]{64})/.exec(query)?.[1] as string
+        for (const name of ['S%69gn', '%53ign', '%73%69%67%6E']) {
+          const encoded = query.replace('Sign=', `${name}=`)
+          // A valid signed callback all the same: its Sign is as good to replay as the platform's.
+          expect((await post(`${url}${CALLBACK_PATH}?${encoded}`, fixtureText(DESTROYED))).status, name).to.equal(200)
+        }
+        expect(lines.join('')).to.include('REDACTED')
+        for (const line of lines) expect(line).not.to.include(sign)
       })
 
       it('answers HEAD at the path with 405 and no body', async () => {

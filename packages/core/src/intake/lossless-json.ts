@@ -25,6 +25,16 @@ export function parseJsonExactly(text: string): unknown {
 }
 
 /**
+ * The text with every integer literal above 2^53 quoted, for a parse that gives back the digits JSON.parse rounded;
+ * undefined when that parse could give back none that {@link parseJsonLosslessly} had not kept already: there is
+ * no such literal, or each stands under a `*_Account` key. Two scans of the text, no parse.
+ */
+export function quoteUnsafeIntegersBeyondAccounts(text: string): string | undefined {
+  const quoted = quoteUnsafeIntegers(text)
+  return quoted === quoteUnsafeAccountNumbers(text) ? undefined : quoted
+}
+
+/**
  * Wraps in quotes each integer literal too large for a double that is the value of a key ending in `_Account`,
  * or an element of an array that is. Returns the same string when there is none. Text that is not JSON comes
  * back in a shape JSON.parse still refuses.
@@ -59,7 +69,7 @@ function quoteUnsafeAccountNumbers(text: string): string {
  * Wraps in quotes every integer literal too large for a double, wherever it stands. A full scan of the text: the
  * slow path, for bodies where a string field was found to have lost digits.
  */
-export function quoteUnsafeIntegers(text: string): string {
+function quoteUnsafeIntegers(text: string): string {
   const quoted: Quoting = { output: '', copied: 0 }
   for (let i = 0; i < text.length;) {
     const char = text.charCodeAt(i)

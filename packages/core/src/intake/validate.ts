@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value'
 import type { AnyCommandDefinition } from '../catalog.js'
 import { coercePayload, InexactNumbers, type PayloadPath } from './coerce.js'
 import { ValidationError } from '../errors.js'
-import { quoteUnsafeIntegers } from './lossless-json.js'
+import { quoteUnsafeIntegersBeyondAccounts } from './lossless-json.js'
 
 const MAX_REPORTED_ERRORS = 10
 // Every integer above 2^53 has 16 digits or more: a text without such a run has no exact digits to give back.
@@ -62,12 +62,14 @@ export function validatePayload(
 ): void {
   const check = compileSchema(definition)
   if (check.Check(payload)) return
-  const exactText = text !== undefined && LONG_DIGITS.test(text) ? text : undefined
-  const inexact = new InexactNumbers(exactText !== undefined)
+  // The text to read exact digits from, quoted, when it has any the first parse lost: decided before coercion, as
+  // a list of 200,000 IDs written 1e16 is not worth a path per element when none can be given back.
+  const quotedText = text !== undefined && LONG_DIGITS.test(text) ? quoteUnsafeIntegersBeyondAccounts(text) : undefined
+  const inexact = new InexactNumbers(quotedText !== undefined)
   coercePayload(definition.schema, payload, inexact)
   if (inexact.count > 0) {
     if (text === undefined) reportInexact(inexact.count, inexact.paths[0] as PayloadPath)
-    else if (exactText !== undefined) restoreExactDigits(payload, inexact.paths, exactText)
+    else if (quotedText !== undefined) restoreExactDigits(payload, inexact.paths, quotedText)
   }
   if (check.Check(payload)) return
   const errors: ValueError[] = []
@@ -79,13 +81,12 @@ export function validatePayload(
 }
 
 /**
- * Puts the exact digits of each integer at `paths`, read from a parse of `text` that quotes them all. A text
- * without any integer literal above 2^53 (numbers written `1e16`, or IDs the fast path quoted already) has no
- * digits to give: then it is not parsed again, which would cost as much as the first parse.
+ * Puts the exact digits of each integer at `paths`, read from a parse of `quoted`, the body with every integer
+ * above 2^53 quoted. Only a body with such an integer outside `*_Account` keys gets here: one whose only digits are
+ * numbers written `1e16`, or IDs the fast path quoted already, has none to give, and is not parsed again, which
+ * would cost as much as the first parse.
  */
-function restoreExactDigits(payload: Record<string, unknown>, paths: readonly PayloadPath[], text: string): void {
-  const quoted = quoteUnsafeIntegers(text)
-  if (quoted === text) return
+function restoreExactDigits(payload: Record<string, unknown>, paths: readonly PayloadPath[], quoted: string): void {
   const exact = JSON.parse(quoted) as unknown
   for (const path of paths) {
     const digits = valueAt(exact, path)
