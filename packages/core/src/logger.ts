@@ -14,9 +14,11 @@ export interface Logger {
   info(message: string): void
   /** Something to look at: refused requests, handlers that ran late, settings that will cause trouble. */
   warn(message: string): void
+  /** The same, after the error that caused it (a store that failed). */
   warn(error: unknown, message: string): void
   /** Failures: handlers that threw, an `onError` handler that threw. */
   error(message: string): void
+  /** The same, after the error: an Error itself, or `{ err: value }` for a thrown value that is not one. */
   error(error: unknown, message: string): void
 }
 
