@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { cases, queueCases } from './cases.js'
 import type { MemoryResult } from './memory.js'
 import type { MicroResult } from './micro.js'
+import type { PresenceReport } from './presence.js'
 import type { QueueReport } from './queue.js'
 
 /** Medians over the rounds of one HTTP case. */
@@ -33,6 +34,8 @@ export interface BenchReport {
   readonly memoryLimit: number
   /** Durable delivery, when measured. */
   readonly queue?: QueueReport
+  /** Room state (`@roomhooks/presence`), when measured. */
+  readonly presence?: PresenceReport
 }
 
 const require = createRequire(import.meta.url)
@@ -84,6 +87,14 @@ export function targets(
     })
   }
   if (report.queue !== undefined) rows.push(...queueTargets(report.queue))
+  if (report.presence !== undefined) {
+    const { factsPerSecond, factsTarget } = report.presence
+    rows.push({
+      what: `the Redis presence store applies ≥ ${factsTarget} member facts/s (one Redis)`,
+      figure: `${Math.round(factsPerSecond)} facts/s`,
+      met: factsPerSecond >= factsTarget,
+    })
+  }
   return rows
 }
 
@@ -183,7 +194,7 @@ ${micro.join('\n')}
 | adapter | requests | heap after warm-up MB | heap after MB | RSS after warm-up MB | RSS after MB |
 |---|---|---|---|---|---|
 ${memory.join('\n')}
-${report.queue ? renderQueue(report.queue) : ''}
+${report.queue ? renderQueue(report.queue) : ''}${report.presence ? renderPresence(report.presence) : ''}
 ## Targets
 
 | target | measured | |
@@ -250,5 +261,31 @@ ${http.join('\n')}
 | worker concurrency | jobs | jobs/s | worker CPU µs/job | Redis CPU µs/job |
 |---|---|---|---|---|
 ${drains.join('\n')}
+`
+}
+
+/** Room state's section of docs/performance.md. */
+function renderPresence(presence: PresenceReport): string {
+  const [bare] = presence.perCallback
+  const rows = presence.perCallback.map(({ name, callbacksPerSecond, cost, ratio }) => {
+    const added = bare === undefined || name === bare.name ? '' : `+${(cost - bare.cost).toFixed(1)}`
+    return `| ${name} | ${Math.round(callbacksPerSecond)} | ${cost.toFixed(1)} | ${added} | ${ratio.toFixed(2)}× |`
+  })
+  return `
+## Room state (presence)
+
+\`@roomhooks/presence\` against a \`redis-server\` of its own on a free loopback port; \`npm run bench:presence\`
+measures it alone. Medians of ${presence.rounds} rounds.
+
+- The Redis store alone: ${presence.facts} member facts (1,000 rooms of 100 users, Enter then Leave, one user per
+  fact) applied with ${presence.inFlight} in flight, each one Lua script call: ${Math.round(presence.factsPerSecond)}
+  facts/s (target ${presence.factsTarget}; rounds ranged ${Math.round(presence.factsRange[0])}–${Math.round(presence.factsRange[1])}).
+- Inline: ${presence.callbacks} \`receive()\` calls of a \`member.enter\` callback (100 rooms, ${presence.inFlight} in
+  flight) on a receiver with no handler, with presence on the memory store and with presence on the Redis store,
+  taking turns in each round. The ratio is the cost per callback over the cost with no handler.
+
+| receiver | callbacks/s | µs per callback | added µs | cost ratio |
+|---|---|---|---|---|
+${rows.join('\n')}
 `
 }

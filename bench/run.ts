@@ -1,13 +1,15 @@
 // `npm run bench`: the whole benchmark (several minutes; needs redis-server), written to docs/performance.md.
 // `npm run bench:queue` (`--part queue`): only the durable delivery's figures, printed, nothing written.
+// `npm run bench:presence` (`--part presence`): only room state's figures (bench/presence.ts), likewise.
 // `tsx bench/run.ts --smoke --part adapters`: every adapter case with a few hundred requests, nothing written
-// (part of `npm test`); `--smoke --part queue` likewise for the queue (part of `npm run test:redis`).
+// (part of `npm test`); `--smoke --part queue` and `--smoke --part presence` likewise (part of `npm run test:redis`).
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { cases, memoryCases } from './cases.js'
 import { load } from './load.js'
 import { measureMemory } from './memory.js'
+import { measurePresence, type PresenceReport } from './presence.js'
 import { runMicro } from './micro.js'
 import { measureQueue, type QueueReport } from './queue.js'
 import { renderReport, targets, type BenchReport, type CaseSummary } from './report.js'
@@ -26,18 +28,20 @@ const { values } = parseArgs({
 const smoke = values.smoke
 const rounds = smoke ? 1 : Number(values.rounds)
 const duration = Number(values.duration)
-if (!['all', 'adapters', 'queue'].includes(values.part)) {
-  console.error(`--part is all, adapters or queue, not ${values.part}`)
+if (!['all', 'adapters', 'queue', 'presence'].includes(values.part)) {
+  console.error(`--part is all, adapters, queue or presence, not ${values.part}`)
   process.exit(2)
 }
-const adapters = values.part !== 'queue'
-const queue = values.part !== 'adapters'
-if (queue) {
+const all = values.part === 'all'
+const adapters = all || values.part === 'adapters'
+const queue = all || values.part === 'queue'
+const presence = all || values.part === 'presence'
+if (queue || presence) {
   try {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' })
   } catch {
     console.error(
-      'The queue figures need redis-server (e.g. apt-get install redis-server); --part adapters skips them.',
+      'The queue and presence figures need redis-server (e.g. apt-get install redis-server); --part adapters skips them.',
     )
     process.exit(2)
   }
@@ -49,6 +53,7 @@ let http: CaseSummary[] = []
 const micro: BenchReport['micro'][number][] = []
 const memory: BenchReport['memory'][number][] = []
 let queueReport: QueueReport | undefined
+let presenceReport: PresenceReport | undefined
 try {
   if (smoke) console.log('Smoke run: every case, a few hundred requests; nothing is written.')
   if (adapters) {
@@ -88,6 +93,11 @@ try {
     failures += measured.failures
   }
 
+  if (presence) {
+    console.log('Measuring room state (presence) against a local redis-server…')
+    presenceReport = await measurePresence({ smoke })
+  }
+
   const report: BenchReport = {
     rounds,
     duration,
@@ -96,10 +106,11 @@ try {
     memory,
     memoryLimit: 10 * 1024 * 1024,
     ...(queueReport && { queue: queueReport }),
+    ...(presenceReport && { presence: presenceReport }),
   }
   if (!smoke) {
     for (const row of targets(report)) console.log(`${row.met ? 'met   ' : 'MISSED'} ${row.what}: ${row.figure}`)
-    if (adapters && queue) {
+    if (all) {
       writeFileSync(values.out, renderReport(report))
       console.log(`Written to ${values.out}`)
     }

@@ -1,8 +1,9 @@
 // `npm run demo`: starts the Express, Koa, Hono, Fastify and NestJS (on Express and on Fastify) examples on free
 // ports, sends each of them every sample callback signed with a token (with the CLI's own sending code), prints what
 // each app received and what it answered. Then the queue example (scripts/queue-demo.ts), when redis-server is
-// installed: a callback queued by its receiver process and handled by its worker process. Exits 0 only if every
-// callback was answered OK, a forged one was refused, and the queue example went as expected. An OK answer to a
+// installed: a callback queued by its receiver process and handled by its worker process; and the presence example
+// (scripts/presence-demo.ts): who is in each room, kept in Redis from member and room callbacks. Exits 0 only if
+// every callback was answered OK, a forged one was refused, and the queue and presence examples went as expected. An OK answer to a
 // before-callback may still refuse it (the examples reject gifts over 500 coins): the summary counts decisions.
 import { createServer, type Server } from 'node:http'
 import { createAdaptorServer } from '@hono/node-server'
@@ -15,6 +16,7 @@ import { createApp as createKoaApp } from '../examples/koa/src/app.js'
 // The NestJS example as Nest builds it (`npm run build`): its dependency injection needs tsc's decorator metadata.
 import { createApp as createNestApp } from '../examples/nestjs/dist/app.js'
 import { listen } from '../test/support/http.js'
+import { runPresenceDemo } from './presence-demo.js'
 import { runQueueDemo } from './queue-demo.js'
 
 const sdkAppId = 1400000000
@@ -60,6 +62,7 @@ for (const [name, makeServer] of Object.entries(apps)) {
 }
 
 failures += await runQueueDemo({ sdkAppId, token })
+failures += await runPresenceDemo({ sdkAppId, token })
 
 const total = commandDefinitions.length * Object.keys(apps).length
 const decided = [...decisions].map(([decision, count]) => `${count} ${decision}`).join(', ')

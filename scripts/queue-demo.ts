@@ -13,7 +13,7 @@ import { startRedisServer, type RedisServer } from '../test/support/redis-server
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 /** The path of an executable `command` found on `path` (the PATH's format), or undefined. */
-function findOnPath(command: string, path = process.env['PATH'] ?? ''): string | undefined {
+export function findOnPath(command: string, path = process.env['PATH'] ?? ''): string | undefined {
   for (const dir of path.split(delimiter).filter(Boolean)) {
     const candidate = join(dir, command)
     try {
@@ -131,7 +131,7 @@ export async function runQueueDemo({ sdkAppId, token }: { sdkAppId: number; toke
 }
 
 /** Says what went wrong; counts as one failure. */
-function failed(what: string): number {
+export function failed(what: string): number {
   console.log(`  ✘ ${what}`)
   return 1
 }

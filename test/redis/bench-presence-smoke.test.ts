@@ -9,7 +9,7 @@ describe('the presence benchmark (smoke run)', function () {
   it('applies member facts through the Redis store and times receive() with and without presence', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'bench/presence.ts', '--smoke'],
+      ['--import', 'tsx', 'bench/run.ts', '--smoke', '--part', 'presence'],
       {
         cwd: new URL('../..', import.meta.url),
       },

@@ -72,6 +72,11 @@ export class RoomWebhooks {
     for (const definition of commandDefinitions) compileSchema(definition)
   }
 
+  /** Whether after-callbacks are handed to a delivery (the `delivery` option) rather than handled in this process. */
+  get delivers(): boolean {
+    return this.#state.config.delivery !== undefined
+  }
+
   /**
    * Adds a handler for an event, by event name (`'member.enter'`), Tencent command
    * (`'Room.CallbackAfterMemberEnter'`), or several of them. The event's payload is typed for the names given.

@@ -38,6 +38,11 @@ describe('createRoomWebhooks()', () => {
       expect(() => createRoomWebhooks({ sdkAppId: 1, bodyLimit: -1 })).to.throw(TypeError, /bodyLimit/)
     })
 
+    it('says whether after-callbacks are handed to a delivery', () => {
+      expect(create().delivers).to.equal(false)
+      expect(create({ delivery: { enqueue: async () => {} } }).delivers).to.equal(true)
+    })
+
     it('accepts SDKAppIDs as numbers or strings', async () => {
       const hooks = createRoomWebhooks({ sdkAppId: ['1400000000', 1600000000], log: quiet })
       const answer = await hooks.receive(request('Room.CallbackAfterDestroyRoom'))

@@ -10,11 +10,11 @@ import type {
 } from './presence-store.js'
 import { presenceEvents, updateOf, type PresenceEventName } from './updates.js'
 
-/** A logger: console, pino, winston, bunyan… Presence calls `log.warn(message)` and `log.error({ err }, message)`. */
+/** A logger: console, pino, winston, bunyan… Presence calls `log.warn(message)` and `log.error(err, message)`. */
 export interface PresenceLogger {
   /** Called with one message. */
   warn?(...details: unknown[]): void
-  /** Called as `log.error({ err }, message)`, the way pino takes an error; the console prints it too. */
+  /** Called as `log.error(err, message)`, the error first as pino and bunyan take it (and core passes it). */
   error?(...details: unknown[]): void
 }
 
@@ -91,7 +91,7 @@ export function createPresence(hooks: RoomWebhooks, options: PresenceOptions = {
           listener(change)
         } catch (error) {
           try {
-            log.error?.({ err: error }, '[@roomhooks/presence] an onChange listener threw; fix the listener')
+            log.error?.(error, '[@roomhooks/presence] an onChange listener threw; fix the listener')
           } catch {
             // As above.
           }
@@ -108,32 +108,11 @@ export function createPresence(hooks: RoomWebhooks, options: PresenceOptions = {
   }
   hooks.on(presenceEvents, handler)
 
-  // The receiver does not say whether it hands callbacks to a delivery; its observers see it happen.
-  if (isMemoryStore(store) && typeof hooks.observe === 'function') {
-    let warned = false
-    const warnOnce = () => {
-      if (warned || closed) return
-      warned = true
-      warn(
-        '[@roomhooks/presence] callbacks are handled by queue workers, but presence keeps its state in the memory of whichever process runs the handlers: give every process createRedisPresenceStore({ connection }) instead',
-      )
-    }
-    hooks.observe({
-      observe(start) {
-        if (warned || closed) return undefined
-        // A receiver hands a callback to its delivery through carry(); a worker runs one stored.
-        if (start.source === 'receiver') {
-          return {
-            carry: () => {
-              warnOnce()
-              return undefined
-            },
-          }
-        }
-        warnOnce()
-        return undefined
-      },
-    })
+  // Callbacks handed to a delivery run in whichever process takes them: a memory store would see only its own.
+  if (isMemoryStore(store) && hooks.delivers) {
+    warn(
+      '[@roomhooks/presence] callbacks go to a delivery and run in whichever process takes them, but a memory store only keeps what this process runs: give every process createRedisPresenceStore({ connection }) instead',
+    )
   }
 
   return {
