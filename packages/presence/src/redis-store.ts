@@ -104,8 +104,9 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
       const changes: PresenceChange[] = []
       for (let i = 0; i < changed.length; i += 2) {
         const type = changed[i] as PresenceChange['type']
-        const userId = changed[i + 1]
-        changes.push(userId ? { type, roomId, userId, at } : { type, roomId, at })
+        // Only an enter or a leave has a user, who may be '' (an empty user ID is still one).
+        const userId = changed[i + 1]!
+        changes.push(type === 'enter' || type === 'leave' ? { type, roomId, userId, at } : { type, roomId, at })
       }
       return changes
     },

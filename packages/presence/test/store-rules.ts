@@ -105,6 +105,16 @@ export function presenceStoreRules(makeStore: StoreFactory): void {
     expect(await userIdsIn('r')).to.deep.equal(['144115233775727695', '144115233775727696'])
   })
 
+  it('reports the user of each change, an empty user ID included', async () => {
+    expect(await store.apply(enter('r', ['', 'alice'], T))).to.deep.equal([
+      { type: 'enter', roomId: 'r', userId: '', at: T },
+      { type: 'enter', roomId: 'r', userId: 'alice', at: T },
+    ])
+    expect(await store.apply(leave('r', [''], T + 1))).to.deep.equal([
+      { type: 'leave', roomId: 'r', userId: '', at: T + 1 },
+    ])
+  })
+
   it('ends every membership older than a destroy, and reports each', async () => {
     await applyAll([created('r', T - 100), enter('r', ['alice', 'bob'], T), leave('r', ['carol'], T)])
     const changes = await store.apply(destroyed('r', T + 50))
