@@ -42,8 +42,10 @@ export interface RedisPresenceStoreOptions {
 const APPLY = 'roomhooksPresenceApply'
 const FORGET = 'roomhooksPresenceForget'
 
+// ioredis flattens an array argument into the command's arguments: a fact's users are passed as one array, since
+// spreading a list of 100,000s of users into a call overflows the stack.
 interface ScriptedClient {
-  [APPLY](...keysAndArgs: (string | number)[]): Promise<string[]>
+  [APPLY](...keysAndArgs: (string | number | readonly string[])[]): Promise<string[]>
   [FORGET](...keysAndArgs: (string | number)[]): Promise<unknown>
 }
 
@@ -98,7 +100,7 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
       const { roomId, at } = update
       const [op, text, stamp, fence, users] = argumentsOf(update)
       const [changed] = await Promise.all([
-        scripts[APPLY](...keysOf(roomId), op, now, ttl, at, text, stamp, fence, ...users),
+        scripts[APPLY](...keysOf(roomId), op, now, ttl, at, text, stamp, fence, users),
         touch(roomId, now),
       ])
       const changes: PresenceChange[] = []

@@ -115,6 +115,15 @@ export function presenceStoreRules(makeStore: StoreFactory): void {
     ])
   })
 
+  it('applies a fact listing 200,000 users', async function () {
+    this.timeout(30_000)
+    const userIds = Array.from({ length: 200_000 }, (_, i) => `user-${i}`)
+    expect(await store.apply(enter('big', userIds, T))).to.have.length(200_000)
+    const changes = await store.apply({ type: 'reconcile', roomId: 'big', userIds: userIds.slice(1), at: T + 1 })
+    expect(changes).to.deep.equal([{ type: 'leave', roomId: 'big', userId: 'user-0', at: T + 1 }])
+    expect(await store.count('big')).to.equal(199_999)
+  })
+
   it('ends every membership older than a destroy, and reports each', async () => {
     await applyAll([created('r', T - 100), enter('r', ['alice', 'bob'], T), leave('r', ['carol'], T)])
     const changes = await store.apply(destroyed('r', T + 50))
