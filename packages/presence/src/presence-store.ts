@@ -88,10 +88,17 @@ export function byArrival(a: PresenceMember, b: PresenceMember): number {
   return a.since - b.since || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)
 }
 
-/** The canonical text of a seat list (by index), which also orders two lists of the same ms. */
+/**
+ * The canonical text of a seat list (by index), which also orders two lists of the same ms. It is ASCII (other
+ * characters written `\uXXXX`): JavaScript compares strings by UTF-16 unit and the Redis script by byte, and the two
+ * orders differ for other characters, so the stores would keep different lists.
+ */
 export function seatsText(seats: readonly PresenceSeat[]): string {
   const sorted = [...seats].sort((a, b) => a.index - b.index)
-  return JSON.stringify(sorted.map((seat) => [seat.index, seat.userId]))
+  return JSON.stringify(sorted.map((seat) => [seat.index, seat.userId])).replace(
+    /[\u0080-\uffff]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 }
 
 /** A seat list back from its canonical text. */

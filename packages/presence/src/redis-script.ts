@@ -25,6 +25,15 @@ local function numberAt(key, field)
   if value then return tonumber(value) end
   return -1
 end
+-- Whether text a sorts after text b, byte by byte: Lua's '>' compares strings with
+-- strcoll, which follows the locale redis-server runs in.
+local function after(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x > y end
+  end
+  return #a > #b
+end
 local function change(kind, user)
   changes[#changes + 1] = kind
   changes[#changes + 1] = user
@@ -108,7 +117,7 @@ elseif op == 'seats' then
     local oldAt = numberAt(room, 'seatsAt')
     local old = redis.call('HGET', room, 'seats')
     local atNumber = tonumber(at)
-    if atNumber > oldAt or (atNumber == oldAt and old and ARGV[5] > old) then
+    if atNumber > oldAt or (atNumber == oldAt and old and after(ARGV[5], old)) then
       redis.call('HSET', room, 'seatsAt', at, 'seats', ARGV[5])
       if ARGV[5] ~= old then change('seats', '') end
     end

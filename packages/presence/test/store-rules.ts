@@ -219,6 +219,23 @@ export function presenceStoreRules(makeStore: StoreFactory): void {
     expect(await store.seats('a')).to.deep.equal(await store.seats('b'))
   })
 
+  it('picks the same seat list of two sent in one ms as every other store, whatever the characters', async () => {
+    // Both stores order the lists by their canonical text; non-ASCII user IDs must not make them disagree.
+    const fullwidth = [{ index: 0, userId: '\uff01' }]
+    const emoji = [{ index: 0, userId: '\u{1f600}' }]
+    const accented = [{ index: 0, userId: 'é' }]
+    await applyAll([
+      { type: 'seats', roomId: 'a', seats: fullwidth, at: T },
+      { type: 'seats', roomId: 'a', seats: emoji, at: T },
+      { type: 'seats', roomId: 'a', seats: accented, at: T },
+      { type: 'seats', roomId: 'b', seats: accented, at: T },
+      { type: 'seats', roomId: 'b', seats: emoji, at: T },
+      { type: 'seats', roomId: 'b', seats: fullwidth, at: T },
+    ])
+    expect(await store.seats('a')).to.deep.equal(fullwidth)
+    expect(await store.seats('b')).to.deep.equal(fullwidth)
+  })
+
   it('forgets the seat list of a destroyed room, and ignores one older than the destroy', async () => {
     await store.apply({ type: 'seats', roomId: 'r', seats: [{ index: 0, userId: 'alice' }], at: T })
     expect(await store.apply(destroyed('r', T + 1))).to.deep.include({ type: 'seats', roomId: 'r', at: T + 1 })
