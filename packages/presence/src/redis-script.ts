@@ -3,10 +3,10 @@
  * computed there and passed in as decimal text; the script only compares them), so that receivers and workers
  * applying the same facts in any order end with the same state.
  *
- * KEYS: the room hash (`life`, `kind`, `fence`, `count`, `seatsAt`, `seats`), the members hash (user → `stamp`, or
+ * KEYS: the room hash (`life`, `kind`, `kindStamp`, `fence`, `count`, `seatsAt`, `seats`), the members hash (user → `stamp`, or
  * `stamp:since` when a reconcile confirmed a stay that began earlier), the departed members' sorted set (user →
  * when the record may go).
- * ARGV: op, now (ms), ttl (ms), at (ms), kind or seat list text, stamp, fence, user IDs…
+ * ARGV: op, now (ms), ttl (ms), at (ms), kind or seat list text, stamp, fence, kind stamp, user IDs…
  * Returns what changed as a flat list: type, user ID (or '') …
  */
 export const APPLY_SCRIPT = `
@@ -69,6 +69,15 @@ local function record(user, value)
   end
 end
 
+-- Keeps the kind of the fact with the highest kind stamp (rules.ts).
+local function name()
+  local kindStamp = tonumber(ARGV[8])
+  local old = numberAt(room, 'kindStamp')
+  if kindStamp > old or (kindStamp == old and after(ARGV[5], redis.call('HGET', room, 'kind') or '')) then
+    redis.call('HSET', room, 'kind', ARGV[5], 'kindStamp', ARGV[8])
+  end
+end
+
 -- Everything stamped at or below the fence is over: those members leave, the seat list goes.
 local function raise()
   if newFence <= fence then return end
@@ -94,20 +103,19 @@ local function raise()
 end
 
 if op == 'members' then
+  name()
   if stamp > fence then
-    redis.call('HSETNX', room, 'kind', ARGV[5])
-    for i = 8, #ARGV do record(ARGV[i], stampText) end
+    for i = 9, #ARGV do record(ARGV[i], stampText) end
   end
 elseif op == 'created' or op == 'destroyed' then
+  name()
   local life = numberAt(room, 'life')
   if stamp > life then
     local wasOpen = life >= 0 and life % 2 == 0
     redis.call('HSET', room, 'life', stampText)
     if op == 'created' then
-      redis.call('HSET', room, 'kind', ARGV[5])
       if not wasOpen then change('room.created', '') end
     else
-      redis.call('HSETNX', room, 'kind', ARGV[5])
       if wasOpen then change('room.destroyed', '') end
     end
   end
@@ -124,7 +132,7 @@ elseif op == 'seats' then
   end
 elseif op == 'reconcile' then
   if newFence > fence then
-    for i = 8, #ARGV do
+    for i = 9, #ARGV do
       local old = redis.call('HGET', members, ARGV[i])
       local oldStamp = stampOf(old)
       local value = stampText

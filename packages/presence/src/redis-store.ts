@@ -19,6 +19,7 @@ import {
   destroyedStamp,
   isOpen,
   isPresent,
+  kindStamp,
   memberStamp,
   reconciledFence,
   seatStamp,
@@ -98,9 +99,9 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
     async apply(update) {
       const now = Date.now()
       const { roomId, at } = update
-      const [op, text, stamp, fence, users] = argumentsOf(update)
+      const [op, text, stamp, fence, kindAt, users] = argumentsOf(update)
       const [changed] = await Promise.all([
-        scripts[APPLY](...keysOf(roomId), op, now, ttl, at, text, stamp, fence, users),
+        scripts[APPLY](...keysOf(roomId), op, now, ttl, at, text, stamp, fence, kindAt, users),
         touch(roomId, now),
       ])
       const changes: PresenceChange[] = []
@@ -161,19 +162,42 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
   }
 }
 
-/** What the script is given for a fact: op, kind or seat list, stamp, fence, user IDs (see redis-script.ts). */
-function argumentsOf(update: PresenceUpdate): [string, string, string, string, readonly string[]] {
+/** What the script is given for a fact: op, kind or seat list, stamp, fence, kind stamp, user IDs (see redis-script.ts). */
+function argumentsOf(update: PresenceUpdate): [string, string, string, string, string, readonly string[]] {
   const { at } = update
   switch (update.type) {
-    case 'members':
-      return ['members', update.kind, String(memberStamp(at, update.present)), '', [...new Set(update.userIds)]]
+    case 'members': {
+      const [stamp, kind] = [memberStamp(at, update.present), kindStamp(at, false)]
+      return ['members', update.kind, String(stamp), '', String(kind), [...new Set(update.userIds)]]
+    }
     case 'room.created':
-      return ['created', update.kind, String(createdStamp(at)), String(createdFence(at)), []]
+      return [
+        'created',
+        update.kind,
+        String(createdStamp(at)),
+        String(createdFence(at)),
+        String(kindStamp(at, true)),
+        [],
+      ]
     case 'room.destroyed':
-      return ['destroyed', update.kind, String(destroyedStamp(at)), String(destroyedFence(at)), []]
+      return [
+        'destroyed',
+        update.kind,
+        String(destroyedStamp(at)),
+        String(destroyedFence(at)),
+        String(kindStamp(at, false)),
+        [],
+      ]
     case 'seats':
-      return ['seats', seatsText(update.seats), String(seatStamp(at)), '', []]
+      return ['seats', seatsText(update.seats), String(seatStamp(at)), '', '', []]
     case 'reconcile':
-      return ['reconcile', '', String(memberStamp(at, true)), String(reconciledFence(at)), [...new Set(update.userIds)]]
+      return [
+        'reconcile',
+        '',
+        String(memberStamp(at, true)),
+        String(reconciledFence(at)),
+        '',
+        [...new Set(update.userIds)],
+      ]
   }
 }

@@ -190,6 +190,32 @@ export function presenceStoreRules(makeStore: StoreFactory): void {
     ])
   })
 
+  it('gives a room the kind of its latest fact, whatever the order (a RoomId reused by the other product)', async () => {
+    // A room's life ends at T; the RoomId lives on as a live room whose creation was lost.
+    const facts: PresenceUpdate[] = [
+      { type: 'room.destroyed', roomId: 'r', kind: 'room', at: T },
+      { type: 'members', roomId: 'r', kind: 'live', userIds: ['alice'], present: true, at: T + 20 },
+      enter('r', ['bob'], T - 5),
+    ]
+    for (const [n, order] of [
+      [0, 1, 2],
+      [1, 0, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+    ].entries()) {
+      const roomId = `r${n}`
+      await applyAll(order.map((i) => ({ ...facts[i]!, roomId })))
+      expect(await store.rooms(), roomId).to.deep.include({ roomId, kind: 'live', count: 1 })
+    }
+    // A creation names the kind over the other facts of its ms.
+    await applyAll([created('c', T, 'live'), { ...enter('c', ['carol'], T), kind: 'room' }])
+    await applyAll([{ ...enter('d', ['carol'], T), kind: 'room' }, created('d', T, 'live')])
+    expect(await store.rooms()).to.deep.include.members([
+      { roomId: 'c', kind: 'live', count: 1 },
+      { roomId: 'd', kind: 'live', count: 1 },
+    ])
+  })
+
   it('keeps the latest seat list, 18-digit IDs exact, and ignores an older one', async () => {
     const latest = [
       { index: 1, userId: null },
