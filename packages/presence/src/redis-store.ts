@@ -94,6 +94,23 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
     const base = `${prefix}{${roomId}}:`
     return [`${base}r`, `${base}m`, `${base}t`] as const
   }
+  // rooms() takes the rooms whose keys expired off the index; so that the index stays bounded where rooms() is
+  // never called, apply() also looks at its oldest rooms, at most once a touch period per process. A room whose
+  // keys are still there gets a fresh score, so that the next look goes further. A failed look is tried again
+  // the next period: it never fails the fact.
+  let swept = Number.NEGATIVE_INFINITY
+  const sweep = async (now: number): Promise<void> => {
+    if (now - swept < touchEvery) return
+    swept = now
+    const cutoff = now - ttl
+    const stale = await client.zrangebyscore(index, '-inf', `(${cutoff}`, 'LIMIT', 0, 100)
+    const kept = await Promise.all(stale.map((roomId) => client.exists(keysOf(roomId)[0])))
+    await Promise.all(
+      stale.map((roomId, i) =>
+        kept[i] ? client.zadd(index, 'XX', now, roomId) : scripts[FORGET](index, roomId, cutoff),
+      ),
+    )
+  }
 
   return {
     async apply(update) {
@@ -103,6 +120,7 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
       const [changed] = await Promise.all([
         scripts[APPLY](...keysOf(roomId), op, now, ttl, at, text, stamp, fence, kindAt, users),
         touch(roomId, now),
+        sweep(now).catch(() => undefined),
       ])
       const changes: PresenceChange[] = []
       for (let i = 0; i < changed.length; i += 2) {

@@ -137,6 +137,21 @@ describe('createRedisPresenceStore() against redis-server', function () {
     expect(refused).to.be.instanceOf(Error)
   })
 
+  it('takes expired rooms off its index while applying facts, also when rooms() is never called', async () => {
+    const prefix = freshPrefix()
+    const store = createRedisPresenceStore({ connection: redis, prefix, ttl: 200 })
+    for (let i = 0; i < 50; i++) {
+      await store.apply({ type: 'room.created', roomId: `closed-${i}`, kind: 'room', at: T })
+      await store.apply({ type: 'room.destroyed', roomId: `closed-${i}`, kind: 'room', at: T + 1 })
+    }
+    await store.apply({ type: 'room.created', roomId: 'open', kind: 'room', at: T })
+    await new Promise((resolve) => setTimeout(resolve, 450))
+    expect(await redis.exists(`${prefix}:presence:{closed-0}:r`)).to.equal(0)
+    await store.apply({ type: 'members', roomId: 'other', kind: 'room', userIds: ['alice'], present: true, at: T })
+    expect((await redis.zrange(`${prefix}:presence:rooms`, 0, -1)).sort()).to.deep.equal(['open', 'other'])
+    await store.close()
+  })
+
   it('uses a bounded amount of memory per member and per room', async () => {
     const prefix = freshPrefix()
     const store: PresenceStore = createRedisPresenceStore({ connection: redis, prefix })
