@@ -88,7 +88,11 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
     if (last !== undefined && now - last < touchEvery) return undefined
     if (touched.size >= 10_000) touched.clear()
     touched.set(roomId, now)
-    return client.zadd(index, now, roomId)
+    // Not touched after all when it failed (Redis down): the next fact of the room tries again.
+    return client.zadd(index, now, roomId).catch((error: unknown) => {
+      if (touched.get(roomId) === now) touched.delete(roomId)
+      throw error
+    })
   }
   const keysOf = (roomId: string) => {
     const base = `${prefix}{${roomId}}:`

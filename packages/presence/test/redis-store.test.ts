@@ -152,6 +152,36 @@ describe('createRedisPresenceStore() against redis-server', function () {
     await store.close()
   })
 
+  it('lists a room whose first fact failed while Redis was down, once a later fact is applied', async () => {
+    const own = await startRedisServer()
+    closing.push(() => own.stop())
+    const store = createRedisPresenceStore({
+      connection: { host: '127.0.0.1', port: own.port, enableOfflineQueue: false },
+    })
+    closing.push(() => store.close())
+    const fact = (at: number) =>
+      store.apply({ type: 'members', roomId: 'r', kind: 'room', userIds: ['alice'], present: true, at })
+    await own.stop()
+    let failed: unknown
+    await fact(T).catch((error: unknown) => (failed = error))
+    expect(failed).to.be.instanceOf(Error)
+    await own.start()
+    // The store's own client reconnects.
+    for (
+      let i = 0;
+      i < 100 &&
+      (await fact(T + 1).then(
+        () => false,
+        () => true,
+      ));
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(await store.count('r')).to.equal(1)
+    expect(await store.rooms()).to.deep.equal([{ roomId: 'r', kind: 'room', count: 1 }])
+  })
+
   it('uses a bounded amount of memory per member and per room', async () => {
     const prefix = freshPrefix()
     const store: PresenceStore = createRedisPresenceStore({ connection: redis, prefix })
