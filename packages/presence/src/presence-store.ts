@@ -77,8 +77,11 @@ const DEFAULT_TTL = 24 * 60 * 60 * 1000
 /** Checks a store's `ttl` option. */
 export function readTtl(ttl: number | undefined, store: string): number {
   if (ttl === undefined) return DEFAULT_TTL
-  if (!(Number.isInteger(ttl) && ttl > 0)) {
-    throw new TypeError(`[@roomhooks/presence] ${store}({ ttl }) needs a whole number of ms above 0, got ${ttl}`)
+  // Up to 2^53 − 1: a larger one is written 1e+21 and Redis refuses it as an expiry, after the script has written.
+  if (!(Number.isSafeInteger(ttl) && ttl > 0)) {
+    throw new TypeError(
+      `[@roomhooks/presence] ${store}({ ttl }) needs a whole number of ms from 1 to 2^53 − 1, got ${ttl}`,
+    )
   }
   return ttl
 }

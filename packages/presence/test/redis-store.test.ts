@@ -182,6 +182,20 @@ describe('createRedisPresenceStore() against redis-server', function () {
     expect(await store.rooms()).to.deep.equal([{ roomId: 'r', kind: 'room', count: 1 }])
   })
 
+  it('refuses a ttl Redis cannot take when created, instead of failing every fact after writing it', async () => {
+    const prefix = freshPrefix()
+    let refused: unknown
+    try {
+      const store = createRedisPresenceStore({ connection: redis, prefix, ttl: 1e21 })
+      await store.apply({ type: 'members', roomId: 'r', kind: 'room', userIds: ['alice'], present: false, at: T })
+    } catch (error) {
+      refused = error
+    }
+    expect(refused).to.be.instanceOf(TypeError)
+    expect((refused as Error).message).to.contain('ttl')
+    expect(await redis.keys(`${prefix}:*`)).to.deep.equal([])
+  })
+
   it('uses a bounded amount of memory per member and per room', async () => {
     const prefix = freshPrefix()
     const store: PresenceStore = createRedisPresenceStore({ connection: redis, prefix })
