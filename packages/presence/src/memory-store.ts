@@ -206,8 +206,9 @@ export function createMemoryPresenceStore(options: MemoryPresenceStoreOptions = 
         break
       }
       case 'reconcile': {
+        // Of two reconciles of one ms, either order keeps the users of both lists (their fences are equal).
         const fence = reconciledFence(at)
-        if (fence <= room.fence) break
+        if (fence < room.fence) break
         const stamp = memberStamp(at, true)
         for (const userId of new Set(update.userIds)) {
           const old = room.members.get(userId)

@@ -131,7 +131,8 @@ elseif op == 'seats' then
     end
   end
 elseif op == 'reconcile' then
-  if newFence > fence then
+  -- Of two reconciles of one ms, either order keeps the users of both lists.
+  if newFence >= fence then
     for i = 9, #ARGV do
       local old = redis.call('HGET', members, ARGV[i])
       local oldStamp = stampOf(old)

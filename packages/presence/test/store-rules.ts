@@ -292,6 +292,15 @@ export function presenceStoreRules(makeStore: StoreFactory): void {
     expect(await userIdsIn('r')).to.deep.equal(['carol'])
   })
 
+  it('keeps the users of both lists of two reconciles of one ms, whatever their order', async () => {
+    const first: PresenceUpdate = { type: 'reconcile', roomId: 'a', userIds: ['alice', 'bob'], at: T }
+    const second: PresenceUpdate = { type: 'reconcile', roomId: 'a', userIds: ['bob', 'carol'], at: T }
+    await applyAll([enter('a', ['dave'], T - 1), first, second])
+    await applyAll([enter('b', ['dave'], T - 1), { ...second, roomId: 'b' }, { ...first, roomId: 'b' }])
+    expect(await userIdsIn('a')).to.deep.equal(['alice', 'bob', 'carol'])
+    expect(await userIdsIn('b')).to.deep.equal(['alice', 'bob', 'carol'])
+  })
+
   it('ignores a reconcile older than the room’s destroy', async () => {
     await store.apply(destroyed('r', T))
     expect(await store.apply({ type: 'reconcile', roomId: 'r', userIds: ['alice'], at: T - 1 })).to.deep.equal([])
