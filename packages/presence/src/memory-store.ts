@@ -17,6 +17,7 @@ import {
   destroyedStamp,
   isOpen,
   isPresent,
+  kindStamp,
   memberStamp,
   NONE,
   reconciledFence,
@@ -47,6 +48,7 @@ interface MemberRecord {
 
 interface RoomState {
   kind: RoomKind | undefined
+  kindStamp: number
   /** The stamp of the latest create or destroy. */
   life: number
   fence: number
@@ -85,6 +87,7 @@ export function createMemoryPresenceStore(options: MemoryPresenceStoreOptions = 
     if (room === undefined) {
       room = {
         kind: undefined,
+        kindStamp: NONE,
         life: NONE,
         fence: NONE,
         count: 0,
@@ -127,6 +130,14 @@ export function createMemoryPresenceStore(options: MemoryPresenceStoreOptions = 
     return present ? ('enter' as const) : ('leave' as const)
   }
 
+  /** Keeps the kind of the fact with the highest kind stamp (rules.ts). */
+  const name = (room: RoomState, kind: RoomKind, stamp: number) => {
+    if (stamp > room.kindStamp || (stamp === room.kindStamp && room.kind !== undefined && kind > room.kind)) {
+      room.kindStamp = stamp
+      room.kind = kind
+    }
+  }
+
   /** Raises the fence: records at or below it are over (members leave, the seat list goes). */
   const raise = (roomId: string, room: RoomState, fence: number, at: number, changes: PresenceChange[]) => {
     if (fence <= room.fence) return
@@ -153,9 +164,9 @@ export function createMemoryPresenceStore(options: MemoryPresenceStoreOptions = 
     const changes: PresenceChange[] = []
     switch (update.type) {
       case 'members': {
+        name(room, update.kind, kindStamp(at, false))
         const stamp = memberStamp(at, update.present)
         if (stamp <= room.fence) break
-        room.kind ??= update.kind
         for (const userId of new Set(update.userIds)) {
           const type = record(room, userId, stamp, at, now)
           if (type !== undefined) changes.push({ type, roomId, userId, at })
@@ -163,22 +174,22 @@ export function createMemoryPresenceStore(options: MemoryPresenceStoreOptions = 
         break
       }
       case 'room.created': {
+        name(room, update.kind, kindStamp(at, true))
         const stamp = createdStamp(at)
         if (stamp > room.life) {
           const was = isOpen(room.life)
           room.life = stamp
-          room.kind = update.kind
           if (!was) changes.push({ type: 'room.created', roomId, at })
         }
         raise(roomId, room, createdFence(at), at, changes)
         break
       }
       case 'room.destroyed': {
+        name(room, update.kind, kindStamp(at, false))
         const stamp = destroyedStamp(at)
         if (stamp > room.life) {
           const was = isOpen(room.life)
           room.life = stamp
-          room.kind ??= update.kind
           if (was) changes.push({ type: 'room.destroyed', roomId, at })
         }
         raise(roomId, room, destroyedFence(at), at, changes)
@@ -195,8 +206,9 @@ export function createMemoryPresenceStore(options: MemoryPresenceStoreOptions = 
         break
       }
       case 'reconcile': {
+        // Of two reconciles of one ms, either order keeps the users of both lists (their fences are equal).
         const fence = reconciledFence(at)
-        if (fence <= room.fence) break
+        if (fence < room.fence) break
         const stamp = memberStamp(at, true)
         for (const userId of new Set(update.userIds)) {
           const old = room.members.get(userId)

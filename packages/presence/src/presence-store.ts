@@ -77,8 +77,11 @@ const DEFAULT_TTL = 24 * 60 * 60 * 1000
 /** Checks a store's `ttl` option. */
 export function readTtl(ttl: number | undefined, store: string): number {
   if (ttl === undefined) return DEFAULT_TTL
-  if (!(Number.isInteger(ttl) && ttl > 0)) {
-    throw new TypeError(`[@roomhooks/presence] ${store}({ ttl }) needs a whole number of ms above 0, got ${ttl}`)
+  // Up to 2^53 − 1: a larger one is written 1e+21 and Redis refuses it as an expiry, after the script has written.
+  if (!(Number.isSafeInteger(ttl) && ttl > 0)) {
+    throw new TypeError(
+      `[@roomhooks/presence] ${store}({ ttl }) needs a whole number of ms from 1 to 2^53 − 1, got ${ttl}`,
+    )
   }
   return ttl
 }
@@ -88,10 +91,17 @@ export function byArrival(a: PresenceMember, b: PresenceMember): number {
   return a.since - b.since || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)
 }
 
-/** The canonical text of a seat list (by index), which also orders two lists of the same ms. */
+/**
+ * The canonical text of a seat list (by index), which also orders two lists of the same ms. It is ASCII (other
+ * characters written `\uXXXX`): JavaScript compares strings by UTF-16 unit and the Redis script by byte, and the two
+ * orders differ for other characters, so the stores would keep different lists.
+ */
 export function seatsText(seats: readonly PresenceSeat[]): string {
   const sorted = [...seats].sort((a, b) => a.index - b.index)
-  return JSON.stringify(sorted.map((seat) => [seat.index, seat.userId]))
+  return JSON.stringify(sorted.map((seat) => [seat.index, seat.userId])).replace(
+    /[\u0080-\uffff]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 }
 
 /** A seat list back from its canonical text. */

@@ -3,10 +3,10 @@
  * computed there and passed in as decimal text; the script only compares them), so that receivers and workers
  * applying the same facts in any order end with the same state.
  *
- * KEYS: the room hash (`life`, `kind`, `fence`, `count`, `seatsAt`, `seats`), the members hash (user → `stamp`, or
+ * KEYS: the room hash (`life`, `kind`, `kindStamp`, `fence`, `count`, `seatsAt`, `seats`), the members hash (user → `stamp`, or
  * `stamp:since` when a reconcile confirmed a stay that began earlier), the departed members' sorted set (user →
  * when the record may go).
- * ARGV: op, now (ms), ttl (ms), at (ms), kind or seat list text, stamp, fence, user IDs…
+ * ARGV: op, now (ms), ttl (ms), at (ms), kind or seat list text, stamp, fence, kind stamp, user IDs…
  * Returns what changed as a flat list: type, user ID (or '') …
  */
 export const APPLY_SCRIPT = `
@@ -24,6 +24,15 @@ local function numberAt(key, field)
   local value = redis.call('HGET', key, field)
   if value then return tonumber(value) end
   return -1
+end
+-- Whether text a sorts after text b, byte by byte: Lua's '>' compares strings with
+-- strcoll, which follows the locale redis-server runs in.
+local function after(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x > y end
+  end
+  return #a > #b
 end
 local function change(kind, user)
   changes[#changes + 1] = kind
@@ -60,6 +69,15 @@ local function record(user, value)
   end
 end
 
+-- Keeps the kind of the fact with the highest kind stamp (rules.ts).
+local function name()
+  local kindStamp = tonumber(ARGV[8])
+  local old = numberAt(room, 'kindStamp')
+  if kindStamp > old or (kindStamp == old and after(ARGV[5], redis.call('HGET', room, 'kind') or '')) then
+    redis.call('HSET', room, 'kind', ARGV[5], 'kindStamp', ARGV[8])
+  end
+end
+
 -- Everything stamped at or below the fence is over: those members leave, the seat list goes.
 local function raise()
   if newFence <= fence then return end
@@ -85,20 +103,19 @@ local function raise()
 end
 
 if op == 'members' then
+  name()
   if stamp > fence then
-    redis.call('HSETNX', room, 'kind', ARGV[5])
-    for i = 8, #ARGV do record(ARGV[i], stampText) end
+    for i = 9, #ARGV do record(ARGV[i], stampText) end
   end
 elseif op == 'created' or op == 'destroyed' then
+  name()
   local life = numberAt(room, 'life')
   if stamp > life then
     local wasOpen = life >= 0 and life % 2 == 0
     redis.call('HSET', room, 'life', stampText)
     if op == 'created' then
-      redis.call('HSET', room, 'kind', ARGV[5])
       if not wasOpen then change('room.created', '') end
     else
-      redis.call('HSETNX', room, 'kind', ARGV[5])
       if wasOpen then change('room.destroyed', '') end
     end
   end
@@ -108,14 +125,15 @@ elseif op == 'seats' then
     local oldAt = numberAt(room, 'seatsAt')
     local old = redis.call('HGET', room, 'seats')
     local atNumber = tonumber(at)
-    if atNumber > oldAt or (atNumber == oldAt and old and ARGV[5] > old) then
+    if atNumber > oldAt or (atNumber == oldAt and old and after(ARGV[5], old)) then
       redis.call('HSET', room, 'seatsAt', at, 'seats', ARGV[5])
       if ARGV[5] ~= old then change('seats', '') end
     end
   end
 elseif op == 'reconcile' then
-  if newFence > fence then
-    for i = 8, #ARGV do
+  -- Of two reconciles of one ms, either order keeps the users of both lists.
+  if newFence >= fence then
+    for i = 9, #ARGV do
       local old = redis.call('HGET', members, ARGV[i])
       local oldStamp = stampOf(old)
       local value = stampText

@@ -19,6 +19,7 @@ import {
   destroyedStamp,
   isOpen,
   isPresent,
+  kindStamp,
   memberStamp,
   reconciledFence,
   seatStamp,
@@ -42,8 +43,10 @@ export interface RedisPresenceStoreOptions {
 const APPLY = 'roomhooksPresenceApply'
 const FORGET = 'roomhooksPresenceForget'
 
+// ioredis flattens an array argument into the command's arguments: a fact's users are passed as one array, since
+// spreading a list of 100,000s of users into a call overflows the stack.
 interface ScriptedClient {
-  [APPLY](...keysAndArgs: (string | number)[]): Promise<string[]>
+  [APPLY](...keysAndArgs: (string | number | readonly string[])[]): Promise<string[]>
   [FORGET](...keysAndArgs: (string | number)[]): Promise<unknown>
 }
 
@@ -85,27 +88,50 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
     if (last !== undefined && now - last < touchEvery) return undefined
     if (touched.size >= 10_000) touched.clear()
     touched.set(roomId, now)
-    return client.zadd(index, now, roomId)
+    // Not touched after all when it failed (Redis down): the next fact of the room tries again.
+    return client.zadd(index, now, roomId).catch((error: unknown) => {
+      if (touched.get(roomId) === now) touched.delete(roomId)
+      throw error
+    })
   }
   const keysOf = (roomId: string) => {
     const base = `${prefix}{${roomId}}:`
     return [`${base}r`, `${base}m`, `${base}t`] as const
+  }
+  // rooms() takes the rooms whose keys expired off the index; so that the index stays bounded where rooms() is
+  // never called, apply() also looks at its oldest rooms, at most once a touch period per process. A room whose
+  // keys are still there gets a fresh score, so that the next look goes further. A failed look is tried again
+  // the next period: it never fails the fact.
+  let swept = Number.NEGATIVE_INFINITY
+  const sweep = async (now: number): Promise<void> => {
+    if (now - swept < touchEvery) return
+    swept = now
+    const cutoff = now - ttl
+    const stale = await client.zrangebyscore(index, '-inf', `(${cutoff}`, 'LIMIT', 0, 100)
+    const kept = await Promise.all(stale.map((roomId) => client.exists(keysOf(roomId)[0])))
+    await Promise.all(
+      stale.map((roomId, i) =>
+        kept[i] ? client.zadd(index, 'XX', now, roomId) : scripts[FORGET](index, roomId, cutoff),
+      ),
+    )
   }
 
   return {
     async apply(update) {
       const now = Date.now()
       const { roomId, at } = update
-      const [op, text, stamp, fence, users] = argumentsOf(update)
+      const [op, text, stamp, fence, kindAt, users] = argumentsOf(update)
       const [changed] = await Promise.all([
-        scripts[APPLY](...keysOf(roomId), op, now, ttl, at, text, stamp, fence, ...users),
+        scripts[APPLY](...keysOf(roomId), op, now, ttl, at, text, stamp, fence, kindAt, users),
         touch(roomId, now),
+        sweep(now).catch(() => undefined),
       ])
       const changes: PresenceChange[] = []
       for (let i = 0; i < changed.length; i += 2) {
         const type = changed[i] as PresenceChange['type']
-        const userId = changed[i + 1]
-        changes.push(userId ? { type, roomId, userId, at } : { type, roomId, at })
+        // Only an enter or a leave has a user, who may be '' (an empty user ID is still one).
+        const userId = changed[i + 1]!
+        changes.push(type === 'enter' || type === 'leave' ? { type, roomId, userId, at } : { type, roomId, at })
       }
       return changes
     },
@@ -158,19 +184,42 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Pr
   }
 }
 
-/** What the script is given for a fact: op, kind or seat list, stamp, fence, user IDs (see redis-script.ts). */
-function argumentsOf(update: PresenceUpdate): [string, string, string, string, readonly string[]] {
+/** What the script is given for a fact: op, kind or seat list, stamp, fence, kind stamp, user IDs (see redis-script.ts). */
+function argumentsOf(update: PresenceUpdate): [string, string, string, string, string, readonly string[]] {
   const { at } = update
   switch (update.type) {
-    case 'members':
-      return ['members', update.kind, String(memberStamp(at, update.present)), '', [...new Set(update.userIds)]]
+    case 'members': {
+      const [stamp, kind] = [memberStamp(at, update.present), kindStamp(at, false)]
+      return ['members', update.kind, String(stamp), '', String(kind), [...new Set(update.userIds)]]
+    }
     case 'room.created':
-      return ['created', update.kind, String(createdStamp(at)), String(createdFence(at)), []]
+      return [
+        'created',
+        update.kind,
+        String(createdStamp(at)),
+        String(createdFence(at)),
+        String(kindStamp(at, true)),
+        [],
+      ]
     case 'room.destroyed':
-      return ['destroyed', update.kind, String(destroyedStamp(at)), String(destroyedFence(at)), []]
+      return [
+        'destroyed',
+        update.kind,
+        String(destroyedStamp(at)),
+        String(destroyedFence(at)),
+        String(kindStamp(at, false)),
+        [],
+      ]
     case 'seats':
-      return ['seats', seatsText(update.seats), String(seatStamp(at)), '', []]
+      return ['seats', seatsText(update.seats), String(seatStamp(at)), '', '', []]
     case 'reconcile':
-      return ['reconcile', '', String(memberStamp(at, true)), String(reconciledFence(at)), [...new Set(update.userIds)]]
+      return [
+        'reconcile',
+        '',
+        String(memberStamp(at, true)),
+        String(reconciledFence(at)),
+        '',
+        [...new Set(update.userIds)],
+      ]
   }
 }

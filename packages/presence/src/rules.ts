@@ -69,5 +69,15 @@ export function seatStamp(at: number): number {
   return 2 * at + 1
 }
 
+/**
+ * The stamp of the product a fact names (a room's `kind`): the latest fact's, whichever it is, a creation beating
+ * the other facts of its ms, and of two kinds with one stamp the greater text; a maximum, so that the kind does not
+ * depend on arrival order (a RoomId reused by the other product, its creation lost, its old destroy arriving late).
+ * Every fact counts, also one the fence makes ignored otherwise.
+ */
+export function kindStamp(at: number, creation: boolean): number {
+  return 2 * at + (creation ? 1 : 0)
+}
+
 /** No stamp yet. */
 export const NONE = -1

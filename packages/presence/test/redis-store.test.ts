@@ -137,6 +137,65 @@ describe('createRedisPresenceStore() against redis-server', function () {
     expect(refused).to.be.instanceOf(Error)
   })
 
+  it('takes expired rooms off its index while applying facts, also when rooms() is never called', async () => {
+    const prefix = freshPrefix()
+    const store = createRedisPresenceStore({ connection: redis, prefix, ttl: 200 })
+    for (let i = 0; i < 50; i++) {
+      await store.apply({ type: 'room.created', roomId: `closed-${i}`, kind: 'room', at: T })
+      await store.apply({ type: 'room.destroyed', roomId: `closed-${i}`, kind: 'room', at: T + 1 })
+    }
+    await store.apply({ type: 'room.created', roomId: 'open', kind: 'room', at: T })
+    await new Promise((resolve) => setTimeout(resolve, 450))
+    expect(await redis.exists(`${prefix}:presence:{closed-0}:r`)).to.equal(0)
+    await store.apply({ type: 'members', roomId: 'other', kind: 'room', userIds: ['alice'], present: true, at: T })
+    expect((await redis.zrange(`${prefix}:presence:rooms`, 0, -1)).sort()).to.deep.equal(['open', 'other'])
+    await store.close()
+  })
+
+  it('lists a room whose first fact failed while Redis was down, once a later fact is applied', async () => {
+    const own = await startRedisServer()
+    closing.push(() => own.stop())
+    const store = createRedisPresenceStore({
+      connection: { host: '127.0.0.1', port: own.port, enableOfflineQueue: false },
+    })
+    closing.push(() => store.close())
+    const fact = (at: number) =>
+      store.apply({ type: 'members', roomId: 'r', kind: 'room', userIds: ['alice'], present: true, at })
+    await own.stop()
+    let failed: unknown
+    await fact(T).catch((error: unknown) => (failed = error))
+    expect(failed).to.be.instanceOf(Error)
+    await own.start()
+    // The store's own client reconnects.
+    for (
+      let i = 0;
+      i < 100 &&
+      (await fact(T + 1).then(
+        () => false,
+        () => true,
+      ));
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(await store.count('r')).to.equal(1)
+    expect(await store.rooms()).to.deep.equal([{ roomId: 'r', kind: 'room', count: 1 }])
+  })
+
+  it('refuses a ttl Redis cannot take when created, instead of failing every fact after writing it', async () => {
+    const prefix = freshPrefix()
+    let refused: unknown
+    try {
+      const store = createRedisPresenceStore({ connection: redis, prefix, ttl: 1e21 })
+      await store.apply({ type: 'members', roomId: 'r', kind: 'room', userIds: ['alice'], present: false, at: T })
+    } catch (error) {
+      refused = error
+    }
+    expect(refused).to.be.instanceOf(TypeError)
+    expect((refused as Error).message).to.contain('ttl')
+    expect(await redis.keys(`${prefix}:*`)).to.deep.equal([])
+  })
+
   it('uses a bounded amount of memory per member and per room', async () => {
     const prefix = freshPrefix()
     const store: PresenceStore = createRedisPresenceStore({ connection: redis, prefix })

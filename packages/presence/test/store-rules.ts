@@ -105,6 +105,25 @@ export function presenceStoreRules(makeStore: StoreFactory): void {
     expect(await userIdsIn('r')).to.deep.equal(['144115233775727695', '144115233775727696'])
   })
 
+  it('reports the user of each change, an empty user ID included', async () => {
+    expect(await store.apply(enter('r', ['', 'alice'], T))).to.deep.equal([
+      { type: 'enter', roomId: 'r', userId: '', at: T },
+      { type: 'enter', roomId: 'r', userId: 'alice', at: T },
+    ])
+    expect(await store.apply(leave('r', [''], T + 1))).to.deep.equal([
+      { type: 'leave', roomId: 'r', userId: '', at: T + 1 },
+    ])
+  })
+
+  it('applies a fact listing 200,000 users', async function () {
+    this.timeout(30_000)
+    const userIds = Array.from({ length: 200_000 }, (_, i) => `user-${i}`)
+    expect(await store.apply(enter('big', userIds, T))).to.have.length(200_000)
+    const changes = await store.apply({ type: 'reconcile', roomId: 'big', userIds: userIds.slice(1), at: T + 1 })
+    expect(changes).to.deep.equal([{ type: 'leave', roomId: 'big', userId: 'user-0', at: T + 1 }])
+    expect(await store.count('big')).to.equal(199_999)
+  })
+
   it('ends every membership older than a destroy, and reports each', async () => {
     await applyAll([created('r', T - 100), enter('r', ['alice', 'bob'], T), leave('r', ['carol'], T)])
     const changes = await store.apply(destroyed('r', T + 50))
@@ -171,6 +190,32 @@ export function presenceStoreRules(makeStore: StoreFactory): void {
     ])
   })
 
+  it('gives a room the kind of its latest fact, whatever the order (a RoomId reused by the other product)', async () => {
+    // A room's life ends at T; the RoomId lives on as a live room whose creation was lost.
+    const facts: PresenceUpdate[] = [
+      { type: 'room.destroyed', roomId: 'r', kind: 'room', at: T },
+      { type: 'members', roomId: 'r', kind: 'live', userIds: ['alice'], present: true, at: T + 20 },
+      enter('r', ['bob'], T - 5),
+    ]
+    for (const [n, order] of [
+      [0, 1, 2],
+      [1, 0, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+    ].entries()) {
+      const roomId = `r${n}`
+      await applyAll(order.map((i) => ({ ...facts[i]!, roomId })))
+      expect(await store.rooms(), roomId).to.deep.include({ roomId, kind: 'live', count: 1 })
+    }
+    // A creation names the kind over the other facts of its ms (these Enters name 'room').
+    await applyAll([created('c', T, 'live'), enter('c', ['carol'], T)])
+    await applyAll([enter('d', ['carol'], T), created('d', T, 'live')])
+    expect(await store.rooms()).to.deep.include.members([
+      { roomId: 'c', kind: 'live', count: 1 },
+      { roomId: 'd', kind: 'live', count: 1 },
+    ])
+  })
+
   it('keeps the latest seat list, 18-digit IDs exact, and ignores an older one', async () => {
     const latest = [
       { index: 1, userId: null },
@@ -198,6 +243,23 @@ export function presenceStoreRules(makeStore: StoreFactory): void {
       { type: 'seats', roomId: 'b', seats: one, at: T },
     ])
     expect(await store.seats('a')).to.deep.equal(await store.seats('b'))
+  })
+
+  it('picks the same seat list of two sent in one ms as every other store, whatever the characters', async () => {
+    // Both stores order the lists by their canonical text; non-ASCII user IDs must not make them disagree.
+    const fullwidth = [{ index: 0, userId: '\uff01' }]
+    const emoji = [{ index: 0, userId: '\u{1f600}' }]
+    const accented = [{ index: 0, userId: 'é' }]
+    await applyAll([
+      { type: 'seats', roomId: 'a', seats: fullwidth, at: T },
+      { type: 'seats', roomId: 'a', seats: emoji, at: T },
+      { type: 'seats', roomId: 'a', seats: accented, at: T },
+      { type: 'seats', roomId: 'b', seats: accented, at: T },
+      { type: 'seats', roomId: 'b', seats: emoji, at: T },
+      { type: 'seats', roomId: 'b', seats: fullwidth, at: T },
+    ])
+    expect(await store.seats('a')).to.deep.equal(fullwidth)
+    expect(await store.seats('b')).to.deep.equal(fullwidth)
   })
 
   it('forgets the seat list of a destroyed room, and ignores one older than the destroy', async () => {
@@ -228,6 +290,15 @@ export function presenceStoreRules(makeStore: StoreFactory): void {
     expect(await applyAll([leave('r', ['alice'], T - 1), enter('r', ['bob'], T - 1)])).to.deep.equal([])
     await applyAll([leave('r', ['alice'], T + 1), enter('r', ['carol'], T + 1)])
     expect(await userIdsIn('r')).to.deep.equal(['carol'])
+  })
+
+  it('keeps the users of both lists of two reconciles of one ms, whatever their order', async () => {
+    const first: PresenceUpdate = { type: 'reconcile', roomId: 'a', userIds: ['alice', 'bob'], at: T }
+    const second: PresenceUpdate = { type: 'reconcile', roomId: 'a', userIds: ['bob', 'carol'], at: T }
+    await applyAll([enter('a', ['dave'], T - 1), first, second])
+    await applyAll([enter('b', ['dave'], T - 1), { ...second, roomId: 'b' }, { ...first, roomId: 'b' }])
+    expect(await userIdsIn('a')).to.deep.equal(['alice', 'bob', 'carol'])
+    expect(await userIdsIn('b')).to.deep.equal(['alice', 'bob', 'carol'])
   })
 
   it('ignores a reconcile older than the room’s destroy', async () => {
