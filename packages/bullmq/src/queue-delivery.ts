@@ -100,8 +100,8 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
       const [job, deadLettered] = await added
       if (callback.refusal !== undefined) refused.kept(key, callback.receivedAt)
       else if (deadLettered !== null) {
-        await runAgain(job, callback)
         refused.forget(key) // the job may have been a refused body that now passes: it runs, it is not trimmed
+        await runAgain(job, callback)
       }
       return job.id
     },
@@ -184,8 +184,9 @@ async function withdraw(queue: Queue, key: string, callback: StoredCallback): Pr
  * failed set (replayed meanwhile, or run again for another copy) is left as it is.
  */
 async function runAgain(job: Job, callback: StoredCallback): Promise<void> {
-  const retried = job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => {})
-  await Promise.all([job.updateData(callback), retried])
+  // The record first: once retried, a worker may take the job at once, and must run this delivery's record.
+  await job.updateData(callback)
+  await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => {})
 }
 
 /**

@@ -8,6 +8,7 @@ import type {
   PresenceStore,
   PresenceUpdate,
 } from './presence-store.js'
+import { isFactTime } from './rules.js'
 import { presenceEvents, updateOf, type PresenceEventName } from './updates.js'
 
 /** A logger: console, pino, winston, bunyan… Presence calls `log.warn(message)` and `log.error(err, message)`. */
@@ -130,7 +131,7 @@ export function createPresence(hooks: RoomWebhooks, options: PresenceOptions = {
       if (typeof roomId !== 'string' || !Array.isArray(userIds) || !userIds.every((id) => typeof id === 'string')) {
         throw new TypeError('[@roomhooks/presence] reconcile() needs a room ID and an array of user ID strings')
       }
-      if (!(Number.isSafeInteger(at) && at >= 0)) {
+      if (!isFactTime(at)) {
         throw new TypeError(`[@roomhooks/presence] reconcile() needs \`at\` in whole ms since the epoch, got ${at}`)
       }
       await apply({ type: 'reconcile', roomId, userIds, at })

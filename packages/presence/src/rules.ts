@@ -15,6 +15,15 @@
  * a reconcile as of T to `2T` (the list read then is the truth as of T).
  */
 
+/**
+ * Whether `ms` can be a fact's time: a whole number of ms from the epoch below 2^52, so that `2 × ms + 1` is still
+ * exact in a double (in JS and in Redis's Lua alike) and the in/out bit of a stamp survives. 2^52 ms is the year
+ * 142,000; a larger `EventTime` is not a time the platform sent.
+ */
+export function isFactTime(ms: number): boolean {
+  return Number.isSafeInteger(ms) && ms >= 0 && ms < 2 ** 52
+}
+
 /** The stamp of a member fact: in (Enter, Online) or out (Leave, Offline) at `at` ms. */
 export function memberStamp(at: number, present: boolean): number {
   return 2 * at + (present ? 1 : 0)

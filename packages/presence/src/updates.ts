@@ -1,5 +1,6 @@
 import type { CallbackContext, EventFor } from '@roomhooks/core'
 import type { PresenceUpdate } from './presence-store.js'
+import { isFactTime } from './rules.js'
 
 /** The events room state is made of. */
 export const presenceEvents = [
@@ -19,10 +20,11 @@ export type PresenceEventName = (typeof presenceEvents)[number]
 /**
  * When a fact happened, in ms: its `EventTime`; else a room's `CreateTime` (seconds, which Live creation carries
  * instead of `EventTime`); else when it was received, the best that is left (a late arrival then counts as late).
+ * A time no stamp can hold (see {@link isFactTime}) is passed over as if absent.
  */
 function timeOf(event: CallbackContext, createTime?: number): number {
-  if (event.eventTime !== undefined) return event.eventTime
-  if (createTime !== undefined) return createTime * 1000
+  if (event.eventTime !== undefined && isFactTime(event.eventTime)) return event.eventTime
+  if (createTime !== undefined && isFactTime(createTime * 1000)) return createTime * 1000
   return event.receivedAt
 }
 

@@ -65,6 +65,20 @@ describe('createPresence()', () => {
     for (const change of changes) expect(change.at).to.be.within(before, after)
   })
 
+  it('times a fact whose EventTime no stamp can hold (2^52 ms or more) by when it was received: an Enter stays an Enter', async () => {
+    const presence = createPresence(hooks)
+    const before = Date.now()
+    await simulate(hooks, 'member.enter', { RoomId: 'r', MemberList_Account: ['alice'], EventTime: 1e17 })
+    const [member] = await presence.members('r')
+    expect(member?.userId).to.equal('alice')
+    expect(member?.since).to.be.within(before, Date.now())
+    let error: unknown
+    await presence.reconcile('r', ['bob'], 2 ** 52).catch((e: unknown) => (error = e))
+    expect((error as Error).message).to.equal(
+      `[@roomhooks/presence] reconcile() needs \`at\` in whole ms since the epoch, got ${2 ** 52}`,
+    )
+  })
+
   it('takes Live Online as in and Offline as out, whatever the EventCause', async () => {
     const presence = createPresence(hooks)
     const state = (EventType: string, EventCause: string, Member_Account: string, EventTime: number) =>
