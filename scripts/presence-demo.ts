@@ -34,7 +34,8 @@ export async function runPresenceDemo({ sdkAppId, token }: { sdkAppId: number; t
   const presenceApp = createPresenceApp({ sdkAppId, token, redis: { host: '127.0.0.1', port: redis.port } })
   const server = await listen(createServer(presenceApp.app))
   try {
-    // The app's Redis connection does not queue commands while it connects: wait until GET /rooms reads Redis.
+    // The app's Redis connection does not queue commands while it connects: wait until GET /rooms reads Redis
+    // (the app logs a line for each read that failed meanwhile, as it would for an outage).
     if (!(await answers(`${server.url}/rooms`))) return failed('the app could not read its redis-server')
     const url = `${server.url}/tencent/callback`
     const T = Date.now() - 60_000

@@ -44,7 +44,7 @@ export function createPresenceApp({ sdkAppId, token, redis, prefix }: AppOptions
   })
   // Express 5 passes a rejected handler here: Redis could not be read.
   app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    console.error('room state could not be read:', error)
+    console.error(`room state could not be read: ${error instanceof Error ? error.message : String(error)}`)
     res.status(503).json({ error: 'Room state is not available right now; try again shortly' })
   })
 
