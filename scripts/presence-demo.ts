@@ -7,8 +7,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { sendCallback } from '@roomhooks/cli'
 import { createPresenceApp } from '../examples/presence/src/app.js'
 import { listen } from '../test/support/http.js'
-import { startRedisServer, type RedisServer } from '../test/support/redis-server.js'
-import { failed, findOnPath } from './queue-demo.js'
+import { demoRedisServer, failed } from './queue-demo.js'
 
 const seat = (Index: number, Member_Account: string) => ({
   Index,
@@ -20,16 +19,8 @@ const seat = (Index: number, Member_Account: string) => ({
 
 /** Runs the presence example; resolves with how many steps did not go as expected. */
 export async function runPresenceDemo({ sdkAppId, token }: { sdkAppId: number; token: string }): Promise<number> {
-  if (findOnPath('redis-server') === undefined) {
-    console.log('Presence example skipped: no redis-server on the PATH.')
-    return 0
-  }
-  let redis: RedisServer
-  try {
-    redis = await startRedisServer()
-  } catch {
-    return failed('redis-server did not start')
-  }
+  const redis = await demoRedisServer('Presence example')
+  if (typeof redis === 'number') return redis
   console.log(`\nPresence example: room state in a redis-server on port ${redis.port}`)
   const presenceApp = createPresenceApp({ sdkAppId, token, redis: { host: '127.0.0.1', port: redis.port } })
   const server = await listen(createServer(presenceApp.app))

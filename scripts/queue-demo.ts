@@ -13,7 +13,7 @@ import { startRedisServer, type RedisServer } from '../test/support/redis-server
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 /** The path of an executable `command` found on `path` (the PATH's format), or undefined. */
-export function findOnPath(command: string, path = process.env['PATH'] ?? ''): string | undefined {
+function findOnPath(command: string, path = process.env['PATH'] ?? ''): string | undefined {
   for (const dir of path.split(delimiter).filter(Boolean)) {
     const candidate = join(dir, command)
     try {
@@ -77,16 +77,8 @@ function startProcess(name: string, command: string, args: string[], options: Pr
 
 /** Runs the queue example; resolves with how many steps did not go as expected. */
 export async function runQueueDemo({ sdkAppId, token }: { sdkAppId: number; token: string }): Promise<number> {
-  if (findOnPath('redis-server') === undefined) {
-    console.log('Queue example skipped: no redis-server on the PATH.')
-    return 0
-  }
-  let redis: RedisServer
-  try {
-    redis = await startRedisServer()
-  } catch {
-    return failed('redis-server did not start')
-  }
+  const redis = await demoRedisServer('Queue example')
+  if (typeof redis === 'number') return redis
   const { port } = redis
   console.log(`\nQueue example: a receiver and a worker process, with a redis-server on port ${port}`)
   const examples: DemoProcess[] = []
@@ -127,6 +119,22 @@ export async function runQueueDemo({ sdkAppId, token }: { sdkAppId: number; toke
     // Already stopped unless a step failed; then they are killed.
     await Promise.all(examples.map((example) => example.stop('SIGKILL')))
     await redis.stop()
+  }
+}
+
+/**
+ * A redis-server of its own for one example of the demo, or the failures to count instead: none when there is no
+ * redis-server on the PATH (the example is skipped, in one line), one when it did not start.
+ */
+export async function demoRedisServer(example: string): Promise<RedisServer | number> {
+  if (findOnPath('redis-server') === undefined) {
+    console.log(`${example} skipped: no redis-server on the PATH.`)
+    return 0
+  }
+  try {
+    return await startRedisServer()
+  } catch {
+    return failed('redis-server did not start')
   }
 }
 
