@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
+import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
@@ -14,9 +15,18 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 export interface RuntimeServer {
   /** Its origin, e.g. `http://127.0.0.1:40123`. */
   readonly url: string
-  /** Everything it wrote to stdout so far, line by line (workerd: nothing). */
-  readonly lines: readonly string[]
   stop(): Promise<void>
+}
+
+/** A server in a child process (Bun, Deno), whose stdout the test reads. */
+export interface RuntimeProcess extends RuntimeServer {
+  /** Everything it wrote to stdout so far, line by line. */
+  readonly lines: readonly string[]
+  /**
+   * Resolves with the first line of stdout equal to (or matching) `line`, written or to come: a line written before
+   * an answer may reach the test after it. Rejects after `timeout` ms.
+   */
+  waitForLine(line: string | RegExp, timeout?: number): Promise<string>
 }
 
 /** The version npm installed of `name` (bun, deno, miniflare, workerd), from its package.json. */
@@ -37,8 +47,8 @@ export interface ProcessOptions {
   readonly env?: Record<string, string>
 }
 
-/** Runs `script` with Bun (`bun run`), which prints `listening on <url>` once it listens. */
-export function startBun(script: string, options: ProcessOptions = {}): Promise<RuntimeServer> {
+/** Runs `script` with Bun (`bun run`), which prints `… on http://<host>:<port>…` once it listens. */
+export function startBun(script: string, options: ProcessOptions = {}): Promise<RuntimeProcess> {
   return startListening('Bun', binary('bun'), ['run', script], options)
 }
 
@@ -46,7 +56,7 @@ export function startBun(script: string, options: ProcessOptions = {}): Promise<
  * Runs `script` with Deno, allowed the network and the environment only. `--sloppy-imports` lets a `.js` import
  * name a `.ts` file, as TypeScript's NodeNext resolution writes them; packages come from node_modules.
  */
-export function startDeno(script: string, options: ProcessOptions = {}): Promise<RuntimeServer> {
+export function startDeno(script: string, options: ProcessOptions = {}): Promise<RuntimeProcess> {
   return startListening(
     'Deno',
     binary('deno'),
@@ -55,45 +65,78 @@ export function startDeno(script: string, options: ProcessOptions = {}): Promise
   )
 }
 
+/** Reads a runtime's stdout line by line, and keeps its stderr for the error of a test that waited in vain. */
+class Output {
+  readonly lines: string[] = []
+  stderr = ''
+  readonly #waiting = new Set<() => void>()
+
+  constructor(
+    readonly name: string,
+    stdout: Readable,
+    stderr: Readable,
+  ) {
+    stderr.on('data', (chunk: Buffer) => void (this.stderr += chunk.toString()))
+    createInterface({ input: stdout }).on('line', (line) => {
+      this.lines.push(line)
+      for (const check of this.#waiting) check()
+    })
+  }
+
+  error(why: string): Error {
+    return new Error(`${this.name} ${why}; stdout:\n${this.lines.join('\n')}\nstderr:\n${this.stderr}`)
+  }
+
+  /** The first line matching `wanted`, written or to come; rejects after `timeout` ms. */
+  waitForLine = (wanted: string | RegExp, timeout = 5000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const matches = (line: string) => (typeof wanted === 'string' ? line === wanted : wanted.test(line))
+      const check = () => {
+        const found = this.lines.find(matches)
+        if (found === undefined) return
+        finish()
+        resolve(found)
+      }
+      const timer = setTimeout(() => {
+        finish()
+        reject(this.error(`wrote no line ${String(wanted)} within ${timeout} ms`))
+      }, timeout)
+      const finish = () => {
+        clearTimeout(timer)
+        this.#waiting.delete(check)
+      }
+      this.#waiting.add(check)
+      check()
+    })
+}
+
 async function startListening(
   name: string,
   command: string,
   args: string[],
   { cwd = root, env = {} }: ProcessOptions,
-): Promise<RuntimeServer> {
+): Promise<RuntimeProcess> {
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = once(child, 'close')
-  const lines: string[] = []
-  let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()))
+  const output = new Output(`${name} (${args.join(' ')})`, child.stdout, child.stderr)
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
     await exited
   }
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => fail('did not print "listening on <url>" within 20 s'), 20_000)
-    const fail = (why: string) => {
-      clearTimeout(timer)
-      reject(new Error(`${name} (${args.join(' ')}) ${why}; stdout:\n${lines.join('\n')}\nstderr:\n${stderr}`))
-    }
-    child.once('error', (error) => fail(`could not start: ${error.message}`))
-    void exited.then(() => fail('exited'))
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      lines.push(line)
-      const listening = /^listening on (http:\/\/\S+)$/.exec(line)
-      if (listening === null) return
-      clearTimeout(timer)
-      resolve(listening[1]!)
-    })
-  }).catch(async (error: unknown) => {
+  const started = await Promise.race([
+    output.waitForLine(/\bon http:\/\/[^\s/]+/, 20_000),
+    once(child, 'error').then(([error]) => Promise.reject(output.error(`could not start: ${String(error)}`))),
+    exited.then(() => Promise.reject(output.error('exited'))),
+  ]).catch(async (error: unknown) => {
     await stop()
     throw error
   })
-  return { url, lines, stop }
+  const url = /\bon (http:\/\/[^\s/]+)/.exec(started)![1]!
+  return { url, lines: output.lines, waitForLine: output.waitForLine, stop }
 }
 
 export interface WorkerOptions {
@@ -105,12 +148,13 @@ export interface WorkerOptions {
 
 /**
  * Bundles the Worker module `entry` with esbuild as wrangler does without `nodejs_compat` (an ES module for the
- * browser platform: a node: import does not build), and runs it in workerd through Miniflare.
+ * browser platform: a node: import does not build), and runs it in workerd through Miniflare. What the Worker
+ * logs is read as a child process's stdout.
  */
 export async function startWorker(
   entry: string,
   { compatibilityDate, vars = {} }: WorkerOptions,
-): Promise<RuntimeServer> {
+): Promise<RuntimeProcess> {
   installedVersion('miniflare')
   const bundle = await build({
     entryPoints: [entry],
@@ -122,6 +166,7 @@ export async function startWorker(
     write: false,
     logLevel: 'silent',
   })
+  let output: Output | undefined
   const worker = new Miniflare({
     modules: true,
     script: bundle.outputFiles[0]!.text,
@@ -129,7 +174,9 @@ export async function startWorker(
     bindings: vars,
     host: '127.0.0.1',
     port: 0,
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => void (output = new Output('workerd', stdout, stderr)),
   })
   const url = await worker.ready
-  return { url: url.origin, lines: [], stop: () => worker.dispose() }
+  const { lines, waitForLine } = output!
+  return { url: url.origin, lines, waitForLine, stop: () => worker.dispose() }
 }
