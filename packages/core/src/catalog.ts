@@ -1,4 +1,6 @@
-import { Type, type TLiteral, type TObject, type TProperties, type TUnion } from '@sinclair/typebox'
+import type { TLiteral, TObject, TProperties, TUnion } from '@sinclair/typebox'
+// One builder at a time, not TypeBox's `Type` object, which would bring every builder into a bundle.
+import * as Type from '@sinclair/typebox'
 import type { DecisionRules } from './decision.js'
 import { BattleCreatedFields, BattleEndedFields, BattleStartedFields } from './schemas/battle.js'
 import { FollowAddedFields, FollowRemovedFields } from './schemas/follow.js'

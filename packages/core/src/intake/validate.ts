@@ -1,45 +1,26 @@
-import type { TSchema } from '@sinclair/typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
-import type { ValueError } from '@sinclair/typebox/errors'
-import { Value } from '@sinclair/typebox/value'
+import { Errors, type ValueError } from '@sinclair/typebox/errors'
 import type { AnyCommandDefinition } from '../catalog.js'
 import { coercePayload, InexactNumbers, type PayloadPath } from './coerce.js'
 import { ValidationError } from '../errors.js'
 import { quoteUnsafeIntegersBeyondAccounts } from './lossless-json.js'
+import { schemaChecks } from '../schemas/checks.generated.js'
 
 const MAX_REPORTED_ERRORS = 10
 // Every integer above 2^53 has 16 digits or more: a text without such a run has no exact digits to give back.
 const LONG_DIGITS = /\d{16}/
 
-/** What validation needs of a schema: a fast check, and the reasons when it fails. */
-export interface SchemaChecker {
-  Check(value: unknown): boolean
-  Errors(value: unknown): Iterable<ValueError>
-}
-
-const compiled = new Map<AnyCommandDefinition, SchemaChecker>()
-
 /**
- * Compiles a command's schema once per process; later calls return the same checker. Where the runtime forbids
- * compiling code from strings (Cloudflare Workers, `--disallow-code-generation-from-strings`), the checker
- * interprets the schema instead: slower, same answers.
+ * The check of a command's schema. The checks are TypeBox's compiled code written out at build time
+ * (`npm run generate`), so nothing is compiled from strings at start-up: that costs time on every cold start and
+ * is forbidden where code generation is (Cloudflare Workers, `--disallow-code-generation-from-strings`).
  */
-export function compileSchema(definition: AnyCommandDefinition): SchemaChecker {
-  let check = compiled.get(definition)
+function checkOf(definition: AnyCommandDefinition): (value: unknown) => boolean {
+  const check = schemaChecks[definition.command]
   if (check === undefined) {
-    check = compileOrInterpret(definition.schema)
-    compiled.set(definition, check)
+    // Only a catalog changed without `npm run generate` gets here, and test/generated.test.ts fails first.
+    throw new Error(`[@roomhooks/core] No generated check for ${definition.command}; run \`npm run generate\``)
   }
   return check
-}
-
-function compileOrInterpret(schema: TSchema): SchemaChecker {
-  try {
-    return TypeCompiler.Compile(schema)
-  } catch (error) {
-    if (!(error instanceof EvalError)) throw error
-    return { Check: (value) => Value.Check(schema, value), Errors: (value) => Value.Errors(schema, value) }
-  }
 }
 
 /**
@@ -60,8 +41,8 @@ export function validatePayload(
   text: string | undefined,
   reportInexact: InexactNumbersReporter,
 ): void {
-  const check = compileSchema(definition)
-  if (check.Check(payload)) return
+  const check = checkOf(definition)
+  if (check(payload)) return
   // The text to read exact digits from, quoted, when it has any the first parse lost: decided before coercion, as
   // a list of 200,000 IDs written 1e16 is not worth a path per element when none can be given back.
   const quotedText = text !== undefined && LONG_DIGITS.test(text) ? quoteUnsafeIntegersBeyondAccounts(text) : undefined
@@ -71,9 +52,11 @@ export function validatePayload(
     if (text === undefined) reportInexact(inexact.count, inexact.paths[0] as PayloadPath)
     else if (quotedText !== undefined) restoreExactDigits(payload, inexact.paths, quotedText)
   }
-  if (check.Check(payload)) return
+  if (check(payload)) return
+  // The reasons are looked for only now, by TypeBox's interpreting walk, which gives the messages its compiled
+  // checker's Errors() gives.
   const errors: ValueError[] = []
-  for (const error of check.Errors(payload)) {
+  for (const error of Errors(definition.schema, payload)) {
     errors.push(error)
     if (errors.length === MAX_REPORTED_ERRORS) break
   }

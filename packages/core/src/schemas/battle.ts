@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import * as Type from '@sinclair/typebox'
 import { Account, EventTime, OperatorAccount, Seconds } from './common.js'
 
 // Live PK battles between rooms.
