@@ -44,6 +44,33 @@ describe("TypeBox's compiler", () => {
     expect(loaded.filter((path) => /[/\\]typebox[/\\]build[/\\]cjs[/\\]compiler[/\\]/.test(path))).to.deep.equal([])
   })
 
+  it('is not loaded, nor any of TypeBox, until a payload fails; the first failure then names its field', () => {
+    const script = `
+      const { createRoomWebhooks } = require('@roomhooks/core')
+      const typebox = () => Object.keys(require.cache).filter((path) => path.includes('@sinclair/typebox'))
+      const hooks = createRoomWebhooks({ sdkAppId: 1400000000, log: { warn() {} } })
+      const query = 'SdkAppid=1400000000&CallbackCommand=Room.CallbackAfterCreateRoom'
+      const send = (RoomInfo) => hooks.receive({ query, body: JSON.stringify({ CallbackCommand: 'Room.CallbackAfterCreateRoom', RoomInfo }) })
+      send({ RoomId: 'r1' }).then(async (good) => {
+        const beforeFailure = typebox()
+        const bad = await send({ RoomId: 'r1', MaxMemberCount: 'lots' })
+        const again = await send({ RoomId: [] })
+        console.log(JSON.stringify({ answers: [good, bad, again].map((a) => [a.status, a.body.ErrorInfo]), beforeFailure, after: typebox() }))
+      })
+    `
+    const { answers, beforeFailure, after } = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }),
+    ) as { answers: unknown; beforeFailure: string[]; after: string[] }
+    expect(answers).to.deep.equal([
+      [200, ''],
+      [400, 'Room.CallbackAfterCreateRoom payload is invalid at /RoomInfo/MaxMemberCount: Expected integer'],
+      [400, 'Room.CallbackAfterCreateRoom payload is invalid at /RoomInfo/RoomId: Expected string'],
+    ])
+    expect(beforeFailure).to.deep.equal([])
+    expect(after.some((path) => /[/\\]build[/\\]cjs[/\\]errors[/\\]/.test(path))).to.equal(true)
+    expect(after.filter((path) => /[/\\]build[/\\]cjs[/\\]compiler[/\\]/.test(path))).to.deep.equal([])
+  })
+
   it('is not in a worker bundle of the fetch handler, nor any new Function or eval', async function () {
     this.timeout(60_000)
     const bundle = await bundleWorker()

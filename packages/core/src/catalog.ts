@@ -1,7 +1,6 @@
 import type { TLiteral, TObject, TProperties, TUnion } from '@sinclair/typebox'
-// One builder at a time, not TypeBox's `Type` object, which would bring every builder into a bundle.
-import * as Type from '@sinclair/typebox'
 import type { DecisionRules } from './decision.js'
+import { Type } from './schemas/builders.js'
 import { BattleCreatedFields, BattleEndedFields, BattleStartedFields } from './schemas/battle.js'
 import { FollowAddedFields, FollowRemovedFields } from './schemas/follow.js'
 import { MessageFields, MessageSentFields } from './schemas/group.js'

@@ -257,8 +257,13 @@ export class RoomWebhooks {
     let inFlight: InFlight
     let definition: AnyCommandDefinition | undefined
     let raw: BodyInput
+    const refused = (error: unknown): CallbackResponse | Promise<CallbackResponse> =>
+      delivery !== undefined && error instanceof ValidationError
+        ? keepRefused(state, delivery, error, { query, sdkAppId, receivedAt }, watch)
+        : refuse(state, error, watch)
     try {
       const intake = readCallback(query, sdkAppId, body, receivedAt, state.config)
+      if (intake instanceof Promise) return intake.then(undefined, refused)
       definition = intake.definition
       raw = intake.text ?? body
       const { event, digitsLost } = intake
@@ -268,9 +273,7 @@ export class RoomWebhooks {
         Object.assign(intake.event, decisionHelpers(definition.event, definition.decisions, record))
       }
     } catch (error) {
-      return delivery !== undefined && error instanceof ValidationError
-        ? keepRefused(state, delivery, error, { query, sdkAppId, receivedAt }, watch)
-        : refuse(state, error, watch)
+      return refused(error)
     }
     watch?.read(inFlight.event)
     if (delivery === undefined || definition?.kind !== 'after') return dispatchHere(state, definition, inFlight, raw)

@@ -1,4 +1,4 @@
-import { Errors, type ValueError } from '@sinclair/typebox/errors'
+import type { Errors, ValueError } from '@sinclair/typebox/errors'
 import type { AnyCommandDefinition } from '../catalog.js'
 import { coercePayload, InexactNumbers, type PayloadPath } from './coerce.js'
 import { ValidationError } from '../errors.js'
@@ -29,18 +29,47 @@ function checkOf(definition: AnyCommandDefinition): (value: unknown) => boolean 
  */
 export type InexactNumbersReporter = (count: number, first: PayloadPath) => void
 
+/** TypeBox's error walk, which says why a value fails its schema. */
+export type ErrorWalk = typeof Errors
+
+// The error walk is loaded on the first failure, not with core: TypeBox's error module brings in most of TypeBox,
+// and a receiver's cold start is counted until its first answer, which a valid callback gets without it.
+let errorWalk: ErrorWalk | undefined
+let loadingErrorWalk: Promise<ErrorWalk> | undefined
+
+function loadErrorWalk(): Promise<ErrorWalk> {
+  loadingErrorWalk ??= import('@sinclair/typebox/errors').then((module) => (errorWalk = module.Errors))
+  return loadingErrorWalk
+}
+
 /**
  * Validates a parsed body against its command's schema. A clean body costs one compiled check; a body in a shape
  * the platform's docs allow (numeric IDs, booleans as strings or 0/1, `null` for an empty optional value) is
  * repaired in place and checked again. `text` is the raw body when roomhooks read it: integers above 2^53 in
- * string fields get their exact digits from it. Throws a {@link ValidationError} naming the first failing field.
+ * string fields get their exact digits from it. Throws a {@link ValidationError} naming the first failing field;
+ * the first time one is thrown in a process, without `walk`, it is a promise that rejects with it instead, once
+ * TypeBox's error walk is loaded.
  */
 export function validatePayload(
   definition: AnyCommandDefinition,
   payload: Record<string, unknown>,
   text: string | undefined,
   reportInexact: InexactNumbersReporter,
-): void {
+  walk: ErrorWalk,
+): void
+export function validatePayload(
+  definition: AnyCommandDefinition,
+  payload: Record<string, unknown>,
+  text: string | undefined,
+  reportInexact: InexactNumbersReporter,
+): void | Promise<never>
+export function validatePayload(
+  definition: AnyCommandDefinition,
+  payload: Record<string, unknown>,
+  text: string | undefined,
+  reportInexact: InexactNumbersReporter,
+  walk = errorWalk,
+): void | Promise<never> {
   const check = checkOf(definition)
   if (check(payload)) return
   // The text to read exact digits from, quoted, when it has any the first parse lost: decided before coercion, as
@@ -53,14 +82,28 @@ export function validatePayload(
     else if (quotedText !== undefined) restoreExactDigits(payload, inexact.paths, quotedText)
   }
   if (check(payload)) return
-  // The reasons are looked for only now, by TypeBox's interpreting walk, which gives the messages its compiled
-  // checker's Errors() gives.
+  if (walk !== undefined) throw refusal(walk, definition, payload, text)
+  return loadErrorWalk().then((loaded) => {
+    throw refusal(loaded, definition, payload, text)
+  })
+}
+
+/**
+ * The error naming why a payload fails: found by TypeBox's interpreting walk, only now, which gives the messages
+ * its compiled checker's Errors() gives.
+ */
+function refusal(
+  walk: ErrorWalk,
+  definition: AnyCommandDefinition,
+  payload: Record<string, unknown>,
+  text: string | undefined,
+): ValidationError {
   const errors: ValueError[] = []
-  for (const error of Errors(definition.schema, payload)) {
+  for (const error of walk(definition.schema, payload)) {
     errors.push(error)
     if (errors.length === MAX_REPORTED_ERRORS) break
   }
-  throw new ValidationError(definition.command, errors, payload, text)
+  return new ValidationError(definition.command, errors, payload, text)
 }
 
 /**

@@ -1,5 +1,4 @@
-// One builder at a time, not TypeBox's `Type` object, which would bring every builder into a bundle.
-import * as Type from '@sinclair/typebox'
+import { Type } from './builders.js'
 
 /**
  * A user ID. Tencent documents `*_Account` fields as strings but some samples send bare numbers above 2^53;
