@@ -65,6 +65,11 @@ describe('the fetch path on web APIs alone', () => {
       expect(bundle.code).not.to.match(/\bBuffer\b/)
     })
 
+    // An edge runtime loads the whole bundle on a cold start, and some cap its size (Workers' free plan: 3 MB).
+    it('stays within 40 KB gzipped', () => {
+      expect(bundle.gzippedBytes).to.be.at.most(40 * 1024)
+    })
+
     it('leaves out the node:http handler and its body reader', () => {
       const nodeOnly = bundle.inputs.filter((input) =>
         /\/(node-handler|node-receiver|read-body|send-node-response)\.js$/.test(input),
