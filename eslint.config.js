@@ -4,7 +4,16 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'docs/api/**', 'packages/core/schemas/**', '**/node_modules/**', '.changeset/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      'docs/api/**',
+      'packages/core/schemas/**',
+      'packages/core/src/schemas/checks.generated.ts',
+      '**/node_modules/**',
+      '.changeset/**',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.{ts,cts,mts}'],

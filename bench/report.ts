@@ -1,6 +1,7 @@
 import { cpus, totalmem } from 'node:os'
 import { createRequire } from 'node:module'
 import { cases, queueCases } from './cases.js'
+import type { ColdStartResult } from './cold-start.js'
 import type { MemoryResult } from './memory.js'
 import type { MicroResult } from './micro.js'
 import type { PresenceReport } from './presence.js'
@@ -36,6 +37,8 @@ export interface BenchReport {
   readonly queue?: QueueReport
   /** Room state (`@roomhooks/presence`), when measured. */
   readonly presence?: PresenceReport
+  /** The cold start beside Hono's import, and the worker bundle's size, when measured. */
+  readonly coldStart?: ColdStartResult
 }
 
 const require = createRequire(import.meta.url)
@@ -87,6 +90,7 @@ export function targets(
     })
   }
   if (report.queue !== undefined) rows.push(...queueTargets(report.queue))
+  if (report.coldStart !== undefined) rows.push(...coldStartTargets(report.coldStart))
   if (report.presence !== undefined) {
     const { factsPerSecond, factsTarget } = report.presence
     rows.push({
@@ -124,6 +128,28 @@ function queueTargets(queue: QueueReport): { readonly what: string; readonly fig
     met: best.jobsPerSecond >= queue.workerTarget,
   })
   return rows
+}
+
+function coldStartTargets(
+  coldStart: ColdStartResult,
+): { readonly what: string; readonly figure: string; readonly met: boolean }[] {
+  return [
+    {
+      what: `cold start of the package (import + create + first answer) ≤ ${coldStart.target}× importing Hono`,
+      figure: `${coldStart.ratio.toFixed(2)}×`,
+      met: coldStart.ratio <= coldStart.target,
+    },
+    {
+      what: `cold start of the minimal worker bundle ≤ ${coldStart.target}× importing Hono`,
+      figure: `${coldStart.bundleRatio.toFixed(2)}×`,
+      met: coldStart.bundleRatio <= coldStart.target,
+    },
+    {
+      what: `minimal worker bundle ≤ ${coldStart.bundleTarget / 1024} KB gzipped`,
+      figure: `${(coldStart.bundleBytes / 1024).toFixed(1)} KB`,
+      met: coldStart.bundleBytes <= coldStart.bundleTarget,
+    },
+  ]
 }
 
 /** One row of a requests-per-second table. */
@@ -194,7 +220,7 @@ ${micro.join('\n')}
 | adapter | requests | heap after warm-up MB | heap after MB | RSS after warm-up MB | RSS after MB |
 |---|---|---|---|---|---|
 ${memory.join('\n')}
-${report.queue ? renderQueue(report.queue) : ''}${report.presence ? renderPresence(report.presence) : ''}
+${report.queue ? renderQueue(report.queue) : ''}${report.presence ? renderPresence(report.presence) : ''}${report.coldStart ? renderColdStart(report.coldStart) : ''}
 ## Targets
 
 | target | measured | |
@@ -261,6 +287,30 @@ ${http.join('\n')}
 | worker concurrency | jobs | jobs/s | worker CPU µs/job | Redis CPU µs/job |
 |---|---|---|---|---|
 ${drains.join('\n')}
+`
+}
+
+/** The cold start's section of docs/performance.md. */
+function renderColdStart(coldStart: ColdStartResult): string {
+  const rows = coldStart.medians.map(({ name, ms }) => `| ${name} | ${ms.toFixed(1)} |`)
+  return `
+## Cold start
+
+On serverless, the first callback waits for the module to load, and Tencent does not retry an after-callback: a
+slow start is a lost event. \`tsx bench/run.ts --part cold-start\` measures it alone.
+
+- Each figure is timed inside a fresh Node.js process, from before the \`import()\` to the first answer read, the
+  contenders taking turns, ${coldStart.runs} processes each; medians. Every process first makes a \`Request\` and a
+  \`Response\`, untimed: Node.js loads its fetch classes on first use (undici, which costs more than importing Hono),
+  where Bun, Deno and Workers have them built in.
+- The package: \`import('@roomhooks/core')\` as installed, \`createRoomWebhooks()\` with one handler,
+  \`createFetchHandler()\`, and the \`Room.CallbackAfterCreateRoom\` sample answered.
+- The minimal worker: \`export default { fetch: createFetchHandler(hooks) }\` bundled with esbuild (\`platform:
+  'neutral'\`, minified), as a worker is deployed: ${(coldStart.bundleBytes / 1024).toFixed(1)} KB gzipped.
+
+| | ms |
+|---|---|
+${rows.join('\n')}
 `
 }
 

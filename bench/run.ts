@@ -1,12 +1,15 @@
 // `npm run bench`: the whole benchmark (several minutes; needs redis-server), written to docs/performance.md.
 // `npm run bench:queue` (`--part queue`): only the durable delivery's figures, printed, nothing written.
 // `npm run bench:presence` (`--part presence`): only room state's figures (bench/presence.ts), likewise.
+// `--part cold-start`: only the cold start beside Hono's import and the worker bundle's size (bench/cold-start.ts),
+// likewise; `--cold-start-against <dist/esm/index.js>` times another build of core beside this one (e.g. main's).
 // `tsx bench/run.ts --smoke --part adapters`: every adapter case with a few hundred requests, nothing written
 // (part of `npm test`); `--smoke --part queue` and `--smoke --part presence` likewise (part of `npm run test:redis`).
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { cases, memoryCases } from './cases.js'
+import { measureColdStart, type ColdStartResult } from './cold-start.js'
 import { load } from './load.js'
 import { measureMemory } from './memory.js'
 import { measurePresence, type PresenceReport } from './presence.js'
@@ -23,19 +26,22 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '7' },
     duration: { type: 'string', default: '5' },
     out: { type: 'string', default: 'docs/performance.md' },
+    'cold-start-runs': { type: 'string', default: '21' },
+    'cold-start-against': { type: 'string' },
   },
 })
 const smoke = values.smoke
 const rounds = smoke ? 1 : Number(values.rounds)
 const duration = Number(values.duration)
-if (!['all', 'adapters', 'queue', 'presence'].includes(values.part)) {
-  console.error(`--part is all, adapters, queue or presence, not ${values.part}`)
+if (!['all', 'adapters', 'queue', 'presence', 'cold-start'].includes(values.part)) {
+  console.error(`--part is all, adapters, queue, presence or cold-start, not ${values.part}`)
   process.exit(2)
 }
 const all = values.part === 'all'
 const adapters = all || values.part === 'adapters'
 const queue = all || values.part === 'queue'
 const presence = all || values.part === 'presence'
+const coldStart = all || values.part === 'cold-start'
 if (queue || presence) {
   try {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' })
@@ -54,6 +60,7 @@ const micro: BenchReport['micro'][number][] = []
 const memory: BenchReport['memory'][number][] = []
 let queueReport: QueueReport | undefined
 let presenceReport: PresenceReport | undefined
+let coldStartReport: ColdStartResult | undefined
 try {
   if (smoke) console.log('Smoke run: every case, a few hundred requests; nothing is written.')
   if (adapters) {
@@ -98,6 +105,17 @@ try {
     presenceReport = await measurePresence({ smoke })
   }
 
+  if (coldStart) {
+    console.log('Timing cold starts in fresh processes, beside Hono…')
+    const against = values['cold-start-against']
+    coldStartReport = await measureColdStart({
+      runs: smoke ? 1 : Number(values['cold-start-runs']),
+      ...(against !== undefined && { against }),
+    })
+    for (const { name, ms } of coldStartReport.medians) console.log(`  ${name}: ${ms.toFixed(1)} ms`)
+    console.log(`  minimal worker bundle: ${(coldStartReport.bundleBytes / 1024).toFixed(1)} KB gzipped`)
+  }
+
   const report: BenchReport = {
     rounds,
     duration,
@@ -107,6 +125,7 @@ try {
     memoryLimit: 10 * 1024 * 1024,
     ...(queueReport && { queue: queueReport }),
     ...(presenceReport && { presence: presenceReport }),
+    ...(coldStartReport && { coldStart: coldStartReport }),
   }
   if (!smoke) {
     for (const row of targets(report)) console.log(`${row.met ? 'met   ' : 'MISSED'} ${row.what}: ${row.figure}`)

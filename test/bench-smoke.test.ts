@@ -16,4 +16,15 @@ describe('the benchmark (smoke run)', function () {
     for (const benchCase of cases) expect(stdout).to.match(new RegExp(`round 1/1 ${benchCase.name} +\\d+ req/s`))
     expect(stdout).to.contain('Every request was answered 2xx.')
   })
+
+  it('times the cold start beside Hono in fresh processes and sizes the worker bundle', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--smoke', '--part', 'cold-start'],
+      { cwd: new URL('..', import.meta.url) },
+    )
+    expect(stdout).to.match(/roomhooks package: import \+ create \+ first answer: \d+\.\d ms/)
+    expect(stdout).to.match(/import\('hono'\): \d+\.\d ms/)
+    expect(stdout).to.match(/minimal worker bundle: \d+\.\d KB gzipped/)
+  })
 })

@@ -7,7 +7,8 @@
  */
 export { createNodeReceiver } from './http/node-receiver.js'
 export type { NodeReceiver, NodeReceiverOptions, PreReadBody } from './http/node-receiver.js'
-export { sendNodeResponse, toFetchResponse, requestFailed, JSON_CONTENT_TYPE } from './http/http-edge.js'
+export { toFetchResponse, requestFailed, JSON_CONTENT_TYPE } from './http/http-edge.js'
+export { sendNodeResponse } from './http/send-node-response.js'
 export { serializeEnvelope } from './envelope.js'
 export type { CallbackEnvelope, CallbackResponse } from './envelope.js'
 export { verifyCallback } from './intake/verify.js'

@@ -1,5 +1,6 @@
-import { Type, type TLiteral, type TObject, type TProperties, type TUnion } from '@sinclair/typebox'
+import type { TLiteral, TObject, TProperties, TUnion } from '@sinclair/typebox'
 import type { DecisionRules } from './decision.js'
+import { Type } from './schemas/builders.js'
 import { BattleCreatedFields, BattleEndedFields, BattleStartedFields } from './schemas/battle.js'
 import { FollowAddedFields, FollowRemovedFields } from './schemas/follow.js'
 import { MessageFields, MessageSentFields } from './schemas/group.js'

@@ -1,5 +1,5 @@
 import { watchCallback, type CallbackWatch } from './observe/callback-watch.js'
-import { commandDefinitions, type AnyCommandDefinition } from './catalog.js'
+import type { AnyCommandDefinition } from './catalog.js'
 import { decisionHelpers, type Decision } from './decision.js'
 import { dispatchHere } from './dispatch/dispatch-once.js'
 import { recordDecision } from './dispatch/dispatch.js'
@@ -25,7 +25,6 @@ import {
   type TracedResponse,
 } from './observe/trace.js'
 import type { AnyCallbackEvent, CallbackHandler, EventFor, ListenableName } from './types.js'
-import { compileSchema } from './intake/validate.js'
 import { signUnchecked, verifyCallback } from './intake/verify.js'
 import { withinTimeout } from './within-timeout.js'
 
@@ -68,8 +67,6 @@ export class RoomWebhooks {
       tasks: new RunningTasks(),
       observers: [],
     }
-    // Compile every schema now, so the first callback of each kind pays nothing extra.
-    for (const definition of commandDefinitions) compileSchema(definition)
   }
 
   /** Whether after-callbacks are handed to a delivery (the `delivery` option) rather than handled in this process. */
@@ -260,8 +257,13 @@ export class RoomWebhooks {
     let inFlight: InFlight
     let definition: AnyCommandDefinition | undefined
     let raw: BodyInput
+    const refused = (error: unknown): CallbackResponse | Promise<CallbackResponse> =>
+      delivery !== undefined && error instanceof ValidationError
+        ? keepRefused(state, delivery, error, { query, sdkAppId, receivedAt }, watch)
+        : refuse(state, error, watch)
     try {
       const intake = readCallback(query, sdkAppId, body, receivedAt, state.config)
+      if (intake instanceof Promise) return intake.then(undefined, refused)
       definition = intake.definition
       raw = intake.text ?? body
       const { event, digitsLost } = intake
@@ -271,9 +273,7 @@ export class RoomWebhooks {
         Object.assign(intake.event, decisionHelpers(definition.event, definition.decisions, record))
       }
     } catch (error) {
-      return delivery !== undefined && error instanceof ValidationError
-        ? keepRefused(state, delivery, error, { query, sdkAppId, receivedAt }, watch)
-        : refuse(state, error, watch)
+      return refused(error)
     }
     watch?.read(inFlight.event)
     if (delivery === undefined || definition?.kind !== 'after') return dispatchHere(state, definition, inFlight, raw)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { expect } from 'chai'
 import {
   createMemoryDedupeStore,
@@ -348,6 +349,25 @@ describe('dedupe', () => {
     expect(runs).to.have.length(2)
     expect(claims).to.have.length(1)
     expect(claims[0]).to.match(new RegExp(`^Room\\.CallbackAfterUpdateRoomInfo/${SDK_APP_ID}/[\\w-]{43}$`))
+  })
+
+  it("keys a body by node:crypto's SHA-256 of it, as bytes or as text, whatever its length and characters", async () => {
+    const { store, claims } = slowStore(0)
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store } }).onAny(() => {})
+    const query = callbackQuery({ command: 'Room.CallbackAfterCreateRoom' })
+    const expected: string[] = []
+    const pieces = ['a', '0', ' ', 'é', '房', '😀', '\\n']
+    for (let i = 0; i < 200; i++) {
+      let pad = ''
+      while (pad.length < (i * 37) % 3000) pad += pieces[(i + pad.length) % pieces.length]
+      const text = CREATED_TEXT.replace('{', `{"Pad":"${pad}",`)
+      const bytes = new TextEncoder().encode(text)
+      expected.push(
+        `Room.CallbackAfterCreateRoom/${SDK_APP_ID}/${createHash('sha256').update(bytes).digest('base64url')}`,
+      )
+      expect((await hooks.receive({ query, body: i % 2 === 0 ? bytes : text })).status).to.equal(200)
+    }
+    expect(claims).to.deep.equal(expected)
   })
 
   it('handles a parsed body too deep to key as it would without dedupe', async () => {

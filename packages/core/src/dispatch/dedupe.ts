@@ -1,6 +1,6 @@
-import { hash, randomUUID } from 'node:crypto'
 import { RoomhooksError } from '../errors.js'
 import type { BodyInput } from '../intake/parse-body.js'
+import { sha256, toBase64Url } from '../sha256.js'
 
 /**
  * Remembers which callbacks were handled, so that a delivery the platform retries (after a timeout, possibly to
@@ -107,7 +107,7 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
 /** What identifies a delivery: the command, the app it is for, and the SHA-256 of the body as received. */
 export function dedupeKey(command: string, sdkAppId: number, body: BodyInput): string {
   const text = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)
-  return `${command}/${sdkAppId}/${hash('sha256', text, 'base64url')}`
+  return `${command}/${sdkAppId}/${toBase64Url(sha256(text))}`
 }
 
 /**
@@ -118,7 +118,7 @@ export function dedupeKey(command: string, sdkAppId: number, body: BodyInput): s
  */
 export function deliveryKey(command: string, sdkAppId: number, body: BodyInput, digitsLost: boolean): string {
   const key = dedupeKey(command, sdkAppId, body)
-  return digitsLost ? `${key}/${randomUUID()}` : key
+  return digitsLost ? `${key}/${crypto.randomUUID()}` : key
 }
 
 /** The error reported when the store fails; the callback is handled all the same. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { AnyCommandDefinition } from '../catalog.js'
 import { DEDUPE_LEASE, dedupeFailure, dedupeKey, type ClaimResult, type DedupeOptions } from './dedupe.js'
 import { dispatch } from './dispatch.js'
@@ -67,7 +66,13 @@ function dispatchOnce(
   key: string,
   inFlight: InFlight,
 ): CallbackResponse | Promise<CallbackResponse> {
-  const claimed: Claim = { store: dedupe.store, ttl: dedupe.ttl, timeout: dedupe.timeout, key, owner: randomUUID() }
+  const claimed: Claim = {
+    store: dedupe.store,
+    ttl: dedupe.ttl,
+    timeout: dedupe.timeout,
+    key,
+    owner: crypto.randomUUID(),
+  }
   const settle: SettledListener = (succeeded) => settleClaim(state, claimed, succeeded, inFlight)
   let claim: ClaimResult | Promise<ClaimResult>
   try {

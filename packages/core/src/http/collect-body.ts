@@ -65,13 +65,16 @@ export class BodyCollector {
   }
 
   /** The bytes collected, once {@link end} was called (empty when `keep` is false). */
-  bytes(): Buffer {
+  bytes(): Uint8Array {
     const chunks = this.#chunks
-    if (chunks.length === 1) {
-      const only = chunks[0] as Uint8Array
-      return Buffer.isBuffer(only) ? only : Buffer.from(only.buffer, only.byteOffset, only.byteLength)
+    if (chunks.length === 1) return chunks[0] as Uint8Array
+    const bytes = new Uint8Array(this.#size)
+    let offset = 0
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset)
+      offset += chunk.byteLength
     }
-    return Buffer.concat(chunks, this.#size)
+    return bytes
   }
 }
 

@@ -67,7 +67,7 @@ function collectStream(
   limit: number,
   timeout: number,
   keep: boolean,
-): Promise<Buffer> {
+): Promise<Uint8Array> {
   const reader = body.getReader()
   return new Promise((resolve, reject) => {
     const collector = new BodyCollector(limit, timeout, keep, (error) => {

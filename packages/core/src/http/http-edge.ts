@@ -1,8 +1,8 @@
-import type { ServerResponse } from 'node:http'
 import { errorResponse, serializeEnvelope, type CallbackResponse } from '../envelope.js'
 import { RoomhooksError } from '../errors.js'
 
-// The HTTP answers every transport gives alike, and the two ways they are written (node:http and fetch).
+// The HTTP answers every transport gives alike, and how one is written as a fetch Response (send-node-response.ts
+// writes one to node:http, apart, so that the fetch handler reaches nothing of Node's).
 
 /** The envelope's content type. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
@@ -41,18 +41,6 @@ export function notProcessed(): CallbackResponse {
 /** The answer with `connection: close` added: the connection will not serve another request. */
 export function closingConnection(answer: CallbackResponse): CallbackResponse {
   return { ...answer, headers: { ...answer.headers, connection: 'close' } }
-}
-
-/** Writes an answer to a node:http (or Express) response, unless one was already sent. */
-export function sendNodeResponse(response: ServerResponse, answer: CallbackResponse): void {
-  if (response.headersSent || response.writableEnded) return
-  const json = serializeEnvelope(answer.body)
-  response.writeHead(answer.status, {
-    ...answer.headers,
-    'content-type': JSON_CONTENT_TYPE,
-    'content-length': Buffer.byteLength(json),
-  })
-  response.end(json)
 }
 
 /** An answer as a web-standard `Response`. */

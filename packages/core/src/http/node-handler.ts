@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { notFound, sendNodeResponse } from './http-edge.js'
+import { notFound } from './http-edge.js'
+import { sendNodeResponse } from './send-node-response.js'
 import { createNodeReceiver, type NodeReceiverOptions } from './node-receiver.js'
 import type { RoomWebhooks } from '../webhooks.js'
 

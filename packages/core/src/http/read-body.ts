@@ -7,7 +7,7 @@ import { RoomhooksError } from '../errors.js'
  * refused before reading, a stream that grows past it is dropped, and a body that has not fully arrived within
  * `timeout` ms (a slow drip) is refused with 408.
  */
-export function readRequestBody(request: IncomingMessage, limit: number, timeout: number): Promise<Buffer> {
+export function readRequestBody(request: IncomingMessage, limit: number, timeout: number): Promise<Uint8Array> {
   // Not an async function: one returning this promise would cost every callback two more microtask turns.
   const refusal = bodyHeadersRefusal(request.headers['content-length'], request.headers['content-encoding'], limit)
   return refusal === undefined ? collectRequestBody(request, limit, timeout, true) : Promise.reject(refusal)
@@ -21,7 +21,12 @@ export function drainRequestBody(request: IncomingMessage, timeout: number): Pro
   return collectRequestBody(request, DRAIN_LIMIT, timeout, false)
 }
 
-function collectRequestBody(request: IncomingMessage, limit: number, timeout: number, keep: boolean): Promise<Buffer> {
+function collectRequestBody(
+  request: IncomingMessage,
+  limit: number,
+  timeout: number,
+  keep: boolean,
+): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const collector = new BodyCollector(limit, timeout, keep, (error) => {
       request.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onError)

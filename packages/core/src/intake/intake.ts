@@ -29,7 +29,8 @@ const COMMAND_NAME = /^[A-Za-z][A-Za-z0-9_.]{0,127}$/
  * The step from a verified request to its event: reads the body (text, exact IDs, UTF-8), finds the command,
  * validates the payload against the command's schema. Runs no handler and keeps no state; what it notices but
  * accepts (a rounded ID, query and body naming different commands) goes to `settings.log`. Throws a
- * {@link RoomhooksError} saying what is wrong.
+ * {@link RoomhooksError} saying what is wrong, or returns a promise rejected with the ValidationError of the
+ * process's first invalid payload (see validatePayload).
  */
 export function readCallback(
   query: CallbackQuery,
@@ -38,7 +39,7 @@ export function readCallback(
   receivedAt: number,
   settings: { readonly bodyLimit: number; readonly log: Log },
   attempt = 1,
-): Intake {
+): Intake | Promise<never> {
   const text = readBodyText(body, settings.bodyLimit)
   const payload = parseCallbackBody(body, text)
   const resolved = resolveCommand(query.command, payload, settings.log)
@@ -46,10 +47,11 @@ export function readCallback(
   const command = typeof resolved === 'string' ? resolved : resolved.command
   let digitsLost = false
   if (definition !== undefined) {
-    validatePayload(definition, payload, text, (count, first) => {
+    const refused = validatePayload(definition, payload, text, (count, first) => {
       digitsLost = true
       warnInexact(settings.log, command, count, first)
     })
+    if (refused !== undefined) return refused
   }
   const event = {
     name: definition?.event ?? null,

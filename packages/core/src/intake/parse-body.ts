@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer'
 import { quoteClientText, RoomhooksError } from '../errors.js'
 import { parseJsonLosslessly } from './lossless-json.js'
 
@@ -7,6 +6,9 @@ export type BodyInput = string | Uint8Array | object | null | undefined
 
 const BOM = 0xfeff
 const BLANK = /^\s*$/
+// Fatal, so that bytes that are not UTF-8 throw rather than become replacement characters. The BOM is kept, so
+// that bytes and text lose it alike, below.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * The text of a callback body: bytes are read as UTF-8 (bytes that are not UTF-8 are refused rather than turned
@@ -18,10 +20,14 @@ export function readBodyText(body: BodyInput, limit: number): string | undefined
   let text: string
   if (body instanceof Uint8Array) {
     if (body.byteLength > limit) throw bodyTooLarge(limit)
-    if (!isUtf8(body)) throw new RoomhooksError('INVALID_JSON', 'The body is not valid UTF-8')
-    text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
+    try {
+      text = utf8.decode(body)
+    } catch {
+      throw new RoomhooksError('INVALID_JSON', 'The body is not valid UTF-8')
+    }
   } else if (typeof body === 'string') {
-    if (body.length > limit / 3 && Buffer.byteLength(body) > limit) throw bodyTooLarge(limit)
+    // Each UTF-16 unit is at most 3 bytes of UTF-8: only a long text needs counting.
+    if (body.length > limit / 3 && utf8Length(body) > limit) throw bodyTooLarge(limit)
     text = body
   } else {
     return undefined
@@ -35,6 +41,21 @@ export function readBodyText(body: BodyInput, limit: number): string | undefined
  */
 export function parseCallbackBody(body: BodyInput, text: string | undefined): Record<string, unknown> {
   return asObject(text === undefined ? body : parseText(text))
+}
+
+/** How many bytes of UTF-8 a text is (a lone surrogate counts as the 3 bytes of U+FFFD, as when encoded). */
+function utf8Length(text: string): number {
+  let length = text.length
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0x80) continue
+    if (unit < 0x800) length += 1
+    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 2 // a pair: 2 units, 4 bytes
+      i++
+    } else length += 2
+  }
+  return length
 }
 
 /** The 413 error, shared with the stream reader so both say the same. */

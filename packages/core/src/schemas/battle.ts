@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from './builders.js'
 import { Account, EventTime, OperatorAccount, Seconds } from './common.js'
 
 // Live PK battles between rooms.

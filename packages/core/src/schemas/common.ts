@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from './builders.js'
 
 /**
  * A user ID. Tencent documents `*_Account` fields as strings but some samples send bare numbers above 2^53;

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from './builders.js'
 import { Account, AccountList, EventTime } from './common.js'
 
 // Follow.CallbackAfterFollowAdd and Follow.CallbackAfterFollowDelete carry the users in different shapes.

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from './builders.js'
 import { Account, EventTime, OperatorAccount, Seconds } from './common.js'
 
 // Group (barrage) messages of a live room, from Tencent Cloud Chat's group message callbacks.

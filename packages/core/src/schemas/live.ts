@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from './builders.js'
 import { Account, AccountList, EventTime, Flag, OperatorAccount, Seconds } from './common.js'
 
 // Field names and types: TUILiveKit server callbacks ("Live" product) in Tencent Cloud's documentation.

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from './builders.js'
 import { Account, EventTime, Flag, OperatorAccount } from './common.js'
 
 // Sent by both products: Room includes Operator_Account, Live leaves it out.

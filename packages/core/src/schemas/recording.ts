@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from './builders.js'
 import { Seconds } from './common.js'
 
 // A TRTC-style body: no EventTime; CallbackTs is when the platform sent it.

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from './builders.js'
 import { Account, AccountList, EventTime, Flag, OperatorAccount, Seconds } from './common.js'
 
 // Field names and types: TUIRoomKit server callbacks ("Room" product) in Tencent Cloud's documentation.

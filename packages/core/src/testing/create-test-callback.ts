@@ -1,3 +1,4 @@
+import { Errors } from '@sinclair/typebox/errors'
 import { requireDefinition } from '../catalog.js'
 import { ValidationError } from '../errors.js'
 import { parseJsonLosslessly } from '../intake/lossless-json.js'
@@ -60,7 +61,7 @@ export function createTestCallback<N extends ListenableName>(name: N, options: T
   const body = options.overrides === undefined ? base : withOverrides(base, options.overrides)
   if (options.validate !== false) {
     try {
-      validatePayload(definition, parseJsonLosslessly(body) as Record<string, unknown>, body, () => {})
+      validatePayload(definition, parseJsonLosslessly(body) as Record<string, unknown>, body, () => {}, Errors)
     } catch (error) {
       const problem = error instanceof ValidationError ? error.info : 'the body is not JSON'
       throw new TypeError(

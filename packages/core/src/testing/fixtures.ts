@@ -1,3 +1,4 @@
+import { Errors } from '@sinclair/typebox/errors'
 import { commandDefinitions } from '../catalog.js'
 import { parseJsonLosslessly } from '../intake/lossless-json.js'
 import type { CommandName, PayloadOf } from '../types.js'
@@ -15,7 +16,7 @@ export const fixtures = Object.freeze(
     commandDefinitions.map((definition) => {
       const text = fixtureTexts[definition.command]
       const payload = parseJsonLosslessly(text) as Record<string, unknown>
-      validatePayload(definition, payload, text, () => {})
+      validatePayload(definition, payload, text, () => {}, Errors)
       return [definition.command, deepFreeze(payload)]
     }),
   ),

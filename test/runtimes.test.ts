@@ -1,0 +1,64 @@
+// The transport contract on Bun, Deno and workerd as npm installs them: each serves createFetchHandler() from the
+// built core (dist/esm) in its own process, started once per suite, and the contract reaches it over real HTTP.
+import { fileURLToPath } from 'node:url'
+import { expect } from 'chai'
+import { OBSERVED_ROUTE, RECEIVER_ROUTE } from './support/contract-app.js'
+import type { ContractReceiver, Observed } from './support/contract-receiver.js'
+import { describeRemoteReceiverContract, type RemoteApp } from './support/receiver-contract.js'
+import { installedVersion, startBun, startDeno, startWorker, type RuntimeServer } from './support/runtimes.js'
+
+const app = (name: string) => fileURLToPath(new URL(`runtimes/${name}.ts`, import.meta.url))
+
+const runtimes = [
+  {
+    name: `Bun ${installedVersion('bun')}`,
+    runtime: `Bun/${installedVersion('bun')}`,
+    start: () => startBun(app('bun')),
+  },
+  {
+    name: `Deno ${installedVersion('deno')}`,
+    runtime: `Deno/${installedVersion('deno')}`,
+    start: () => startDeno(app('deno')),
+  },
+  {
+    name: `workerd ${installedVersion('workerd')} (Miniflare ${installedVersion('miniflare')}, no compatibility flags)`,
+    runtime: 'Cloudflare-Workers',
+    start: () => startWorker(app('workerd'), { compatibilityDate: '2026-04-26' }),
+  },
+]
+
+/** The contract's view of an app serving test/support/contract-app.ts. */
+function remoteApp(url: string): RemoteApp & { runtime(): Promise<string> } {
+  const observed = async () => {
+    const response = await fetch(`${url}${OBSERVED_ROUTE}`)
+    return (await response.json()) as Observed & { runtime: string }
+  }
+  return {
+    url,
+    async setUp(receiver: ContractReceiver) {
+      const response = await fetch(`${url}${RECEIVER_ROUTE}`, { method: 'POST', body: JSON.stringify(receiver) })
+      expect(response.status, await response.text()).to.equal(204)
+    },
+    observed,
+    runtime: async () => (await observed()).runtime,
+  }
+}
+
+for (const { name, runtime, start } of runtimes) {
+  describe(`createFetchHandler() on ${name}`, function () {
+    this.timeout(30_000)
+    let server: RuntimeServer | undefined
+    let remote: ReturnType<typeof remoteApp> | undefined
+    before(async () => {
+      server = await start()
+      remote = remoteApp(server.url)
+    })
+    after(() => server?.stop())
+
+    it(`serves the contract on ${runtime}, not on Node`, async () => {
+      expect(await remote!.runtime()).to.equal(runtime)
+    })
+
+    describeRemoteReceiverContract(() => remote!)
+  })
+}
