@@ -1,6 +1,9 @@
-// SHA-256 (FIPS 180-4) in plain JavaScript, for the Sign and the dedupe keys. WebCrypto's digest() is the only
-// hash every runtime has, and it is asynchronous: Sign verification and dedupe keys are computed on the
-// synchronous path of receive() (and signCallback() is synchronous), so a small synchronous hash keeps them so.
+// SHA-256 for the Sign and the dedupe keys, computed on the synchronous path of receive() (and signCallback() is
+// synchronous). Where the runtime has Node's crypto module (Node.js, Bun, Deno) its hash is used: 5 to 7 times
+// faster on these inputs (bench/web-apis.ts). It is asked for through process.getBuiltinModule(), not imported, so
+// the fetch path still bundles for runtimes without Node's modules (Cloudflare Workers), which get the plain
+// JavaScript SHA-256 (FIPS 180-4) below: WebCrypto's digest() is the only hash every runtime has, and it is
+// asynchronous.
 
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
@@ -19,7 +22,20 @@ const schedule = new Int32Array(64)
 const hashed = new Int32Array(8)
 
 /** The SHA-256 digest of a text (as UTF-8) or of bytes. */
-export function sha256(input: string | Uint8Array): Uint8Array {
+export const sha256: (input: string | Uint8Array) => Uint8Array = nodeSha256() ?? portableSha256
+
+/** What roomhooks uses of Node's crypto module. */
+interface NodeCrypto {
+  createHash(algorithm: 'sha256'): { update(data: string | Uint8Array): { digest(): Uint8Array } }
+}
+
+function nodeSha256(): ((input: string | Uint8Array) => Uint8Array) | undefined {
+  const runtime = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process
+  const crypto = runtime?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined
+  return crypto && ((input) => crypto.createHash('sha256').update(input).digest())
+}
+
+function portableSha256(input: string | Uint8Array): Uint8Array {
   const bytes = typeof input === 'string' ? encoder.encode(input) : input
   const length = bytes.length
   // The whole blocks are read where they are; the rest of the message is copied to a last block or two, followed
