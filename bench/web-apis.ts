@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer'
 import { hash, randomBytes } from 'node:crypto'
 import { cpus } from 'node:os'
-import { sha256, toBase64Url, toHex } from '../packages/core/src/sha256.js'
+import { portableSha256 as sha256, toBase64Url, toHex } from '../packages/core/src/sha256.js'
 import { fixtureText } from '../test/support/callbacks.js'
 import { median } from './stats.js'
 

@@ -35,7 +35,8 @@ function nodeSha256(): ((input: string | Uint8Array) => Uint8Array) | undefined 
   return crypto && ((input) => crypto.createHash('sha256').update(input).digest())
 }
 
-function portableSha256(input: string | Uint8Array): Uint8Array {
+/** roomhooks' own SHA-256, for runtimes without Node's crypto module. */
+export function portableSha256(input: string | Uint8Array): Uint8Array {
   const bytes = typeof input === 'string' ? encoder.encode(input) : input
   const length = bytes.length
   // The whole blocks are read where they are; the rest of the message is copied to a last block or two, followed
