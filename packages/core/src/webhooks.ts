@@ -180,7 +180,8 @@ export class RoomWebhooks {
   /** @internal The testing kit builds callbacks this receiver accepts from these. */
   get [receiverSettings](): ReceiverSettings {
     const { sdkAppIds, tokens } = this.#state.config.verification
-    return { sdkAppId: [...sdkAppIds][0] as number, token: tokens[0] }
+    // A receiver of every app takes the catalog's samples' own SDKAppID.
+    return { sdkAppId: sdkAppIds === 'any' ? SAMPLE_SDK_APP_ID : ([...sdkAppIds][0] as number), token: tokens[0] }
   }
 
   #receive(request: CallbackRequest, extra: CallbackObservation | undefined): Promise<CallbackResponse> {
@@ -283,6 +284,9 @@ export class RoomWebhooks {
 
 /** What a receiver's observers are told of each callback as it arrives. */
 const RECEIVER_START = { source: 'receiver', attempt: 1, carried: undefined } as const
+
+/** The SDKAppID the testing kit signs for when a receiver accepts every app: the one the docs' examples use. */
+const SAMPLE_SDK_APP_ID = 1400000000
 
 /**
  * Closes the delivery, if any, waiting at most `timeout` ms (a queue's connection may wait for a Redis that is
