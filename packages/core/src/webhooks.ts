@@ -213,6 +213,7 @@ export class RoomWebhooks {
     try {
       const receivedAt = Date.now()
       const query = readCallbackQuery(request.query ?? '')
+      watch?.query(query)
       const sdkAppId = verifyCallback(query, state.config.verification, receivedAt)
       if (!this.#toldSignUnchecked && signUnchecked(query, state.config.verification)) this.#tellSignUnchecked()
       watch?.verified()
@@ -262,7 +263,7 @@ export class RoomWebhooks {
     let definition: AnyCommandDefinition | undefined
     let raw: BodyInput
     try {
-      const intake = readCallback(query, sdkAppId, body, receivedAt, state.config)
+      const intake = readCallback(query, sdkAppId, body, receivedAt, state.config, 1, watch)
       definition = intake.definition
       raw = intake.text ?? body
       const { event, digitsLost } = intake

@@ -89,7 +89,15 @@ async function run(
         `The stored callback is for SdkAppid ${callback.sdkAppId}, which this receiver does not accept: give each app a queue of its own`,
       )
     }
-    const intake = readCallback(query, callback.sdkAppId, callback.body, callback.receivedAt, state.config, attempt)
+    const intake = readCallback(
+      query,
+      callback.sdkAppId,
+      callback.body,
+      callback.receivedAt,
+      state.config,
+      attempt,
+      watch,
+    )
     if (intake.definition?.kind !== 'after') {
       throw new RoomhooksError('UNREADABLE_CALLBACK', notQueued(intake.event.command, intake.definition?.kind))
     }
