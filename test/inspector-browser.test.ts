@@ -179,10 +179,7 @@ describe('the inspector page, in headless Chromium', function () {
     await send('gift.beforeSend', { RoomId: 'room-gift', GiftWater: { Coins: 100 } })
     const page = await openPage(browser, site.pageUrl)
     const rows = (await rowsOf(page)).filter((row) => row.text.includes('gift.beforeSend'))
-    expect(rows.map((row) => row.decision)).to.deep.equal([
-      'allowed',
-      `rejected: ${GIFT_REFUSAL}`,
-    ])
+    expect(rows.map((row) => row.decision)).to.deep.equal(['allowed', `rejected: ${GIFT_REFUSAL}`])
     // A refused gift is answered properly: its outcome is ok, its decision says it was refused.
     expect(rows.map((row) => row.outcome)).to.deep.equal(['ok', 'ok'])
     await page.close()

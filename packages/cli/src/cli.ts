@@ -380,7 +380,8 @@ async function dev(args: readonly string[], output: Output): Promise<number> {
     throw new UsageError(`--port must be a port number from 0 to 65535, got ${JSON.stringify(values.port)}`)
   }
   const path = values.path
-  if (!/^\/[^?#\s]*$/.test(path)) throw new UsageError(`--path must start with / and have no query, got ${JSON.stringify(path)}`)
+  if (!/^\/[^?#\s]*$/.test(path))
+    throw new UsageError(`--path must start with / and have no query, got ${JSON.stringify(path)}`)
   if (path === INSPECTOR_PATH || path.startsWith(`${INSPECTOR_PATH}/`)) {
     throw new UsageError(`--path must not be under ${INSPECTOR_PATH}, where the inspector is served`)
   }

@@ -54,10 +54,17 @@ export async function startDev(options: DevOptions, output: Output): Promise<Dev
     sdkAppId: options.sdkAppId ?? '*',
     token: options.token,
     // Every callback already has its line; what the receiver notices besides goes to stderr, one line each.
-    log: { warn: (...args: unknown[]) => output.err(lastText(args)), error: (...args: unknown[]) => output.err(lastText(args)) },
+    log: {
+      warn: (...args: unknown[]) => output.err(lastText(args)),
+      error: (...args: unknown[]) => output.err(lastText(args)),
+    },
   })
   hooks.observe(printer(output))
-  const inspector = createInspector(hooks, { enabled: true, path: INSPECTOR_PATH, token: options.token })
+  const inspector = createInspector(hooks, {
+    enabled: true,
+    path: INSPECTOR_PATH,
+    ...(options.token !== undefined && { token: options.token }),
+  })
   const callbacks = createNodeHandler(hooks, { path: options.path })
   const server = createServer((request, response) => {
     inspector.handler(request, response, () => callbacks(request, response))
@@ -95,7 +102,8 @@ function listen(server: Server, { port, host }: DevOptions): Promise<void> {
       if (error.code === 'EADDRINUSE') reject(new ListenError(`Port ${port} is in use: choose another with --port`))
       else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
         reject(new ListenError(`Cannot listen on ${where}: ${host} is not an address of this machine (--host)`))
-      else if (error.code === 'EACCES') reject(new ListenError(`Not allowed to listen on ${where}: choose a port above 1023`))
+      else if (error.code === 'EACCES')
+        reject(new ListenError(`Not allowed to listen on ${where}: choose a port above 1023`))
       else reject(new ListenError(`Cannot listen on ${where}: ${error.code ?? error.message}`))
     })
     server.listen(port, host, resolve)

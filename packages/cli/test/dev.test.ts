@@ -72,8 +72,7 @@ async function listed(dev: DevProcess): Promise<{ command: string; outcome: stri
   const page = new URL(dev.inspectorUrl)
   const response = await fetch(`${page.origin}${page.pathname}/api/callbacks${page.search}`)
   expect(response.status).to.equal(200)
-  return ((await response.json()) as { callbacks: { command: string; outcome: string; decision: unknown }[] })
-    .callbacks
+  return ((await response.json()) as { callbacks: { command: string; outcome: string; decision: unknown }[] }).callbacks
 }
 
 describe('roomhooks dev', function () {
@@ -170,7 +169,10 @@ describe('roomhooks dev', function () {
       [['--path', 'callback'], '--path must start with / and have no query, got "callback"'],
       [['--path', '/roomhooks/cb'], '--path must not be under /roomhooks, where the inspector is served'],
       [['--sdk-app-id', 'my-app'], `--sdk-app-id must be your app's SDKAppID (digits), got "my-app"`],
-      [['--token', ' padded '], '[@roomhooks/core] token has white space at its start or end; remove it (e.g. token.trim())'],
+      [
+        ['--token', ' padded '],
+        '[@roomhooks/core] token has white space at its start or end; remove it (e.g. token.trim())',
+      ],
     ]
     for (const [args, message] of cases) {
       const { code, stderr } = await runDev('--port', '0', ...args)
