@@ -256,10 +256,16 @@
 
   function loadList() {
     return api('callbacks').then(({ callbacks }) => {
-      const fresh = new Set(callbacks.map((summary) => summary.id))
-      for (const id of order) if (!fresh.has(id)) entries.delete(id)
+      // The list replaces what the page holds, except entries the stream brought since the list was read.
+      const newest = callbacks.length > 0 ? Number(callbacks[0].id) : 0
+      const previous = new Map(entries)
+      entries.clear()
       order = []
       for (const summary of callbacks.slice().reverse()) upsert(summary, false)
+      for (const [id, known] of previous) {
+        if (Number(id) > newest) upsert(known, false)
+        else if (entries.has(id)) entries.get(id).text = known.text
+      }
       renderList()
     })
   }
