@@ -9,6 +9,7 @@ import type { Browser, Page } from 'puppeteer-core'
 import { createNodeHandler, createRoomWebhooks, signCallback, type RoomWebhooks } from '@roomhooks/core'
 import { sendCallback } from '@roomhooks/cli'
 import { createInspector, type Inspector, type InspectorOptions } from '@roomhooks/inspector'
+import { fixtureText } from '@roomhooks/core/testing'
 import { createPresence } from '@roomhooks/presence'
 import { launchBrowser, recordResponses } from './support/browser.js'
 import { listen, type RunningServer } from './support/http.js'
@@ -110,6 +111,9 @@ describe('the inspector page, in headless Chromium', function () {
   /** Sends a signed callback the way the platform does. */
   const send = (name: string, overrides?: object, token = CALLBACK_TOKEN) =>
     sendCallback(name, { url: site.callbackUrl, sdkAppId: SDK_APP_ID, token, overrides })
+  /** Sends a body as it is written: `overrides` would write its bare 18-digit numbers as strings. */
+  const sendText = (name: string, body: string) =>
+    sendCallback(name, { url: site.callbackUrl, sdkAppId: SDK_APP_ID, token: CALLBACK_TOKEN, body })
 
   before(async () => {
     browser = await launchBrowser()
@@ -126,6 +130,8 @@ describe('the inspector page, in headless Chromium', function () {
       if (event.attempt === 1) throw new Error('database down: the member list was not saved')
     })
     hooks.on('room.destroyed', () => sleep(400))
+    // Only callbacks someone listens to are deduplicated.
+    hooks.on('room.updated', () => {})
     hooks.on('gift.beforeSend', (event) =>
       event.payload.GiftWater.Coins > 500 ? event.reject(GIFT_REFUSAL) : event.allow(),
     )
@@ -195,7 +201,9 @@ describe('the inspector page, in headless Chromium', function () {
   })
 
   it('shows the payload with an 18-digit ID exactly as sent', async () => {
-    const sent = await send('seat.changed', { RoomId: 'room-seats' })
+    const sample = fixtureText('Mic.CallbackAfterSeatInfoChanged')
+    expect(sample).to.contain(`"Member_Account": ${BIG_ID},`)
+    const sent = await sendText('seat.changed', sample.replace('"rid-123"', '"room-seats"'))
     expect(sent.status).to.equal(200)
     const page = await openPage(browser, site.pageUrl)
     const row = await waitForRow(page, 'seat.changed', 'room-seats')
@@ -304,8 +312,10 @@ describe('the inspector page, in headless Chromium', function () {
     const page = await openPage(browser, site.pageUrl)
     await page.waitForSelector('[data-testid="tab-rooms"]', { visible: true })
     await page.click('[data-testid="tab-rooms"]')
-    await send('room.created', { RoomInfo: { RoomId: 'room-live-view' } })
-    await send('member.enter', { RoomId: 'room-live-view', MemberList_Account: ['alice', BIG_ID] })
+    // Per room and user the latest EventTime wins, and the samples' times are years apart: these are in order.
+    const now = Date.now()
+    await send('room.created', { RoomInfo: { RoomId: 'room-live-view' }, EventTime: now })
+    await send('member.enter', { RoomId: 'room-live-view', MemberList_Account: ['alice', BIG_ID], EventTime: now + 1 })
     const members = () =>
       page.$$eval('[data-testid="room"][data-room-id="room-live-view"] [data-testid="room-member"]', (items) =>
         items.map((item) => item.textContent),
@@ -317,7 +327,7 @@ describe('the inspector page, in headless Chromium', function () {
       { timeout: 5000 },
     )
     expect((await members()).sort()).to.deep.equal([BIG_ID, 'alice'].sort())
-    await send('member.leave', { RoomId: 'room-live-view', MemberList_Account: ['alice'] })
+    await send('member.leave', { RoomId: 'room-live-view', MemberList_Account: ['alice'], EventTime: now + 2 })
     await page.waitForFunction(
       () =>
         document.querySelectorAll('[data-testid="room"][data-room-id="room-live-view"] [data-testid="room-member"]')
@@ -372,19 +382,54 @@ describe('the inspector page, in headless Chromium', function () {
   })
 
   it('writes the screenshot of the page in the docs: several outcomes, an entry open', async () => {
-    const page = await browser.newPage()
-    await page.setViewport({ width: 1440, height: 900, deviceScaleFactor: 1 })
-    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }])
-    await page.goto(site.pageUrl)
-    await page.waitForSelector('[data-testid="live-status"][data-state="live"]')
-    const failed = await waitForRow(page, 'member.enter', 'room-flaky', 'failed')
-    await page.click(`[data-testid="callback-row"][data-id="${failed.id}"]`)
-    await page.waitForSelector(`[data-testid="detail"][data-id="${failed.id}"]`, { visible: true })
-    await page.waitForSelector('[data-testid="detail-error"]', { visible: true })
-    mkdirSync(dirname(SCREENSHOT), { recursive: true })
-    await page.screenshot({ path: SCREENSHOT as `${string}.png` })
-    const outcomes = new Set((await rowsOf(page)).map((row) => row.outcome))
-    expect([...outcomes].sort()).to.include.members(['duplicate', 'failed', 'late', 'ok', 'refused'])
-    await page.close()
+    // A receiver of its own, sent what a live room sends: the page as a developer first sees it.
+    const hooks = createRoomWebhooks({
+      sdkAppId: SDK_APP_ID,
+      token: CALLBACK_TOKEN,
+      handlerTimeout: 150,
+      dedupe: true,
+      log: quiet,
+    })
+    hooks.on('room.created', () => {})
+    hooks.on('member.enter', (event) => {
+      if (event.payload.MemberList_Account.includes('viewer_031')) throw new Error('users table is read-only')
+    })
+    hooks.on('room.updated', () => sleep(400))
+    hooks.on('gift.beforeSend', (event) =>
+      event.payload.GiftWater.Coins > 500 ? event.reject(GIFT_REFUSAL) : event.allow(),
+    )
+    const shown = await startSite(hooks, { presence: createPresence(hooks) })
+    const url = shown.callbackUrl
+    const post = (name: string, overrides?: object, token = CALLBACK_TOKEN) =>
+      sendCallback(name, { url, sdkAppId: SDK_APP_ID, token, overrides })
+    try {
+      const now = Date.now()
+      await post('room.created', { RoomInfo: { RoomId: 'live-ada-0412' }, EventTime: now })
+      await post('member.enter', { RoomId: 'live-ada-0412', MemberList_Account: ['ada', BIG_ID], EventTime: now + 1 })
+      await post('seat.changed', { RoomId: 'live-ada-0412', EventTime: now + 2 })
+      await post('member.enter', { RoomId: 'live-ada-0412', MemberList_Account: ['viewer_031'], EventTime: now + 3 })
+      await post('room.updated', { RoomInfo: { RoomId: 'live-ada-0412', RoomName: 'Ada live' } })
+      await post('member.leave', { RoomId: 'live-ada-0412', MemberList_Account: ['ada'] }, 'an-old-token')
+      await post('room.created', { RoomInfo: { RoomId: 'live-ada-0412' }, EventTime: now })
+      await post('gift.beforeSend', { RoomId: 'live-ada-0412', GiftWater: { Coins: 20 } })
+      await post('gift.beforeSend', { RoomId: 'live-ada-0412', GiftWater: { From_Account: BIG_ID, Coins: 5200 } })
+
+      const page = await browser.newPage()
+      await page.setViewport({ width: 1440, height: 900, deviceScaleFactor: 1 })
+      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }])
+      await page.goto(shown.pageUrl)
+      await page.waitForSelector('[data-testid="live-status"][data-state="live"]')
+      const gift = await waitForRow(page, 'gift.beforeSend', 'rejected')
+      await page.click(`[data-testid="callback-row"][data-id="${gift.id}"]`)
+      await page.waitForSelector(`[data-testid="detail"][data-id="${gift.id}"]`, { visible: true })
+      await page.waitForSelector('[data-testid="detail-answer"]', { visible: true })
+      const outcomes = new Set((await rowsOf(page)).map((row) => row.outcome))
+      expect([...outcomes].sort()).to.deep.equal(['duplicate', 'failed', 'late', 'ok', 'refused'])
+      mkdirSync(dirname(SCREENSHOT), { recursive: true })
+      await page.screenshot({ path: SCREENSHOT as `${string}.png` })
+      await page.close()
+    } finally {
+      await shown.close()
+    }
   })
 })
