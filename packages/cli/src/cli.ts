@@ -399,12 +399,14 @@ async function dev(args: readonly string[], output: Output): Promise<number> {
     if (error instanceof TypeError && error.message.startsWith('[@roomhooks/')) throw new UsageError(error.message)
     throw error
   }
-  output.out(`roomhooks dev: every callback is accepted (after-callbacks answered OK, before-callbacks allowed)`)
+  output.out('roomhooks dev: a receiver without handlers (after-callbacks are answered OK, before-callbacks allowed)')
   output.out(`  callbacks  POST ${server.callbackUrl}`)
   output.out(
     `             ${sdkAppId === undefined ? 'any SdkAppid' : `SdkAppid ${sdkAppId} only`}, ${token === undefined ? 'Sign not checked (no --token)' : 'Sign checked with the token'}`,
   )
   output.out(`  inspector  ${server.inspectorUrl}`)
+  if (token === undefined)
+    output.out('             this machine only (--token opens it to others, through a tunnel too)')
   output.out('Ctrl+C to stop.')
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

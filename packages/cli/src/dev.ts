@@ -134,6 +134,10 @@ function printer(output: Output): CallbackObserver {
       let command: string | undefined
       let event: string | null = null
       return {
+        // A callback refused before it was read is named by its query string.
+        query: (parameters) => {
+          command = parameters.command
+        },
         read: (read) => {
           command = read.command
           event = read.name
@@ -147,7 +151,8 @@ function printer(output: Output): CallbackObserver {
 /** `12:00:01  ok        200  Live.CallbackBeforeSendGift (gift.beforeSend)  allowed  1.2 ms` */
 function describeAnswer(answer: CallbackAnswer, command: string | undefined, event: string | null): string {
   const time = new Date().toTimeString().slice(0, 8)
-  const what = command === undefined ? '(not read)' : `${escapeControls(command)}${event === null ? '' : ` (${event})`}`
+  const what =
+    command === undefined ? '(no command)' : `${escapeControls(command)}${event === null ? '' : ` (${event})`}`
   const why = [answer.decision, answer.reason].filter((part) => part !== undefined).join(', ')
   const status = answer.status === undefined ? '-' : String(answer.status)
   return `${time}  ${answer.outcome.padEnd(9)} ${status}  ${what}${why === '' ? '' : `  ${why}`}  ${answer.durations.total.toFixed(1)} ms`

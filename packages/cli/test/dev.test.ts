@@ -123,7 +123,9 @@ describe('roomhooks dev', function () {
     const other = await sendCallback('member.enter', { url: one.callbackUrl, sdkAppId: 1600000001 })
     expect([other.status, other.envelope?.ErrorCode]).to.deep.equal([403, 40302])
     const { stdout } = await one.stop()
-    expect(stdout).to.match(/^\d\d:\d\d:\d\d {2}refused +403 {2}\(not read\) {2}UNKNOWN_SDKAPPID {2}[\d.]+ ms$/m)
+    expect(stdout).to.match(
+      /^\d\d:\d\d:\d\d {2}refused +403 {2}Room\.CallbackAfterMemberEnter {2}UNKNOWN_SDKAPPID {2}[\d.]+ ms$/m,
+    )
   })
 
   it('checks Signs with --token, and the inspector needs the token too', async () => {
