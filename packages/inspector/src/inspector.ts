@@ -109,10 +109,10 @@ export function createInspector(hooks: RoomWebhooks, options: InspectorOptions =
       }
       try {
         const response = route(state, { method: req.method ?? 'GET', url, client, header })
-        if (response instanceof Promise) response.then(answer, (error: unknown) => failNode(res, error, next))
+        if (response instanceof Promise) response.then(answer, () => failNode(res))
         else answer(response)
-      } catch (error) {
-        failNode(res, error, next)
+      } catch {
+        failNode(res)
       }
     },
 
@@ -249,12 +249,8 @@ function writeNode(res: ServerResponse, response: Exclude<InspectorResponse, 'ev
   res.end(head ? undefined : response.body)
 }
 
-function failNode(res: ServerResponse, error: unknown, next: ((error?: unknown) => void) | undefined): void {
-  // The app's error handling hears of it when there is one; the client gets no detail either way.
-  if (next !== undefined && !res.headersSent) {
-    next(error)
-    return
-  }
+/** A failure of the inspector itself: answered 500 here, whatever the framework, and never with its detail. */
+function failNode(res: ServerResponse): void {
   writeNode(
     res,
     {

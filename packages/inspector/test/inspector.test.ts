@@ -1,11 +1,10 @@
-import { request as httpRequest } from 'node:http'
 import { expect } from 'chai'
 import { createRoomWebhooks } from '@roomhooks/core'
 import { fixtureText } from '@roomhooks/core/testing'
 import { createInspector } from '../src/index.js'
 import { LiveStreams } from '../src/live.js'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
-import { CALLBACK_PATH, openEvents, quiet, serve, sleep, type Served } from './support.js'
+import { CALLBACK_PATH, openEvents, quiet, rawGet, serve, sleep, type Served } from './support.js'
 
 const CREATED = 'Room.CallbackAfterCreateRoom'
 const LIVE_DESTROYED = 'Live.CallbackAfterDestroyRoom'
@@ -460,19 +459,56 @@ describe('createInspector()', () => {
       expect(fromThePage.status).to.equal(200)
     })
   })
-})
 
-/** A GET whose path is sent exactly as written (fetch would resolve the dots). */
-function rawGet(base: string, path: string): Promise<{ status: number; headers: Record<string, any>; body: string }> {
-  const { hostname, port } = new URL(base)
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ hostname, port, path, method: 'GET' }, (response) => {
-      let body = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => (body += chunk))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }))
+  describe('inspector.fetch()', () => {
+    const loopback = { remoteAddress: '127.0.0.1' }
+
+    it('answers Request objects: the page, the API, 404 outside its path, HEAD without a body', async () => {
+      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
+      const inspector = createInspector(hooks, { enabled: true })
+      const page = await inspector.fetch(new Request('http://localhost/roomhooks'), loopback)
+      expect(page.status).to.equal(200)
+      expect(page.headers.get('content-security-policy')).to.include("default-src 'none'")
+      expect(await page.text()).to.include('data-testid="detail"')
+      const head = await inspector.fetch(new Request('http://localhost/roomhooks/', { method: 'HEAD' }), loopback)
+      expect([head.status, await head.text()]).to.deep.equal([200, ''])
+      await hooks.receive({ query: `SdkAppid=${SDK_APP_ID}&CallbackCommand=${CREATED}`, body: fixtureText(CREATED) })
+      const list = await inspector.fetch(new Request('http://localhost/roomhooks/api/callbacks'), loopback)
+      expect((await list.json()).callbacks[0]).to.include({ command: CREATED, outcome: 'ok' })
+      const elsewhere = await inspector.fetch(new Request('http://localhost/other'), loopback)
+      expect([elsewhere.status, await elsewhere.json()]).to.deep.equal([404, { error: 'Not found' }])
+      inspector.close()
     })
-    request.on('error', reject)
-    request.end()
+
+    it('streams to a Request, forgets it once the request is aborted, and ends it on close()', async () => {
+      const opened: LiveStreams[] = []
+      const open = LiveStreams.prototype.open
+      LiveStreams.prototype.open = function (this: LiveStreams, stream) {
+        opened.push(this)
+        return open.call(this, stream)
+      }
+      try {
+        const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
+        const inspector = createInspector(hooks, { enabled: true })
+        const abort = new AbortController()
+        const aborted = await inspector.fetch(
+          new Request('http://localhost/roomhooks/api/events', { signal: abort.signal }),
+          loopback,
+        )
+        expect(aborted.headers.get('content-type')).to.equal('text/event-stream; charset=utf-8')
+        const staying = await inspector.fetch(new Request('http://localhost/roomhooks/api/events'), loopback)
+        const live = opened[0]!
+        expect(live.size).to.equal(2)
+        abort.abort()
+        expect(live.size).to.equal(1)
+        await hooks.receive({ query: `SdkAppid=${SDK_APP_ID}&CallbackCommand=${CREATED}`, body: fixtureText(CREATED) })
+        inspector.close()
+        const text = await staying.text() // ends, since close() ended it
+        expect(text).to.match(/^: connected\n\nevent: callback\ndata: \{"id":"1"/)
+        expect(live.size).to.equal(0)
+      } finally {
+        LiveStreams.prototype.open = open
+      }
+    })
   })
-}
+})

@@ -1,6 +1,6 @@
 // What the inspector's tests share: a receiver with the inspector in front of it on a real socket, callbacks sent
 // to it as the platform sends them, and a reader of the live stream.
-import { createServer } from 'node:http'
+import { createServer, request as httpRequest } from 'node:http'
 import { createNodeHandler, createRoomWebhooks, type RoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
 import { createTestCallback } from '@roomhooks/core/testing'
 import type { ListenableName } from '@roomhooks/core'
@@ -140,3 +140,22 @@ export async function openEvents(url: string, headers: Record<string, string> = 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A GET sent exactly as written: its path (fetch would resolve the dots) and its Host (fetch would set its own). */
+export function rawGet(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, any>; body: string }> {
+  const { hostname, port } = new URL(base)
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ hostname, port, path, method: 'GET', headers }, (response) => {
+      let body = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => (body += chunk))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }))
+    })
+    request.on('error', reject)
+    request.end()
+  })
+}
