@@ -17,7 +17,7 @@ import { limitText } from './text-limit.js'
  * The field of a stored callback's `traceContext` that marks a run as the inspector's replay, so that the entry its
  * run makes can say so. Observers carry such fields from a receiver to a worker; nothing checks them.
  */
-export const REPLAY_FIELD = 'roomhooks-inspector-replay'
+const REPLAY_FIELD = 'roomhooks-inspector-replay'
 
 /** At most this many errors are kept per entry: a callback failing the same way again and again says it once. */
 const MAX_ERRORS = 20

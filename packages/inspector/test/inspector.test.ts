@@ -2,9 +2,8 @@ import { expect } from 'chai'
 import { createRoomWebhooks } from '@roomhooks/core'
 import { fixtureText } from '@roomhooks/core/testing'
 import { createInspector } from '../src/index.js'
-import { LiveStreams } from '../src/live.js'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
-import { CALLBACK_PATH, openEvents, quiet, rawGet, serve, sleep, type Served } from './support.js'
+import { CALLBACK_PATH, openEvents, quiet, rawGet, serve, sleep, watchingLiveStreams, type Served } from './support.js'
 
 const CREATED = 'Room.CallbackAfterCreateRoom'
 const LIVE_DESTROYED = 'Live.CallbackAfterDestroyRoom'
@@ -330,13 +329,7 @@ describe('createInspector()', () => {
     })
 
     it('forgets a stream whose client went away, and keeps streaming to the others', async () => {
-      const opened: LiveStreams[] = []
-      const open = LiveStreams.prototype.open
-      LiveStreams.prototype.open = function (this: LiveStreams, stream) {
-        opened.push(this)
-        return open.call(this, stream)
-      }
-      try {
+      await watchingLiveStreams(async (opened) => {
         served = await serve()
         const leaving = await openEvents(`${served.url}/roomhooks/api/events`)
         const staying = await openEvents(`${served.url}/roomhooks/api/events`)
@@ -350,9 +343,7 @@ describe('createInspector()', () => {
         staying.close()
         for (let i = 0; i < 50 && live.size > 0; i++) await sleep(10)
         expect(live.size).to.equal(0)
-      } finally {
-        LiveStreams.prototype.open = open
-      }
+      })
     })
 
     it('close() ends every open stream, and stops recording', async () => {
@@ -474,20 +465,17 @@ describe('createInspector()', () => {
       expect([head.status, await head.text()]).to.deep.equal([200, ''])
       await hooks.receive({ query: `SdkAppid=${SDK_APP_ID}&CallbackCommand=${CREATED}`, body: fixtureText(CREATED) })
       const list = await inspector.fetch(new Request('http://localhost/roomhooks/api/callbacks'), loopback)
-      expect((await list.json()).callbacks[0]).to.include({ command: CREATED, outcome: 'ok' })
+      expect(((await list.json()) as { callbacks: object[] }).callbacks[0]).to.include({
+        command: CREATED,
+        outcome: 'ok',
+      })
       const elsewhere = await inspector.fetch(new Request('http://localhost/other'), loopback)
       expect([elsewhere.status, await elsewhere.json()]).to.deep.equal([404, { error: 'Not found' }])
       inspector.close()
     })
 
     it('streams to a Request, forgets it once the request is aborted, and ends it on close()', async () => {
-      const opened: LiveStreams[] = []
-      const open = LiveStreams.prototype.open
-      LiveStreams.prototype.open = function (this: LiveStreams, stream) {
-        opened.push(this)
-        return open.call(this, stream)
-      }
-      try {
+      await watchingLiveStreams(async (opened) => {
         const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
         const inspector = createInspector(hooks, { enabled: true })
         const abort = new AbortController()
@@ -506,9 +494,7 @@ describe('createInspector()', () => {
         const text = await staying.text() // ends, since close() ended it
         expect(text).to.match(/^: connected\n\nevent: callback\ndata: \{"id":"1"/)
         expect(live.size).to.equal(0)
-      } finally {
-        LiveStreams.prototype.open = open
-      }
+      })
     })
   })
 })
