@@ -103,9 +103,11 @@ export function createInspector(hooks: RoomWebhooks, options: InspectorOptions =
         const value = req.headers[name]
         return Array.isArray(value) ? value[0] : value
       }
+      const head = req.method === 'HEAD'
       const answer = (response: InspectorResponse) => {
-        if (response === 'events') openNodeStream(live, req, res)
-        else writeNode(res, response, req.method === 'HEAD')
+        if (response !== 'events') writeNode(res, response, head)
+        else if (head) writeNode(res, { status: 200, headers: STREAM_HEADERS, body: '' }, true)
+        else openNodeStream(live, req, res)
       }
       try {
         const response = route(state, { method: req.method ?? 'GET', url, client, header })
@@ -124,9 +126,10 @@ export function createInspector(hooks: RoomWebhooks, options: InspectorOptions =
       const place: ClientPlace = address === undefined ? 'unknown' : isLoopbackAddress(address) ? 'loopback' : 'remote'
       const header = (name: string) => request.headers.get(name) ?? (name === 'host' ? url.host : undefined)
       const response = await route(state, { method: request.method, url: pathAndQuery, client: place, header })
-      if (response === 'events') return fetchStream(live, request)
-      const body = request.method === 'HEAD' ? null : response.body
-      return new Response(body, { status: response.status, headers: response.headers })
+      const head = request.method === 'HEAD'
+      if (response === 'events')
+        return head ? new Response(null, { headers: STREAM_HEADERS }) : fetchStream(live, request)
+      return new Response(head ? null : response.body, { status: response.status, headers: response.headers })
     },
 
     close: () => {

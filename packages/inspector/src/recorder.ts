@@ -157,7 +157,7 @@ export class Recorder {
     let changedAfterAnswer = false
     return {
       query: (parameters) => {
-        entry.command = parameters.command ?? null
+        entry.command = parameters.command === undefined ? null : this.#limited(entry, parameters.command, 256)
         entry.query = this.#limited(entry, queryText(parameters))
       },
       body: (text) => {
@@ -234,8 +234,8 @@ export class Recorder {
     return [{ reason: error.reason, message: this.#limited(entry, error.message), stack: null }]
   }
 
-  #limited(entry: Entry, text: string): string {
-    const limited = limitText(text, this.#settings.maxPayloadBytes)
+  #limited(entry: Entry, text: string, maxBytes = this.#settings.maxPayloadBytes): string {
+    const limited = limitText(text, maxBytes)
     if (limited.truncated) entry.truncated = true
     return limited.text
   }

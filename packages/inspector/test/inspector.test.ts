@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { createRoomWebhooks } from '@roomhooks/core'
+import { createMemoryDedupeStore, createRoomWebhooks, type StoredCallback } from '@roomhooks/core'
+import { runStoredCallback } from '@roomhooks/core/delivery'
 import { fixtureText } from '@roomhooks/core/testing'
 import { createInspector } from '../src/index.js'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
@@ -153,6 +154,31 @@ describe('createInspector()', () => {
         replayable: false,
       })
       expect(allowed.decision).to.deep.equal({ name: 'allowed', allowed: true, errorCode: 0, errorInfo: '' })
+    })
+
+    it("records a duplicate, a queued callback and a worker's run, with its source and attempt", async () => {
+      served = await serve({}, { dedupe: { store: createMemoryDedupeStore() } })
+      served.hooks.on('room.created', () => {})
+      await served.send(CREATED)
+      await served.send(CREATED)
+      const stored: StoredCallback[] = []
+      const queueing = await serve(
+        {},
+        { delivery: { enqueue: (callback) => Promise.resolve(void stored.push(callback)) } },
+      )
+      try {
+        expect(await queueing.send(CREATED)).to.equal(200)
+        expect((await queueing.get('/roomhooks/api/callbacks')).body.callbacks[0]).to.include({ outcome: 'queued' })
+        // The worker's side: the receiver in this process runs the stored callback, as a worker does.
+        await runStoredCallback(queueing.hooks, stored[0], { attempt: 3, timeout: 1000 })
+        const [run] = (await queueing.get('/roomhooks/api/callbacks')).body.callbacks
+        expect(run).to.include({ source: 'worker', attempt: 3, outcome: 'ok', status: null, errorCode: null })
+        expect(run.replayable).to.equal(true)
+      } finally {
+        await queueing.close()
+      }
+      const outcomes = (await served.get('/roomhooks/api/callbacks')).body.callbacks.map((entry: any) => entry.outcome)
+      expect(outcomes).to.deep.equal(['duplicate', 'ok'])
     })
 
     it('answers 404 JSON for an unknown callback and for paths it does not serve, echoing none of them', async () => {
