@@ -73,6 +73,7 @@ export class Recorder {
   readonly #attempts = new Map<string, number>()
   readonly #replays = new Map<string, PendingReplay>()
   #sequence = 0
+  #replaysMade = 0
   #closed = false
 
   constructor(settings: RecorderSettings, changed: (summary: CallbackSummary) => void) {
@@ -108,7 +109,7 @@ export class Recorder {
     const entry = this.#entries.get(id)
     if (entry === undefined) return { refused: 'No such callback: it is unknown or no longer kept', status: 404 }
     if (entry.stored === undefined) return { refused: entry.notReplayable ?? 'It cannot be replayed', status: 409 }
-    const key = `${entry.id}:${++this.#sequence}`
+    const key = `${entry.id}:${++this.#replaysMade}`
     const pending: PendingReplay = { of: entry, made: undefined }
     this.#replays.set(key, pending)
     const attempt = (this.#attempts.get(entry.origin) ?? entry.attempt) + 1
