@@ -11,23 +11,23 @@ import { owns, route, type InspectorResponse, type RouteState } from './routes.j
 /** Options of {@link createInspector}. */
 export interface InspectorOptions {
   /** Where the page and its API are served. Default `/roomhooks`. */
-  readonly path?: string
+  readonly path?: string | undefined
   /**
    * Whether the inspector serves anything. Default: `process.env.NODE_ENV !== 'production'`, read when it is
    * created. Disabled, it records nothing and passes every request on.
    */
-  readonly enabled?: boolean
+  readonly enabled?: boolean | undefined
   /**
    * A secret the page and its API then require, as `?token=…` or `Authorization: Bearer …` (else 401). Without
    * one, only requests from this machine are answered (else 403): see docs/inspector.md.
    */
-  readonly token?: string
+  readonly token?: string | undefined
   /** How many callbacks are kept; the oldest go first. Default 500. */
-  readonly limit?: number
+  readonly limit?: number | undefined
   /** A `createPresence()` of `@roomhooks/presence`: adds the Rooms view, updated live. */
-  readonly presence?: InspectorPresence
+  readonly presence?: InspectorPresence | undefined
   /** How much of each payload, raw body and error text is kept, in UTF-8 bytes; the rest is cut and marked. Default 65,536. */
-  readonly maxPayloadBytes?: number
+  readonly maxPayloadBytes?: number | undefined
 }
 
 /** What the fetch handler may be told of the client, which a `Request` does not carry. */
@@ -37,7 +37,7 @@ export interface InspectorClient {
    * `@hono/node-server`'s `c.env.incoming.socket.remoteAddress`). Without it and without a token, the fetch handler
    * answers 403, since it cannot tell this machine from another.
    */
-  readonly remoteAddress?: string
+  readonly remoteAddress?: string | undefined
 }
 
 /** A live page of every callback a receiver handles. Create it with {@link createInspector}. */
@@ -47,11 +47,11 @@ export interface Inspector {
    * `next()`, or is answered 404 without it. `next` is called before `handler` returns, which is what a Koa or
    * Fastify recipe needs to tell the two apart (docs/inspector.md).
    */
-  handler(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void
+  readonly handler: (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void
   /** The same for web-standard runtimes: a request not under `path` is answered 404. */
-  fetch(request: Request, client?: InspectorClient): Promise<Response>
+  readonly fetch: (request: Request, client?: InspectorClient) => Promise<Response>
   /** Ends every live connection and stops recording. */
-  close(): void
+  readonly close: () => void
 }
 
 const DEFAULT_PATH = '/roomhooks'
@@ -92,7 +92,7 @@ export function createInspector(hooks: RoomWebhooks, options: InspectorOptions =
   const stopRooms = settings.presence === undefined ? undefined : followRooms(settings.presence, live)
 
   return {
-    handler(req, res, next) {
+    handler: (req, res, next) => {
       const url = urlOf(req)
       if (!owns(path, url)) {
         passOn(res, next)
@@ -103,9 +103,11 @@ export function createInspector(hooks: RoomWebhooks, options: InspectorOptions =
         const value = req.headers[name]
         return Array.isArray(value) ? value[0] : value
       }
+      const head = req.method === 'HEAD'
       const answer = (response: InspectorResponse) => {
-        if (response === 'events') openNodeStream(live, req, res)
-        else writeNode(res, response, req.method === 'HEAD')
+        if (response !== 'events') writeNode(res, response, head)
+        else if (head) writeNode(res, { status: 200, headers: STREAM_HEADERS, body: '' }, true)
+        else openNodeStream(live, req, res)
       }
       try {
         const response = route(state, { method: req.method ?? 'GET', url, client, header })
@@ -116,7 +118,7 @@ export function createInspector(hooks: RoomWebhooks, options: InspectorOptions =
       }
     },
 
-    async fetch(request, client) {
+    fetch: async (request, client) => {
       const url = new URL(request.url)
       const pathAndQuery = `${url.pathname}${url.search}`
       if (!owns(path, pathAndQuery)) return notFound()
@@ -124,12 +126,13 @@ export function createInspector(hooks: RoomWebhooks, options: InspectorOptions =
       const place: ClientPlace = address === undefined ? 'unknown' : isLoopbackAddress(address) ? 'loopback' : 'remote'
       const header = (name: string) => request.headers.get(name) ?? (name === 'host' ? url.host : undefined)
       const response = await route(state, { method: request.method, url: pathAndQuery, client: place, header })
-      if (response === 'events') return fetchStream(live, request)
-      const body = request.method === 'HEAD' ? null : response.body
-      return new Response(body, { status: response.status, headers: response.headers })
+      const head = request.method === 'HEAD'
+      if (response === 'events')
+        return head ? new Response(null, { headers: STREAM_HEADERS }) : fetchStream(live, request)
+      return new Response(head ? null : response.body, { status: response.status, headers: response.headers })
     },
 
-    close() {
+    close: () => {
       recorder.close()
       stopRooms?.()
       live.close()

@@ -14,8 +14,13 @@ const PING_INTERVAL = 15_000
  */
 export class LiveStreams {
   readonly #streams = new Set<LiveStream>()
+  readonly #pingInterval: number
   #timer: ReturnType<typeof setInterval> | undefined
   #closed = false
+
+  constructor(pingInterval = PING_INTERVAL) {
+    this.#pingInterval = pingInterval
+  }
 
   /** How many streams are open. */
   get size(): number {
@@ -30,7 +35,7 @@ export class LiveStreams {
     }
     this.#streams.add(stream)
     stream.write(': connected\n\n')
-    this.#timer ??= unrefed(setInterval(() => this.#send(': ping\n\n'), PING_INTERVAL))
+    this.#timer ??= unrefed(setInterval(() => this.#send(': ping\n\n'), this.#pingInterval))
     return () => this.#forget(stream)
   }
 

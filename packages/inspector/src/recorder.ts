@@ -17,7 +17,7 @@ import { limitText } from './text-limit.js'
  * The field of a stored callback's `traceContext` that marks a run as the inspector's replay, so that the entry its
  * run makes can say so. Observers carry such fields from a receiver to a worker; nothing checks them.
  */
-export const REPLAY_FIELD = 'roomhooks-inspector-replay'
+const REPLAY_FIELD = 'roomhooks-inspector-replay'
 
 /** At most this many errors are kept per entry: a callback failing the same way again and again says it once. */
 const MAX_ERRORS = 20
@@ -73,6 +73,7 @@ export class Recorder {
   readonly #attempts = new Map<string, number>()
   readonly #replays = new Map<string, PendingReplay>()
   #sequence = 0
+  #replaysMade = 0
   #closed = false
 
   constructor(settings: RecorderSettings, changed: (summary: CallbackSummary) => void) {
@@ -108,7 +109,7 @@ export class Recorder {
     const entry = this.#entries.get(id)
     if (entry === undefined) return { refused: 'No such callback: it is unknown or no longer kept', status: 404 }
     if (entry.stored === undefined) return { refused: entry.notReplayable ?? 'It cannot be replayed', status: 409 }
-    const key = `${entry.id}:${++this.#sequence}`
+    const key = `${entry.id}:${++this.#replaysMade}`
     const pending: PendingReplay = { of: entry, made: undefined }
     this.#replays.set(key, pending)
     const attempt = (this.#attempts.get(entry.origin) ?? entry.attempt) + 1
@@ -157,7 +158,7 @@ export class Recorder {
     let changedAfterAnswer = false
     return {
       query: (parameters) => {
-        entry.command = parameters.command ?? null
+        entry.command = parameters.command === undefined ? null : this.#limited(entry, parameters.command, 256)
         entry.query = this.#limited(entry, queryText(parameters))
       },
       body: (text) => {
@@ -234,8 +235,8 @@ export class Recorder {
     return [{ reason: error.reason, message: this.#limited(entry, error.message), stack: null }]
   }
 
-  #limited(entry: Entry, text: string): string {
-    const limited = limitText(text, this.#settings.maxPayloadBytes)
+  #limited(entry: Entry, text: string, maxBytes = this.#settings.maxPayloadBytes): string {
+    const limited = limitText(text, maxBytes)
     if (limited.truncated) entry.truncated = true
     return limited.text
   }

@@ -34,7 +34,7 @@ const JSON_HEADERS = {
 }
 
 /** The path of a request URL, or undefined when it is not an origin-form path. */
-export function pathOf(url: string): string | undefined {
+function pathOf(url: string): string | undefined {
   const end = url.search(/[?#]/)
   const path = end === -1 ? url : url.slice(0, end)
   return path.startsWith('/') ? path : undefined

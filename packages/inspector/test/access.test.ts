@@ -118,7 +118,7 @@ describe('who may open the inspector', () => {
       const inspector = createInspector(hooks, { enabled: true })
       const answer = await inspector.fetch(new Request('http://localhost/roomhooks'))
       expect(answer.status).to.equal(403)
-      expect((await answer.json()).error).to.match(/remoteAddress/)
+      expect(((await answer.json()) as { error: string }).error).to.match(/remoteAddress/)
       inspector.close()
     })
   })

@@ -1,10 +1,10 @@
 import { expect } from 'chai'
-import { createRoomWebhooks } from '@roomhooks/core'
+import { createMemoryDedupeStore, createRoomWebhooks, type StoredCallback } from '@roomhooks/core'
+import { runStoredCallback } from '@roomhooks/core/delivery'
 import { fixtureText } from '@roomhooks/core/testing'
 import { createInspector } from '../src/index.js'
-import { LiveStreams } from '../src/live.js'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
-import { CALLBACK_PATH, openEvents, quiet, rawGet, serve, sleep, type Served } from './support.js'
+import { CALLBACK_PATH, openEvents, quiet, rawGet, serve, sleep, watchingLiveStreams, type Served } from './support.js'
 
 const CREATED = 'Room.CallbackAfterCreateRoom'
 const LIVE_DESTROYED = 'Live.CallbackAfterDestroyRoom'
@@ -154,6 +154,31 @@ describe('createInspector()', () => {
         replayable: false,
       })
       expect(allowed.decision).to.deep.equal({ name: 'allowed', allowed: true, errorCode: 0, errorInfo: '' })
+    })
+
+    it("records a duplicate, a queued callback and a worker's run, with its source and attempt", async () => {
+      served = await serve({}, { dedupe: { store: createMemoryDedupeStore() } })
+      served.hooks.on('room.created', () => {})
+      await served.send(CREATED)
+      await served.send(CREATED)
+      const stored: StoredCallback[] = []
+      const queueing = await serve(
+        {},
+        { delivery: { enqueue: (callback) => Promise.resolve(void stored.push(callback)) } },
+      )
+      try {
+        expect(await queueing.send(CREATED)).to.equal(200)
+        expect((await queueing.get('/roomhooks/api/callbacks')).body.callbacks[0]).to.include({ outcome: 'queued' })
+        // The worker's side: the receiver in this process runs the stored callback, as a worker does.
+        await runStoredCallback(queueing.hooks, stored[0], { attempt: 3, timeout: 1000 })
+        const [run] = (await queueing.get('/roomhooks/api/callbacks')).body.callbacks
+        expect(run).to.include({ source: 'worker', attempt: 3, outcome: 'ok', status: null, errorCode: null })
+        expect(run.replayable).to.equal(true)
+      } finally {
+        await queueing.close()
+      }
+      const outcomes = (await served.get('/roomhooks/api/callbacks')).body.callbacks.map((entry: any) => entry.outcome)
+      expect(outcomes).to.deep.equal(['duplicate', 'ok'])
     })
 
     it('answers 404 JSON for an unknown callback and for paths it does not serve, echoing none of them', async () => {
@@ -330,13 +355,7 @@ describe('createInspector()', () => {
     })
 
     it('forgets a stream whose client went away, and keeps streaming to the others', async () => {
-      const opened: LiveStreams[] = []
-      const open = LiveStreams.prototype.open
-      LiveStreams.prototype.open = function (this: LiveStreams, stream) {
-        opened.push(this)
-        return open.call(this, stream)
-      }
-      try {
+      await watchingLiveStreams(async (opened) => {
         served = await serve()
         const leaving = await openEvents(`${served.url}/roomhooks/api/events`)
         const staying = await openEvents(`${served.url}/roomhooks/api/events`)
@@ -350,9 +369,7 @@ describe('createInspector()', () => {
         staying.close()
         for (let i = 0; i < 50 && live.size > 0; i++) await sleep(10)
         expect(live.size).to.equal(0)
-      } finally {
-        LiveStreams.prototype.open = open
-      }
+      })
     })
 
     it('close() ends every open stream, and stops recording', async () => {
@@ -394,7 +411,7 @@ describe('createInspector()', () => {
         status: null,
         command: CREATED,
       })
-      expect(replayed.body.callback.id).to.not.equal(failed.id)
+      expect(replayed.body.callback.id).to.equal(String(Number(failed.id) + 1)) // the next entry: ids count entries
       expect(await stream.next('callback', (data) => data.id === replayed.body.callback.id)).to.include({
         source: 'replay',
       })
@@ -474,20 +491,17 @@ describe('createInspector()', () => {
       expect([head.status, await head.text()]).to.deep.equal([200, ''])
       await hooks.receive({ query: `SdkAppid=${SDK_APP_ID}&CallbackCommand=${CREATED}`, body: fixtureText(CREATED) })
       const list = await inspector.fetch(new Request('http://localhost/roomhooks/api/callbacks'), loopback)
-      expect((await list.json()).callbacks[0]).to.include({ command: CREATED, outcome: 'ok' })
+      expect(((await list.json()) as { callbacks: object[] }).callbacks[0]).to.include({
+        command: CREATED,
+        outcome: 'ok',
+      })
       const elsewhere = await inspector.fetch(new Request('http://localhost/other'), loopback)
       expect([elsewhere.status, await elsewhere.json()]).to.deep.equal([404, { error: 'Not found' }])
       inspector.close()
     })
 
     it('streams to a Request, forgets it once the request is aborted, and ends it on close()', async () => {
-      const opened: LiveStreams[] = []
-      const open = LiveStreams.prototype.open
-      LiveStreams.prototype.open = function (this: LiveStreams, stream) {
-        opened.push(this)
-        return open.call(this, stream)
-      }
-      try {
+      await watchingLiveStreams(async (opened) => {
         const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
         const inspector = createInspector(hooks, { enabled: true })
         const abort = new AbortController()
@@ -506,9 +520,7 @@ describe('createInspector()', () => {
         const text = await staying.text() // ends, since close() ended it
         expect(text).to.match(/^: connected\n\nevent: callback\ndata: \{"id":"1"/)
         expect(live.size).to.equal(0)
-      } finally {
-        LiveStreams.prototype.open = open
-      }
+      })
     })
   })
 })

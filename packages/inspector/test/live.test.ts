@@ -60,4 +60,16 @@ describe('LiveStreams', () => {
     live.open(later)
     expect([later.ended(), live.size]).to.deep.equal([1, 0])
   })
+
+  it('pings open streams with a comment line, and stops once none is open', async () => {
+    const live = new LiveStreams(20)
+    const a = stream()
+    const forget = live.open(a)
+    await new Promise((resolve) => setTimeout(resolve, 70))
+    expect(a.chunks.filter((chunk) => chunk === ': ping\n\n').length).to.be.at.least(2)
+    forget()
+    const count = a.chunks.length
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(a.chunks).to.have.length(count)
+  })
 })

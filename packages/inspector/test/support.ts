@@ -5,6 +5,7 @@ import { createNodeHandler, createRoomWebhooks, type RoomWebhooks, type RoomWebh
 import { createTestCallback } from '@roomhooks/core/testing'
 import type { ListenableName } from '@roomhooks/core'
 import { createInspector, type Inspector, type InspectorOptions } from '../src/index.js'
+import { LiveStreams, type LiveStream } from '../src/live.js'
 import { listen } from '../../../test/support/http.js'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
 
@@ -37,9 +38,10 @@ export interface SendOptions {
 export async function serve(
   options: InspectorOptions = {},
   receiver: Partial<RoomWebhooksOptions> = {},
+  more: (hooks: RoomWebhooks) => InspectorOptions = () => ({}),
 ): Promise<Served> {
   const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet, ...receiver })
-  const inspector = createInspector(hooks, { enabled: true, ...options })
+  const inspector = createInspector(hooks, { enabled: true, ...options, ...more(hooks) })
   const callbacks = createNodeHandler(hooks, { path: CALLBACK_PATH })
   const server = await listen(createServer((req, res) => inspector.handler(req, res, () => callbacks(req, res))))
   const { url } = server
@@ -61,7 +63,7 @@ export async function serve(
       const callback = createTestCallback(name, {
         sdkAppId: SDK_APP_ID,
         token: token ?? (typeof receiver.token === 'string' ? receiver.token : undefined),
-        overrides: overrides as never,
+        overrides: overrides,
       })
       const response = await fetch(`${url}${CALLBACK_PATH}?${callback.query}`, {
         method: 'POST',
@@ -158,4 +160,22 @@ export function rawGet(
     request.on('error', reject)
     request.end()
   })
+}
+
+/** Runs `run` with the list of every set of live streams a stream is opened on meanwhile, to count what it holds. */
+export async function watchingLiveStreams(run: (opened: LiveStreams[]) => Promise<void>): Promise<void> {
+  const opened: LiveStreams[] = []
+  const open = Object.getOwnPropertyDescriptor(LiveStreams.prototype, 'open')?.value as (
+    this: LiveStreams,
+    stream: LiveStream,
+  ) => () => void
+  LiveStreams.prototype.open = function (this: LiveStreams, stream: LiveStream) {
+    opened.push(this)
+    return open.call(this, stream)
+  }
+  try {
+    await run(opened)
+  } finally {
+    LiveStreams.prototype.open = open
+  }
 }
