@@ -26,10 +26,10 @@ interface DevProcess {
 const running: ChildProcess[] = []
 
 /** Runs `roomhooks dev` expecting it to exit by itself; one that listens instead is ended after 10 s. */
-function runDev(...args: string[]): Promise<{ code: number; stderr: string }> {
+function runDev(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, 'dev', ...args], { timeout: 10_000 }, (error, _stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stderr })
+    execFile(process.execPath, [bin, 'dev', ...args], { timeout: 10_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
     })
   })
 }
@@ -162,6 +162,17 @@ describe('roomhooks dev', function () {
     } finally {
       taken.close()
     }
+  })
+
+  it('prints its help with --help, and roomhooks --help lists it', async () => {
+    const help = await runDev('--help')
+    expect([help.code, help.stderr]).to.deep.equal([0, ''])
+    expect(help.stdout).to.match(/^Usage: roomhooks dev \[--port <port>\] \[options\]\n/)
+    expect(help.stdout).to.contain('--sdk-app-id <id>')
+    const main = await new Promise<string>((resolve) =>
+      execFile(process.execPath, [bin, '--help'], (_error, stdout) => resolve(stdout)),
+    )
+    expect(main).to.match(/^ {2}dev {20}run a receiver that accepts every callback/m)
   })
 
   it('refuses bad options with exit code 2 before listening', async () => {
