@@ -15,14 +15,9 @@ import {
   type DeadLetterQuery,
 } from './dead-letter.js'
 import { INSPECTOR_PATH, ListenError, startDev, type DevServer } from './dev.js'
+import type { Output } from './output.js'
 import { sendCallback, SendError, type SendResult } from './send.js'
 import { setPath } from './set-path.js'
-
-/** Where the CLI writes. */
-export interface Output {
-  out(line: string): void
-  err(line: string): void
-}
 
 /** The exit codes and options `failed` and `replay` share, for their help. */
 const DEAD_LETTER_OPTIONS = `Needs @roomhooks/bullmq installed beside the CLI (npm install @roomhooks/bullmq).

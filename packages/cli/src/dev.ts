@@ -9,7 +9,7 @@ import {
   type RoomWebhooks,
 } from '@roomhooks/core'
 import { escapeControls, MissingPackageError } from './dead-letter.js'
-import type { Output } from './cli.js'
+import type { Output } from './output.js'
 
 /** What `roomhooks dev` serves, and where. */
 export interface DevOptions {
