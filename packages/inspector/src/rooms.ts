@@ -3,9 +3,13 @@
  * the inspector needs no dependency on that package.
  */
 export interface InspectorPresence {
+  /** The open rooms. */
   rooms(): Promise<readonly { readonly roomId: string; readonly kind: string; readonly count: number }[]>
+  /** A room's members now. */
   members(roomId: string): Promise<readonly { readonly userId: string; readonly since: number }[]>
+  /** A room's last seat list. */
   seats(roomId: string): Promise<readonly { readonly index: number; readonly userId: string | null }[]>
+  /** Calls `listener` after each change; returns the function that stops it. */
   onChange(listener: (change: unknown) => void): () => void
 }
 
