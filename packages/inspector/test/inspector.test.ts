@@ -131,7 +131,7 @@ describe('createInspector()', () => {
       expect(schema).to.include({ outcome: 'refused', reason: 'INVALID_PAYLOAD', command: CREATED })
       const jsonDetail = (await served.get(`/roomhooks/api/callbacks/${json.id}`)).body
       expect(jsonDetail).to.include({ rawBody: broken, payload: null })
-      expect(jsonDetail.notReplayable).to.match(/refused before it was read/)
+      expect(jsonDetail.notReplayable).to.match(/It was refused: only a callback that was verified and read/)
       expect(jsonDetail.errors[0]).to.include({ reason: 'INVALID_JSON', stack: null })
       const schemaDetail = (await served.get(`/roomhooks/api/callbacks/${schema.id}`)).body
       expect(schemaDetail.rawBody).to.equal(invalid)
@@ -312,6 +312,23 @@ describe('createInspector()', () => {
       expect(body.notReplayable).to.match(/maxPayloadBytes/)
     })
 
+    it('keeps at most 20 errors of one callback, each stack cut at maxPayloadBytes', async () => {
+      served = await serve({ maxPayloadBytes: 512 })
+      for (let i = 0; i < 25; i++) {
+        served.hooks.on('room.created', () => {
+          const error = new Error(`handler ${i}`)
+          error.stack = `Error: handler ${i}\n${'    at deep (file.js:1:1)\n'.repeat(200)}`
+          throw error
+        })
+      }
+      await served.send(CREATED)
+      const [summary] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
+      const { body } = await served.get(`/roomhooks/api/callbacks/${summary.id}`)
+      expect(body.errors).to.have.length(20)
+      expect(body.truncated).to.equal(true)
+      for (const error of body.errors) expect(Buffer.byteLength(error.stack)).to.be.at.most(512)
+    })
+
     it('holds no more than limit × maxPayloadBytes of payload however much arrives', async () => {
       served = await serve({ limit: 10, maxPayloadBytes: 2048 })
       const big = 'x'.repeat(200_000)
@@ -448,7 +465,9 @@ describe('createInspector()', () => {
       const [gift, refused] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
       const refusedReplay = await served.post(`/roomhooks/api/callbacks/${refused.id}/replay`)
       expect(refusedReplay.status).to.equal(409)
-      expect(refusedReplay.body.error).to.match(/^\[@roomhooks\/inspector\] It was refused before it was read/)
+      expect(refusedReplay.body.error).to.match(
+        /^\[@roomhooks\/inspector\] It was refused: only a callback that was verified/,
+      )
       const giftReplay = await served.post(`/roomhooks/api/callbacks/${gift.id}/replay`)
       expect(giftReplay.status).to.equal(409)
       expect(giftReplay.body.error).to.match(/before-callback/)
