@@ -20,6 +20,8 @@ export interface Inspector {
   readonly fetch: (request: Request, client?: InspectorClient) => Promise<Response>
   /** Ends every live connection and stops recording. */
   readonly close: () => void
+  /** How many live connections (pages, event streams) are open now. */
+  readonly connections: number
 }
 
 /**
@@ -57,6 +59,9 @@ export function createInspector(hooks: RoomWebhooks, options: InspectorOptions =
       stopRooms?.()
       live.close()
     },
+    get connections() {
+      return live.size
+    },
   }
 }
 
@@ -65,5 +70,6 @@ function disabledInspector(): Inspector {
     handler: (_req, res, next) => passOn(res, next),
     fetch: () => Promise.resolve(notFound()),
     close: () => {},
+    connections: 0,
   }
 }

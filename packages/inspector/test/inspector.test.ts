@@ -1,10 +1,11 @@
+import { connect } from 'node:net'
 import { expect } from 'chai'
 import { createMemoryDedupeStore, createRoomWebhooks, type StoredCallback } from '@roomhooks/core'
 import { runStoredCallback } from '@roomhooks/core/delivery'
 import { fixtureText } from '@roomhooks/core/testing'
-import { createInspector } from '../src/index.js'
+import { createInspector } from '@roomhooks/inspector'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
-import { CALLBACK_PATH, openEvents, quiet, rawGet, serve, sleep, watchingLiveStreams, type Served } from './support.js'
+import { CALLBACK_PATH, eventually, openEvents, quiet, rawGet, serve, sleep, type Served } from './support.js'
 
 const CREATED = 'Room.CallbackAfterCreateRoom'
 const LIVE_DESTROYED = 'Live.CallbackAfterDestroyRoom'
@@ -372,21 +373,41 @@ describe('createInspector()', () => {
     })
 
     it('forgets a stream whose client went away, and keeps streaming to the others', async () => {
-      await watchingLiveStreams(async (opened) => {
-        served = await serve()
-        const leaving = await openEvents(`${served.url}/roomhooks/api/events`)
-        const staying = await openEvents(`${served.url}/roomhooks/api/events`)
-        const live = opened[0]!
-        expect(live.size).to.equal(2)
-        leaving.close()
-        for (let i = 0; i < 50 && live.size > 1; i++) await sleep(10)
-        expect(live.size).to.equal(1)
-        await served.send(CREATED)
-        expect(await staying.next('callback')).to.include({ command: CREATED })
-        staying.close()
-        for (let i = 0; i < 50 && live.size > 0; i++) await sleep(10)
-        expect(live.size).to.equal(0)
-      })
+      served = await serve()
+      const { inspector } = served
+      const leaving = await openEvents(`${served.url}/roomhooks/api/events`)
+      const staying = await openEvents(`${served.url}/roomhooks/api/events`)
+      expect(inspector.connections).to.equal(2)
+      leaving.close()
+      expect(await eventually(() => inspector.connections === 1)).to.equal(true)
+      await served.send(CREATED)
+      expect(await staying.next('callback')).to.include({ command: CREATED })
+      staying.close()
+      expect(await eventually(() => inspector.connections === 0)).to.equal(true)
+    })
+
+    it('drops a client that stops reading once a backlog piles up, and keeps serving the others', async function () {
+      this.timeout(60_000)
+      served = await serve({ limit: 10 })
+      const { inspector, hooks } = served
+      // A client that sends its request and never reads a byte of the answer.
+      const { port } = new URL(served.url)
+      const stuck = connect(Number(port), '127.0.0.1')
+      stuck.pause()
+      stuck.write('GET /roomhooks/api/events HTTP/1.1\r\nHost: localhost\r\n\r\n')
+      const reading = await openEvents(`${served.url}/roomhooks/api/events`)
+      expect(await eventually(() => inspector.connections === 2)).to.equal(true)
+      const body = fixtureText(CREATED)
+      const query = `SdkAppid=${SDK_APP_ID}&CallbackCommand=${CREATED}`
+      for (let i = 0; i < 40_000 && inspector.connections > 1; i++) {
+        await hooks.receive({ query, body })
+        if (i % 500 === 0) await sleep(1) // lets the socket fill the kernel's buffers
+      }
+      expect(inspector.connections).to.equal(1)
+      await hooks.receive({ query, body })
+      expect(await reading.next('callback', (data) => Number(data.id) > 100)).to.have.property('id')
+      reading.close()
+      stuck.destroy()
     })
 
     it('close() ends every open stream, and stops recording', async () => {
@@ -520,26 +541,23 @@ describe('createInspector()', () => {
     })
 
     it('streams to a Request, forgets it once the request is aborted, and ends it on close()', async () => {
-      await watchingLiveStreams(async (opened) => {
-        const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
-        const inspector = createInspector(hooks, { enabled: true })
-        const abort = new AbortController()
-        const aborted = await inspector.fetch(
-          new Request('http://localhost/roomhooks/api/events', { signal: abort.signal }),
-          loopback,
-        )
-        expect(aborted.headers.get('content-type')).to.equal('text/event-stream; charset=utf-8')
-        const staying = await inspector.fetch(new Request('http://localhost/roomhooks/api/events'), loopback)
-        const live = opened[0]!
-        expect(live.size).to.equal(2)
-        abort.abort()
-        expect(live.size).to.equal(1)
-        await hooks.receive({ query: `SdkAppid=${SDK_APP_ID}&CallbackCommand=${CREATED}`, body: fixtureText(CREATED) })
-        inspector.close()
-        const text = await staying.text() // ends, since close() ended it
-        expect(text).to.match(/^: connected\n\nevent: callback\ndata: \{"id":"1"/)
-        expect(live.size).to.equal(0)
-      })
+      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
+      const inspector = createInspector(hooks, { enabled: true })
+      const abort = new AbortController()
+      const aborted = await inspector.fetch(
+        new Request('http://localhost/roomhooks/api/events', { signal: abort.signal }),
+        loopback,
+      )
+      expect(aborted.headers.get('content-type')).to.equal('text/event-stream; charset=utf-8')
+      const staying = await inspector.fetch(new Request('http://localhost/roomhooks/api/events'), loopback)
+      expect(inspector.connections).to.equal(2)
+      abort.abort()
+      expect(inspector.connections).to.equal(1)
+      await hooks.receive({ query: `SdkAppid=${SDK_APP_ID}&CallbackCommand=${CREATED}`, body: fixtureText(CREATED) })
+      inspector.close()
+      const text = await staying.text() // ends, since close() ended it
+      expect(text).to.match(/^: connected\n\nevent: callback\ndata: \{"id":"1"/)
+      expect(inspector.connections).to.equal(0)
     })
   })
 })
