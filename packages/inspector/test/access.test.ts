@@ -73,7 +73,14 @@ describe('who may open the inspector', () => {
   describe('without a token', () => {
     it('serves a loopback client that names a loopback host', async () => {
       served = await serve()
-      for (const host of ['localhost', 'localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'app.localhost']) {
+      for (const host of [
+        'localhost',
+        'localhost:3000',
+        '127.0.0.1:3000',
+        '[::1]:3000',
+        'app.localhost',
+        '0.0.0.0:3000',
+      ]) {
         expect((await rawGet(served.url, '/roomhooks/api/callbacks', { host })).status, host).to.equal(200)
       }
     })
