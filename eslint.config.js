@@ -67,6 +67,7 @@ export default tseslint.config(
           'HTMLInputElement',
           'HTMLSelectElement',
           'URLSearchParams',
+          'requestAnimationFrame',
         ].map((name) => [name, 'readonly']),
       ),
     },

@@ -243,6 +243,17 @@
       shown === order.length ? `${order.length} callbacks` : `${shown} of ${order.length} callbacks`
   }
 
+  // A burst of callbacks redraws the list once per frame, not once per callback.
+  let renderPending = false
+  function scheduleRender() {
+    if (renderPending) return
+    renderPending = true
+    requestAnimationFrame(() => {
+      renderPending = false
+      renderList()
+    })
+  }
+
   function upsert(summary, fresh) {
     const known = entries.get(summary.id)
     // Keeps the payload text found for the text filter, if the entry was opened.
@@ -525,7 +536,7 @@
     source.addEventListener('callback', (event) => {
       const summary = JSON.parse(event.data)
       upsert(summary, true)
-      renderList()
+      scheduleRender()
       if (opened === summary.id) void openEntry(summary.id)
     })
     source.addEventListener('rooms', (event) => {

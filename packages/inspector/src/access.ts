@@ -76,7 +76,13 @@ function fromThisMachine(header: AccessRequest['header']): boolean {
   if (host === undefined) return true
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '')
   const lower = name.toLowerCase()
-  return lower === 'localhost' || lower.endsWith('.localhost') || lower === '[::1]' || isLoopbackAddress(lower)
+  return (
+    lower === 'localhost' ||
+    lower.endsWith('.localhost') ||
+    lower === '[::1]' ||
+    lower === '0.0.0.0' || // what a browser sends for a server bound to every address, opened as such
+    isLoopbackAddress(lower)
+  )
 }
 
 function crossSite(header: AccessRequest['header']): boolean {

@@ -6,6 +6,9 @@
  * @module @roomhooks/inspector
  */
 export { createInspector } from './inspector.js'
-export type { Inspector, InspectorClient, InspectorOptions } from './inspector.js'
+export type { Inspector } from './inspector.js'
+export type { InspectorOptions } from './options.js'
+export type { InspectorClient } from './fetch-handler.js'
+export type { NodeHandler } from './node-handler.js'
 export type { CallbackDetail, CallbackSummary, EntryDecision, EntryError, EntrySource } from './entry.js'
 export type { InspectorPresence, RoomView } from './rooms.js'

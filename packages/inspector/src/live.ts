@@ -5,6 +5,17 @@ export interface LiveStream {
   end(): void
 }
 
+/** The headers of an event stream: never cached, never buffered by a proxy (nginx's X-Accel-Buffering). */
+export const STREAM_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-accel-buffering': 'no',
+  'x-content-type-options': 'nosniff',
+}
+
+/** A client that lets this much of the stream pile up unread is dropped (it reconnects and reloads the list). */
+export const MAX_BACKLOG = 1024 * 1024
+
 /** How often a comment line is sent, so that proxies and browsers keep an idle stream open. */
 const PING_INTERVAL = 15_000
 

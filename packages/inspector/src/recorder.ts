@@ -10,6 +10,7 @@ import {
   type RoomhooksError,
   type StoredCallback,
 } from '@roomhooks/core'
+import { STORED_CALLBACK_VERSION } from '@roomhooks/core/delivery'
 import type { CallbackDetail, CallbackSummary, EntryDecision, EntryError, EntrySource } from './entry.js'
 import { limitText } from './text-limit.js'
 
@@ -152,7 +153,7 @@ export class Recorder {
       query: null,
       truncated: false,
       stored: undefined,
-      notReplayable: 'It was refused before it was read: only a verified callback can be replayed',
+      notReplayable: 'It was refused: only a callback that was verified and read can be replayed',
     }
     if (pending !== undefined) pending.made = entry
     let changedAfterAnswer = false
@@ -166,7 +167,8 @@ export class Recorder {
       },
       read: (event) => this.#read(entry, event),
       error: (error) => {
-        if (entry.errors.length < MAX_ERRORS) entry.errors.push(...this.#errorsOf(entry, error))
+        const room = MAX_ERRORS - entry.errors.length
+        if (room > 0) entry.errors.push(...this.#errorsOf(entry, error).slice(0, room))
         if (entry.answer === undefined) entry.errorInfo = error.info
         else changedAfterAnswer = true
       },
@@ -198,7 +200,7 @@ export class Recorder {
     entry.notReplayable = notReplayable(event, text, this.#settings.maxPayloadBytes)
     if (entry.notReplayable === null && text !== undefined) {
       entry.stored = {
-        version: 1,
+        version: STORED_CALLBACK_VERSION,
         command: event.command,
         sdkAppId: event.sdkAppId,
         ...(event.clientIp === undefined ? {} : { clientIp: event.clientIp }),

@@ -1,11 +1,20 @@
+import type { LiveStreams } from './live.js'
+
+/** Presence changes come in bursts (a member list): the Rooms view is sent once they settle. */
+const ROOMS_DELAY = 100
+
 /**
  * What the Rooms view reads of a presence (`createPresence()` of `@roomhooks/presence`): written out here so that
  * the inspector needs no dependency on that package.
  */
 export interface InspectorPresence {
+  /** The open rooms. */
   rooms(): Promise<readonly { readonly roomId: string; readonly kind: string; readonly count: number }[]>
+  /** A room's members now. */
   members(roomId: string): Promise<readonly { readonly userId: string; readonly since: number }[]>
+  /** A room's last seat list. */
   seats(roomId: string): Promise<readonly { readonly index: number; readonly userId: string | null }[]>
+  /** Calls `listener` after each change; returns the function that stops it. */
   onChange(listener: (change: unknown) => void): () => void
 }
 
@@ -33,4 +42,27 @@ export async function readRooms(presence: InspectorPresence): Promise<RoomView[]
       return seats.length === 0 ? view : { ...view, seats }
     }),
   )
+}
+
+/** Sends the Rooms view to the open streams once a burst of presence changes has settled. */
+export function followRooms(presence: InspectorPresence, live: LiveStreams): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const send = () => {
+    timer = undefined
+    if (live.size === 0) return
+    // A store that fails now is read again at the next change; the page keeps the last view meanwhile.
+    readRooms(presence).then(
+      (rooms) => live.send('rooms', { rooms }),
+      () => {},
+    )
+  }
+  const stop = presence.onChange(() => {
+    if (timer !== undefined) return
+    timer = setTimeout(send, ROOMS_DELAY)
+    ;(timer as { unref?: () => void }).unref?.()
+  })
+  return () => {
+    if (timer !== undefined) clearTimeout(timer)
+    stop()
+  }
 }

@@ -33,6 +33,13 @@ const JSON_HEADERS = {
   'x-content-type-options': 'nosniff',
 }
 
+/** The answer to a request that is not the inspector's: as bare as any 404, saying nothing of the inspector. */
+export const NOT_INSPECTOR = {
+  status: 404,
+  headers: { ...NO_STORE, 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify({ error: 'Not found' }),
+} as const
+
 /** The path of a request URL, or undefined when it is not an origin-form path. */
 function pathOf(url: string): string | undefined {
   const end = url.search(/[?#]/)

@@ -1,10 +1,11 @@
+import { connect } from 'node:net'
 import { expect } from 'chai'
 import { createMemoryDedupeStore, createRoomWebhooks, type StoredCallback } from '@roomhooks/core'
 import { runStoredCallback } from '@roomhooks/core/delivery'
 import { fixtureText } from '@roomhooks/core/testing'
-import { createInspector } from '../src/index.js'
+import { createInspector } from '@roomhooks/inspector'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
-import { CALLBACK_PATH, openEvents, quiet, rawGet, serve, sleep, watchingLiveStreams, type Served } from './support.js'
+import { CALLBACK_PATH, eventually, openEvents, quiet, rawGet, serve, sleep, type Served } from './support.js'
 
 const CREATED = 'Room.CallbackAfterCreateRoom'
 const LIVE_DESTROYED = 'Live.CallbackAfterDestroyRoom'
@@ -131,7 +132,7 @@ describe('createInspector()', () => {
       expect(schema).to.include({ outcome: 'refused', reason: 'INVALID_PAYLOAD', command: CREATED })
       const jsonDetail = (await served.get(`/roomhooks/api/callbacks/${json.id}`)).body
       expect(jsonDetail).to.include({ rawBody: broken, payload: null })
-      expect(jsonDetail.notReplayable).to.match(/refused before it was read/)
+      expect(jsonDetail.notReplayable).to.match(/It was refused: only a callback that was verified and read/)
       expect(jsonDetail.errors[0]).to.include({ reason: 'INVALID_JSON', stack: null })
       const schemaDetail = (await served.get(`/roomhooks/api/callbacks/${schema.id}`)).body
       expect(schemaDetail.rawBody).to.equal(invalid)
@@ -312,6 +313,23 @@ describe('createInspector()', () => {
       expect(body.notReplayable).to.match(/maxPayloadBytes/)
     })
 
+    it('keeps at most 20 errors of one callback, each stack cut at maxPayloadBytes', async () => {
+      served = await serve({ maxPayloadBytes: 512 })
+      for (let i = 0; i < 25; i++) {
+        served.hooks.on('room.created', () => {
+          const error = new Error(`handler ${i}`)
+          error.stack = `Error: handler ${i}\n${'    at deep (file.js:1:1)\n'.repeat(200)}`
+          throw error
+        })
+      }
+      await served.send(CREATED)
+      const [summary] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
+      const { body } = await served.get(`/roomhooks/api/callbacks/${summary.id}`)
+      expect(body.errors).to.have.length(20)
+      expect(body.truncated).to.equal(true)
+      for (const error of body.errors) expect(Buffer.byteLength(error.stack)).to.be.at.most(512)
+    })
+
     it('holds no more than limit × maxPayloadBytes of payload however much arrives', async () => {
       served = await serve({ limit: 10, maxPayloadBytes: 2048 })
       const big = 'x'.repeat(200_000)
@@ -355,21 +373,41 @@ describe('createInspector()', () => {
     })
 
     it('forgets a stream whose client went away, and keeps streaming to the others', async () => {
-      await watchingLiveStreams(async (opened) => {
-        served = await serve()
-        const leaving = await openEvents(`${served.url}/roomhooks/api/events`)
-        const staying = await openEvents(`${served.url}/roomhooks/api/events`)
-        const live = opened[0]!
-        expect(live.size).to.equal(2)
-        leaving.close()
-        for (let i = 0; i < 50 && live.size > 1; i++) await sleep(10)
-        expect(live.size).to.equal(1)
-        await served.send(CREATED)
-        expect(await staying.next('callback')).to.include({ command: CREATED })
-        staying.close()
-        for (let i = 0; i < 50 && live.size > 0; i++) await sleep(10)
-        expect(live.size).to.equal(0)
-      })
+      served = await serve()
+      const { inspector } = served
+      const leaving = await openEvents(`${served.url}/roomhooks/api/events`)
+      const staying = await openEvents(`${served.url}/roomhooks/api/events`)
+      expect(inspector.connections).to.equal(2)
+      leaving.close()
+      expect(await eventually(() => inspector.connections === 1)).to.equal(true)
+      await served.send(CREATED)
+      expect(await staying.next('callback')).to.include({ command: CREATED })
+      staying.close()
+      expect(await eventually(() => inspector.connections === 0)).to.equal(true)
+    })
+
+    it('drops a client that stops reading once a backlog piles up, and keeps serving the others', async function () {
+      this.timeout(60_000)
+      served = await serve({ limit: 10 })
+      const { inspector, hooks } = served
+      // A client that sends its request and never reads a byte of the answer.
+      const { port } = new URL(served.url)
+      const stuck = connect(Number(port), '127.0.0.1')
+      stuck.pause()
+      stuck.write('GET /roomhooks/api/events HTTP/1.1\r\nHost: localhost\r\n\r\n')
+      const reading = await openEvents(`${served.url}/roomhooks/api/events`)
+      expect(await eventually(() => inspector.connections === 2)).to.equal(true)
+      const body = fixtureText(CREATED)
+      const query = `SdkAppid=${SDK_APP_ID}&CallbackCommand=${CREATED}`
+      for (let i = 0; i < 40_000 && inspector.connections > 1; i++) {
+        await hooks.receive({ query, body })
+        if (i % 500 === 0) await sleep(1) // lets the socket fill the kernel's buffers
+      }
+      expect(inspector.connections).to.equal(1)
+      await hooks.receive({ query, body })
+      expect(await reading.next('callback', (data) => Number(data.id) > 100)).to.have.property('id')
+      reading.close()
+      stuck.destroy()
     })
 
     it('close() ends every open stream, and stops recording', async () => {
@@ -448,7 +486,9 @@ describe('createInspector()', () => {
       const [gift, refused] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
       const refusedReplay = await served.post(`/roomhooks/api/callbacks/${refused.id}/replay`)
       expect(refusedReplay.status).to.equal(409)
-      expect(refusedReplay.body.error).to.match(/^\[@roomhooks\/inspector\] It was refused before it was read/)
+      expect(refusedReplay.body.error).to.match(
+        /^\[@roomhooks\/inspector\] It was refused: only a callback that was verified/,
+      )
       const giftReplay = await served.post(`/roomhooks/api/callbacks/${gift.id}/replay`)
       expect(giftReplay.status).to.equal(409)
       expect(giftReplay.body.error).to.match(/before-callback/)
@@ -501,26 +541,23 @@ describe('createInspector()', () => {
     })
 
     it('streams to a Request, forgets it once the request is aborted, and ends it on close()', async () => {
-      await watchingLiveStreams(async (opened) => {
-        const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
-        const inspector = createInspector(hooks, { enabled: true })
-        const abort = new AbortController()
-        const aborted = await inspector.fetch(
-          new Request('http://localhost/roomhooks/api/events', { signal: abort.signal }),
-          loopback,
-        )
-        expect(aborted.headers.get('content-type')).to.equal('text/event-stream; charset=utf-8')
-        const staying = await inspector.fetch(new Request('http://localhost/roomhooks/api/events'), loopback)
-        const live = opened[0]!
-        expect(live.size).to.equal(2)
-        abort.abort()
-        expect(live.size).to.equal(1)
-        await hooks.receive({ query: `SdkAppid=${SDK_APP_ID}&CallbackCommand=${CREATED}`, body: fixtureText(CREATED) })
-        inspector.close()
-        const text = await staying.text() // ends, since close() ended it
-        expect(text).to.match(/^: connected\n\nevent: callback\ndata: \{"id":"1"/)
-        expect(live.size).to.equal(0)
-      })
+      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
+      const inspector = createInspector(hooks, { enabled: true })
+      const abort = new AbortController()
+      const aborted = await inspector.fetch(
+        new Request('http://localhost/roomhooks/api/events', { signal: abort.signal }),
+        loopback,
+      )
+      expect(aborted.headers.get('content-type')).to.equal('text/event-stream; charset=utf-8')
+      const staying = await inspector.fetch(new Request('http://localhost/roomhooks/api/events'), loopback)
+      expect(inspector.connections).to.equal(2)
+      abort.abort()
+      expect(inspector.connections).to.equal(1)
+      await hooks.receive({ query: `SdkAppid=${SDK_APP_ID}&CallbackCommand=${CREATED}`, body: fixtureText(CREATED) })
+      inspector.close()
+      const text = await staying.text() // ends, since close() ended it
+      expect(text).to.match(/^: connected\n\nevent: callback\ndata: \{"id":"1"/)
+      expect(inspector.connections).to.equal(0)
     })
   })
 })

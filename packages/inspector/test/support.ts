@@ -4,8 +4,7 @@ import { createServer, request as httpRequest } from 'node:http'
 import { createNodeHandler, createRoomWebhooks, type RoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
 import { createTestCallback } from '@roomhooks/core/testing'
 import type { ListenableName } from '@roomhooks/core'
-import { createInspector, type Inspector, type InspectorOptions } from '../src/index.js'
-import { LiveStreams, type LiveStream } from '../src/live.js'
+import { createInspector, type Inspector, type InspectorOptions } from '@roomhooks/inspector'
 import { listen } from '../../../test/support/http.js'
 import { SDK_APP_ID } from '../../../test/support/callbacks.js'
 
@@ -162,20 +161,12 @@ export function rawGet(
   })
 }
 
-/** Runs `run` with the list of every set of live streams a stream is opened on meanwhile, to count what it holds. */
-export async function watchingLiveStreams(run: (opened: LiveStreams[]) => Promise<void>): Promise<void> {
-  const opened: LiveStreams[] = []
-  const open = Object.getOwnPropertyDescriptor(LiveStreams.prototype, 'open')?.value as (
-    this: LiveStreams,
-    stream: LiveStream,
-  ) => () => void
-  LiveStreams.prototype.open = function (this: LiveStreams, stream: LiveStream) {
-    opened.push(this)
-    return open.call(this, stream)
+/** Waits until `test` holds, up to `ms`; false when it never did. */
+export async function eventually(test: () => boolean, ms = 2000): Promise<boolean> {
+  const deadline = Date.now() + ms
+  while (!test()) {
+    if (Date.now() > deadline) return false
+    await sleep(10)
   }
-  try {
-    await run(opened)
-  } finally {
-    LiveStreams.prototype.open = open
-  }
+  return true
 }

@@ -10,7 +10,6 @@ import type {
   CallbackParameters,
   CallbackStart,
 } from './observer.js'
-import type { CallbackQuery } from '../intake/query.js'
 import type { AnyCallbackEvent } from '../types.js'
 
 /**
@@ -47,7 +46,7 @@ export class CallbackWatch {
   }
 
   /** The query string was read: its parameters, without the Sign, which no observer is ever given. */
-  query(query: CallbackQuery): void {
+  query(query: CallbackParameters & { readonly sign?: string | undefined }): void {
     const { sign: _sign, ...parameters } = query
     const told: CallbackParameters = parameters
     this.#each((observation) => observation.query?.(told))
