@@ -62,4 +62,23 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   { files: ['**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  {
+    // The inspector's page runs in the browser.
+    files: ['packages/inspector/page/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        [
+          'document',
+          'location',
+          'fetch',
+          'EventSource',
+          'HTMLInputElement',
+          'HTMLSelectElement',
+          'URLSearchParams',
+          'requestAnimationFrame',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 )

@@ -6,6 +6,7 @@ import fastifyPlugin = require('@roomhooks/fastify')
 import fastify = require('fastify')
 import nestjs = require('@roomhooks/nestjs')
 import presence = require('@roomhooks/presence')
+import inspector = require('@roomhooks/inspector')
 
 const hooks = core.createRoomWebhooks({ sdkAppId: 1400000000 })
 hooks.on('room.created', (event) => void (event.payload.RoomInfo.RoomId satisfies string))
@@ -22,4 +23,5 @@ export = [
   nestModule,
   nestjs.OnRoomEvent('room.created'),
   roomState.count('room-1') satisfies Promise<number>,
+  inspector.createInspector(hooks, { presence: roomState }).handler,
 ]

@@ -6,6 +6,7 @@ import roomhooks, { roomhooks as namedRoomhooks, type RoomhooksPluginOptions } f
 import fastify from 'fastify'
 import { OnRoomEvent, RoomhooksModule, type RoomhooksModuleOptions } from '@roomhooks/nestjs'
 import { createPresence, createRedisPresenceStore, type PresenceChange } from '@roomhooks/presence'
+import { createInspector, type CallbackSummary } from '@roomhooks/inspector'
 
 const hooks = createRoomWebhooks({ sdkAppId: 1400000000 })
 hooks.on('room.created', (event) => void (event.payload.RoomInfo.RoomId satisfies string))
@@ -20,3 +21,7 @@ const nestOptions: RoomhooksModuleOptions = { sdkAppId: 1400000000, token: 'toke
 export const nest = [RoomhooksModule.forRoot(nestOptions), OnRoomEvent(['member.enter', 'member.leave'])]
 const presence = createPresence(hooks, { store: createRedisPresenceStore({ connection: { lazyConnect: true } }) })
 export const off = presence.onChange((change: PresenceChange) => void (change.userId satisfies string | undefined))
+// A presence is what the inspector's Rooms view takes; an environment variable may be undefined.
+const inspector = createInspector(hooks, { presence, token: process.env['INSPECTOR_TOKEN'] })
+export const inspect = [inspector.handler, inspector.fetch, inspector.close]
+export type Listed = CallbackSummary['outcome']

@@ -14,14 +14,10 @@ import {
   replayDeadLetter,
   type DeadLetterQuery,
 } from './dead-letter.js'
+import { INSPECTOR_PATH, ListenError, startDev, type DevServer } from './dev.js'
+import type { Output } from './output.js'
 import { sendCallback, SendError, type SendResult } from './send.js'
 import { setPath } from './set-path.js'
-
-/** Where the CLI writes. */
-export interface Output {
-  out(line: string): void
-  err(line: string): void
-}
 
 /** The exit codes and options `failed` and `replay` share, for their help. */
 const DEAD_LETTER_OPTIONS = `Needs @roomhooks/bullmq installed beside the CLI (npm install @roomhooks/bullmq).
@@ -46,6 +42,7 @@ Commands:
   schema                 write the JSON Schema of every callback body
   failed                 list the callbacks a queue's workers gave up on (@roomhooks/bullmq's dead letter)
   replay                 put those callbacks back in the queue, for the workers to run again
+  dev                    run a receiver that accepts every callback, with the inspector's live page beside it
 
 Options:
   --version, -v          print the version of roomhooks
@@ -93,6 +90,26 @@ most recent first: the command, the SDKAppID, the attempts, when it failed and t
 ${DEAD_LETTER_OPTIONS}
   --json                    print the callbacks as JSON
   --help                    show this help`,
+  dev: `Usage: roomhooks dev [--port <port>] [options]
+
+Runs a receiver that accepts every callback (after-callbacks are answered OK, before-callbacks allowed) and serves
+@roomhooks/inspector at ${INSPECTOR_PATH}: a live page of each callback with its outcome, reason and exact payload,
+with Replay. Point the platform's callback URL at it through a tunnel to see what it really sends before writing
+handlers. Prints both URLs, then one line per callback; Ctrl+C stops it.
+
+Needs @roomhooks/inspector installed beside the CLI (npm install @roomhooks/inspector).
+
+Exits 0 once stopped (SIGINT or SIGTERM), 1 when it cannot listen (or @roomhooks/inspector is not installed), 2
+on a usage error.
+
+Options:
+  --port <port>             the port to listen on (default: 3000; 0 takes any free port)
+  --host <address>          the address to listen on (default: 127.0.0.1; 0.0.0.0 for every interface)
+  --path <path>             the callback path (default: /tencent/callback)
+  --sdk-app-id <id>         accept this SDKAppID only (default: every app's callbacks are accepted)
+  --token <token>           the callback token: Signs are checked, and the inspector needs it as ?token=
+                            (default: $ROOMHOOKS_TOKEN)
+  --help                    show this help`,
   replay: `Usage: roomhooks replay --redis <url> [options]
 
 Puts the callbacks of the failed set of a @roomhooks/bullmq queue (the dead letter) back in the queue, with their
@@ -131,6 +148,8 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
         return await failed(rest, output)
       case 'replay':
         return await replay(rest, output)
+      case 'dev':
+        return await dev(rest, output)
       case '--version':
       case '-v':
         output.out(version())
@@ -149,7 +168,12 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
       output.err(error.message)
       return 2
     }
-    if (error instanceof SendError || error instanceof RedisError || error instanceof MissingPackageError) {
+    if (
+      error instanceof SendError ||
+      error instanceof RedisError ||
+      error instanceof MissingPackageError ||
+      error instanceof ListenError
+    ) {
       output.err(error.message)
       return 1
     }
@@ -328,6 +352,68 @@ function schema(args: readonly string[], output: Output): number {
   const files = readdirSync(source).filter((file) => file.endsWith('.json'))
   for (const file of files) copyFileSync(join(source, file), join(values.out, file))
   output.out(`Wrote ${files.length} JSON Schemas to ${values.out}`)
+  return 0
+}
+
+async function dev(args: readonly string[], output: Output): Promise<number> {
+  const { values } = parse(
+    args,
+    {
+      port: { type: 'string', default: '3000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      path: { type: 'string', default: '/tencent/callback' },
+      'sdk-app-id': { type: 'string' },
+      token: { type: 'string' },
+    },
+    USAGE.dev,
+  )
+  if (values.help) {
+    output.out(USAGE.dev)
+    return 0
+  }
+  if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
+    throw new UsageError(`--port must be a port number from 0 to 65535, got ${JSON.stringify(values.port)}`)
+  }
+  const path = values.path
+  if (!/^\/[^?#\s]*$/.test(path))
+    throw new UsageError(`--path must start with / and have no query, got ${JSON.stringify(path)}`)
+  if (path === INSPECTOR_PATH || path.startsWith(`${INSPECTOR_PATH}/`)) {
+    throw new UsageError(`--path must not be under ${INSPECTOR_PATH}, where the inspector is served`)
+  }
+  const sdkAppId = values['sdk-app-id']
+  if (sdkAppId !== undefined && !/^\d{1,16}$/.test(sdkAppId)) {
+    throw new UsageError(`--sdk-app-id must be your app's SDKAppID (digits), got ${JSON.stringify(sdkAppId)}`)
+  }
+  const token = tokenOrEnvironment(values.token)
+  if (token === '') throw new UsageError('--token must not be empty (leave it out to check no Sign)')
+  let server: DevServer
+  try {
+    server = await startDev({ port: Number(values.port), host: values.host, path, sdkAppId, token }, output)
+  } catch (error) {
+    // The receiver's own checks of its options (a token with white space around it) are usage errors here.
+    if (error instanceof TypeError && error.message.startsWith('[@roomhooks/')) throw new UsageError(error.message)
+    throw error
+  }
+  output.out('roomhooks dev: a receiver without handlers (after-callbacks are answered OK, before-callbacks allowed)')
+  output.out(`  callbacks  POST ${server.callbackUrl}`)
+  output.out(
+    `             ${sdkAppId === undefined ? 'any SdkAppid' : `SdkAppid ${sdkAppId} only`}, ${token === undefined ? 'Sign not checked (no --token)' : 'Sign checked with the token'}`,
+  )
+  output.out(`  inspector  ${server.inspectorUrl}`)
+  if (token === undefined)
+    output.out('             this machine only (--token opens it to others, through a tunnel too)')
+  output.out('Ctrl+C to stop.')
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve(signal)
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  await server.close()
+  output.out(`Stopped (${signal}).`)
   return 0
 }
 

@@ -187,7 +187,7 @@ function oneLine(text: string): string {
  * as `\xHH`: printed raw, ESC, CR or BEL would let it move the cursor, erase lines and rewrite what the terminal
  * shows.
  */
-function escapeControls(text: string): string {
+export function escapeControls(text: string): string {
   return text.replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 }
 

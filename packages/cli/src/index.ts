@@ -1,5 +1,5 @@
 export { run } from './cli.js'
-export type { Output } from './cli.js'
+export type { Output } from './output.js'
 export { sendCallback, SendError } from './send.js'
 export type { SendOptions, SendResult } from './send.js'
 export { setPath } from './set-path.js'

@@ -432,17 +432,18 @@ describe('the roomhooks CLI', function () {
     })
   }
 
-  describe('installed without @roomhooks/bullmq, its optional peer', () => {
+  describe('installed without @roomhooks/bullmq and @roomhooks/inspector, its optional peers', () => {
     /**
      * The CLI as npm installs it for someone who only sends: its package (bin and build) in a node_modules with
-     * its one dependency, @roomhooks/core, and no @roomhooks/bullmq, BullMQ or ioredis that it could resolve.
+     * its one dependency, @roomhooks/core, and no @roomhooks/bullmq, BullMQ, ioredis or @roomhooks/inspector that it
+     * could resolve.
      */
     const roots: string[] = []
     after(() => {
       for (const root of roots) rmSync(root, { recursive: true, force: true })
     })
 
-    function installWithoutBullmq(): string {
+    function installWithoutPeers(): string {
       const root = mkdtempSync(join(tmpdir(), 'roomhooks-cli-alone-'))
       roots.push(root)
       const installed = join(root, 'node_modules', '@roomhooks', 'cli')
@@ -471,15 +472,26 @@ describe('the roomhooks CLI', function () {
       }
       expect(Object.keys(manifest.dependencies)).to.deep.equal(['@roomhooks/core'])
       expect(manifest.peerDependenciesMeta['@roomhooks/bullmq']).to.deep.equal({ optional: true })
-      const installedBin = installWithoutBullmq()
+      expect(manifest.peerDependenciesMeta['@roomhooks/inspector']).to.deep.equal({ optional: true })
+      const installedBin = installWithoutPeers()
       const { code, stdout, stderr } = await runInstalled(installedBin, 'send', 'member.enter', ...target())
       expect([code, stderr]).to.deep.equal([0, ''])
       expect(stdout).to.match(/^✔ Room\.CallbackAfterMemberEnter \(member\.enter\) → 200 /)
     })
 
+    it('dev names the package to install and exits 1', async () => {
+      const installedBin = installWithoutPeers()
+      const { code, stdout, stderr } = await runInstalled(installedBin, 'dev', '--port', '0')
+      expect([code, stdout, stderr]).to.deep.equal([
+        1,
+        '',
+        'roomhooks dev shows what arrives in @roomhooks/inspector, which is not installed: npm install @roomhooks/inspector\n',
+      ])
+    })
+
     for (const command of ['failed', 'replay']) {
       it(`${command} names the package to install and exits 1`, async () => {
-        const installedBin = installWithoutBullmq()
+        const installedBin = installWithoutPeers()
         const { code, stdout, stderr } = await runInstalled(installedBin, command, '--redis', 'redis://127.0.0.1:1')
         expect([code, stdout, stderr]).to.deep.equal([
           1,

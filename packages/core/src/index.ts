@@ -20,6 +20,7 @@ export type {
   CallbackObservation,
   CallbackObserver,
   CallbackOutcome,
+  CallbackParameters,
   CallbackStart,
 } from './observe/observer.js'
 export { createMemoryDedupeStore } from './dispatch/dedupe.js'

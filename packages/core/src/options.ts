@@ -11,7 +11,10 @@ export type SdkAppIdInput = number | string
 
 /** Options of {@link createRoomWebhooks}. */
 export interface RoomWebhooksOptions {
-  /** The app's SDKAppID, or several; callbacks for any other app are refused with 403. */
+  /**
+   * The app's SDKAppID, or several; callbacks for any other app are refused with 403. `'*'` accepts every app: for
+   * a local first look at what arrives (`roomhooks dev` uses it), never for a receiver the internet can reach.
+   */
   readonly sdkAppId: SdkAppIdInput | readonly SdkAppIdInput[]
   /** The callback token set in the console or with `set_callback_token`; several while rotating. When set, every callback must carry a valid `Sign`. */
   readonly token?: string | readonly string[] | undefined
@@ -91,10 +94,19 @@ export function resolveOptions(options: RoomWebhooksOptions): ReceiverConfig {
 /** How long the platform waits for an answer, in ms (protocol: about 2 seconds). */
 const PLATFORM_WAIT = 2000
 
-function readSdkAppIds(input: RoomWebhooksOptions['sdkAppId']): Set<number> {
+/** `sdkAppId: '*'`: every app is accepted. */
+const ANY_SDK_APP_ID = '*'
+
+function readSdkAppIds(input: RoomWebhooksOptions['sdkAppId']): Set<number> | 'any' {
+  if (input === ANY_SDK_APP_ID) return 'any'
   const list: readonly unknown[] = Array.isArray(input) ? input : [input]
   const ids = new Set<number>()
   for (const value of list) {
+    if (value === ANY_SDK_APP_ID) {
+      throw new TypeError(
+        `[@roomhooks/core] sdkAppId '*' accepts every app and stands alone: pass '*', not a list with it`,
+      )
+    }
     const id = typeof value === 'number' || typeof value === 'string' ? parseSdkAppId(value) : undefined
     if (id === undefined) {
       throw new TypeError(

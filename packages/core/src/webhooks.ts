@@ -177,7 +177,8 @@ export class RoomWebhooks {
   /** @internal The testing kit builds callbacks this receiver accepts from these. */
   get [receiverSettings](): ReceiverSettings {
     const { sdkAppIds, tokens } = this.#state.config.verification
-    return { sdkAppId: [...sdkAppIds][0] as number, token: tokens[0] }
+    // A receiver of every app takes the catalog's samples' own SDKAppID.
+    return { sdkAppId: sdkAppIds === 'any' ? SAMPLE_SDK_APP_ID : ([...sdkAppIds][0] as number), token: tokens[0] }
   }
 
   #receive(request: CallbackRequest, extra: CallbackObservation | undefined): Promise<CallbackResponse> {
@@ -209,6 +210,7 @@ export class RoomWebhooks {
     try {
       const receivedAt = Date.now()
       const query = readCallbackQuery(request.query ?? '')
+      watch?.query(query)
       const sdkAppId = verifyCallback(query, state.config.verification, receivedAt)
       if (!this.#toldSignUnchecked && signUnchecked(query, state.config.verification)) this.#tellSignUnchecked()
       watch?.verified()
@@ -262,7 +264,7 @@ export class RoomWebhooks {
         ? keepRefused(state, delivery, error, { query, sdkAppId, receivedAt }, watch)
         : refuse(state, error, watch)
     try {
-      const intake = readCallback(query, sdkAppId, body, receivedAt, state.config)
+      const intake = readCallback(query, sdkAppId, body, receivedAt, state.config, 1, watch)
       if (intake instanceof Promise) return intake.then(undefined, refused)
       definition = intake.definition
       raw = intake.text ?? body
@@ -283,6 +285,9 @@ export class RoomWebhooks {
 
 /** What a receiver's observers are told of each callback as it arrives. */
 const RECEIVER_START = { source: 'receiver', attempt: 1, carried: undefined } as const
+
+/** The SDKAppID the testing kit signs for when a receiver accepts every app: the one the docs' examples use. */
+const SAMPLE_SDK_APP_ID = 1400000000
 
 /**
  * Closes the delivery, if any, waiting at most `timeout` ms (a queue's connection may wait for a Redis that is

@@ -649,6 +649,16 @@ describe('delivery: the worker (runStoredCallback)', () => {
     expect(worker.runs).to.deep.equal([])
   })
 
+  it("runs a record of any SdkAppID on a receiver that accepts every app (sdkAppId '*')", async () => {
+    const stored = { ...(await storedFor(withPlatform)), sdkAppId: 1400000999 }
+    const runs: number[] = []
+    const hooks = createRoomWebhooks({ sdkAppId: '*', log: quiet }).on('seat.changed', (event) => {
+      runs.push(event.sdkAppId)
+    })
+    const outcome = await runStoredCallback(hooks, stored, { attempt: 1, timeout: 1000 })
+    expect([outcome.ok, runs]).to.deep.equal([true, [1400000999]])
+  })
+
   it('fails without retry, as UNREADABLE_CALLBACK, for a command that is not a known after-callback', async () => {
     const valid = await storedFor(withPlatform)
     const command = 'Room.CallbackAfterSomethingNew'

@@ -7,6 +7,7 @@ import {
   type CallbackAnswer,
   type CallbackDelivery,
   type CallbackObservation,
+  type CallbackParameters,
   type CallbackStart,
   type RoomWebhooksOptions,
   type StoredCallback,
@@ -249,6 +250,8 @@ describe('hooks.observe()', () => {
         throw new Error(`observer broke in ${where}`)
       }
       const observation: CallbackObservation = {
+        query: where === 'query' ? fail : () => {},
+        body: where === 'body' ? fail : () => {},
         read: where === 'read' ? fail : () => {},
         runHandlers: where === 'runHandlers' ? fail : (handlers) => handlers(),
         error: where === 'error' ? fail : () => {},
@@ -259,7 +262,17 @@ describe('hooks.observe()', () => {
       return { observe: where === 'observe' ? fail : () => observation }
     }
 
-    for (const where of ['observe', 'read', 'runHandlers', 'error', 'carry', 'answered', 'ended'] as const) {
+    for (const where of [
+      'observe',
+      'query',
+      'body',
+      'read',
+      'runHandlers',
+      'error',
+      'carry',
+      'answered',
+      'ended',
+    ] as const) {
       it(`answers as usual, runs the handlers once and logs, when it throws in ${where}()`, async () => {
         const logged: unknown[] = []
         let runs = 0
@@ -465,6 +478,89 @@ describe('hooks.observe()', () => {
       expect((await hooks.receive(request(CREATED))).status).to.equal(500)
       await ended
       expect(answerOf(calls)).to.deep.include({ outcome: 'failed', status: 500, reason: 'HANDLER_FAILED' })
+    })
+  })
+
+  describe('what it is shown of the request and the answer', () => {
+    /** A receiver whose observer keeps the parameters, body texts and envelopes it is given. */
+    function seeing(options: Partial<RoomWebhooksOptions> = {}) {
+      const parameters: CallbackParameters[] = []
+      const bodies: string[] = []
+      const answers: CallbackAnswer[] = []
+      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet, ...options }).observe({
+        observe: () => ({
+          query: (given) => void parameters.push(given),
+          body: (text) => void bodies.push(text),
+          answered: (answer) => void answers.push(answer),
+        }),
+      })
+      return { hooks, parameters, bodies, answers }
+    }
+
+    it('gives the query parameters as sent, never the Sign, also for a callback refused for its Sign', async () => {
+      const { hooks, parameters, answers } = seeing({ token: TOKEN })
+      await hooks.receive(request(CREATED, TOKEN))
+      await hooks.receive(request(CREATED, 'another-token'))
+      expect(answers.map((answer) => answer.status)).to.deep.equal([200, 401])
+      for (const given of parameters) {
+        expect(given).to.include({ sdkAppId: String(SDK_APP_ID), command: CREATED, clientIp: '203.0.113.7' })
+        expect(given.requestTime).to.match(/^\d+$/)
+        expect(Object.keys(given).map((name) => name.toLowerCase())).to.not.include('sign')
+        expect(JSON.stringify(given)).to.not.match(/[0-9a-f]{64}/)
+      }
+      expect(parameters).to.have.length(2)
+    })
+
+    it('gives the body text as received, 18-digit IDs exact, before its handlers run', async () => {
+      const { hooks, bodies } = seeing()
+      const seen: number[] = []
+      hooks.on('live.destroyed', () => void seen.push(bodies.length))
+      const text = fixtureText('Live.CallbackAfterDestroyRoom')
+      expect(text).to.include('144115216631667826')
+      await hooks.receive({ query: callbackQuery({ command: 'Live.CallbackAfterDestroyRoom' }), body: text })
+      expect(bodies).to.deep.equal([text])
+      expect(seen).to.deep.equal([1])
+    })
+
+    it('gives the text of a body refused as not JSON, so that what arrived can be shown', async () => {
+      const { hooks, bodies, answers } = seeing()
+      await hooks.receive({ query: callbackQuery({ command: CREATED }), body: new TextEncoder().encode('{"Room') })
+      expect(answers[0]).to.deep.include({ outcome: 'refused', reason: 'INVALID_JSON' })
+      expect(bodies).to.deep.equal(['{"Room'])
+    })
+
+    it('gives no body text when a body parser had already made an object of the body', async () => {
+      const { hooks, bodies, answers } = seeing()
+      await hooks.receive({ query: callbackQuery({ command: CREATED }), body: JSON.parse(fixtureText(CREATED)) })
+      expect(answers[0]).to.deep.include({ outcome: 'ok' })
+      expect(bodies).to.deep.equal([])
+    })
+
+    it("gives the envelope answered: a rejected gift's code and text, a refusal's FAIL", async () => {
+      const { hooks, answers } = seeing()
+      hooks.on('gift.beforeSend', (event) => event.reject('Out of coins', 102150))
+      const gift = await hooks.receive(request(GIFT))
+      await hooks.receive({ query: callbackQuery({ command: CREATED }), body: '[]' })
+      expect(answers[0]?.envelope).to.deep.equal({ ActionStatus: 'OK', ErrorCode: 102150, ErrorInfo: 'Out of coins' })
+      expect(answers[0]?.envelope).to.deep.equal(gift.body)
+      expect(answers[1]?.envelope).to.include({ ActionStatus: 'FAIL', ErrorCode: 40003 })
+    })
+
+    it("gives a worker's observer the stored body text, no query parameters and no envelope", async () => {
+      const { hooks, parameters, bodies, answers } = seeing()
+      hooks.on('room.created', () => {})
+      const stored: StoredCallback = {
+        version: 1,
+        command: CREATED,
+        sdkAppId: SDK_APP_ID,
+        receivedAt: Date.now(),
+        body: fixtureText(CREATED),
+      }
+      const outcome = await runStoredCallback(hooks, stored, { attempt: 2, timeout: 1000 })
+      expect(outcome.ok).to.equal(true)
+      expect(bodies).to.deep.equal([stored.body])
+      expect(parameters).to.deep.equal([])
+      expect(answers[0]).to.deep.include({ outcome: 'ok', envelope: undefined })
     })
   })
 

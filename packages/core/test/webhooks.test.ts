@@ -9,6 +9,7 @@ import {
   type AnyCallbackEvent,
   type RoomWebhooksOptions,
 } from '@roomhooks/core'
+import { simulate } from '@roomhooks/core/testing'
 import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
 
 const quiet = { warn: () => {}, error: () => {} }
@@ -41,6 +42,28 @@ describe('createRoomWebhooks()', () => {
     it('says whether after-callbacks are handed to a delivery', () => {
       expect(create().delivers).to.equal(false)
       expect(create({ delivery: { enqueue: async () => {} } }).delivers).to.equal(true)
+    })
+
+    it("accepts the callbacks of every app with sdkAppId '*', and still refuses a missing or malformed SdkAppid", async () => {
+      const hooks = createRoomWebhooks({ sdkAppId: '*', log: quiet })
+      const destroyed = 'Room.CallbackAfterDestroyRoom'
+      const answers = await Promise.all(
+        [callbackQuery({ command: destroyed }), callbackQuery({ command: destroyed, sdkAppId: 1600000001 })]
+          .concat(callbackQuery({ command: destroyed }).replace(/SdkAppid=\d+/, 'SdkAppid=16x'))
+          .concat(callbackQuery({ command: destroyed }).replace(/SdkAppid=\d+&?/, ''))
+          .map((query) => hooks.receive({ query, body: fixtureText(destroyed) })),
+      )
+      expect(answers.map(({ status, body }) => [status, body.ActionStatus])).to.deep.equal([
+        [200, 'OK'],
+        [200, 'OK'],
+        [403, 'FAIL'],
+        [403, 'FAIL'],
+      ])
+      expect((await simulate(hooks, 'room.destroyed')).status).to.equal(200)
+    })
+
+    it("refuses '*' inside a list of SDKAppIDs", () => {
+      expect(() => createRoomWebhooks({ sdkAppId: ['*', 1400000000] })).to.throw(TypeError, /'\*' .* stands alone/)
     })
 
     it('accepts SDKAppIDs as numbers or strings', async () => {

@@ -11,6 +11,7 @@ import fastify from 'fastify'
 import { createRedisDedupeStore, type RedisCommands } from '@roomhooks/redis'
 import { createQueueDelivery, createRoomWorker, type FailedCallback } from '@roomhooks/bullmq'
 import { createMemoryPresenceStore, createPresence, type PresenceMember } from '@roomhooks/presence'
+import { createInspector, type CallbackDetail } from '@roomhooks/inspector'
 import roomCreatedSchema = require('@roomhooks/core/schemas/Room.CallbackAfterCreateRoom.json')
 import corePackage = require('@roomhooks/core/package.json')
 
@@ -47,5 +48,7 @@ export async function check(): Promise<unknown[]> {
     createPresence(hooks, { store: createMemoryPresenceStore({ ttl: 1000 }) }).members('room-1') satisfies Promise<
       PresenceMember[]
     >,
+    createInspector(hooks, { enabled: false }).fetch(new Request('http://localhost/roomhooks')),
+    null as CallbackDetail | null,
   ]
 }

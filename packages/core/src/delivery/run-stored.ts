@@ -2,6 +2,7 @@ import { watchCallback, type CallbackWatch } from '../observe/callback-watch.js'
 import { HandlerError, isRoomhooksError, RoomhooksError } from '../errors.js'
 import { readCallback } from '../intake/intake.js'
 import type { CallbackQuery } from '../intake/query.js'
+import { acceptsSdkAppId } from '../intake/verify.js'
 import type { ReceiverState } from '../receiver-state.js'
 import { report } from '../observe/reporter.js'
 import { failuresOf, runHandlers } from '../dispatch/run-handlers.js'
@@ -82,7 +83,7 @@ async function run(
     if (platform !== undefined) query.platform = platform
     // The receiver stores only what it verified; a record for another app (another app's receiver on the same
     // queue, or one written into Redis by hand) is not this receiver's to run.
-    if (!state.config.verification.sdkAppIds.has(callback.sdkAppId)) {
+    if (!acceptsSdkAppId(state.config.verification.sdkAppIds, callback.sdkAppId)) {
       throw new RoomhooksError(
         'UNKNOWN_SDKAPPID',
         `The stored callback is for SdkAppid ${callback.sdkAppId}, which this receiver does not accept: give each app a queue of its own`,
@@ -95,6 +96,7 @@ async function run(
       callback.receivedAt,
       state.config,
       attempt,
+      watch,
     )
     if (intake.definition?.kind !== 'after') {
       throw new RoomhooksError('UNREADABLE_CALLBACK', notQueued(intake.event.command, intake.definition?.kind))

@@ -1,4 +1,5 @@
 import { findCommand, type AnyCommandDefinition } from '../catalog.js'
+import type { CallbackWatch } from '../observe/callback-watch.js'
 import { formatPath, type PayloadPath } from './coerce.js'
 import { quoteClientText, RoomhooksError } from '../errors.js'
 import type { Log } from '../logger.js'
@@ -28,9 +29,9 @@ const COMMAND_NAME = /^[A-Za-z][A-Za-z0-9_.]{0,127}$/
 /**
  * The step from a verified request to its event: reads the body (text, exact IDs, UTF-8), finds the command,
  * validates the payload against the command's schema. Runs no handler and keeps no state; what it notices but
- * accepts (a rounded ID, query and body naming different commands) goes to `settings.log`. Throws a
- * {@link RoomhooksError} saying what is wrong, or returns a promise rejected with the ValidationError of the
- * process's first invalid payload (see validatePayload).
+ * accepts (a rounded ID, query and body naming different commands) goes to `settings.log`; the body's text goes to
+ * `watch`, when something observes, before it is parsed. Throws a {@link RoomhooksError} saying what is wrong, or
+ * returns a promise rejected with the ValidationError of the process's first invalid payload (see validatePayload).
  */
 export function readCallback(
   query: CallbackQuery,
@@ -39,8 +40,10 @@ export function readCallback(
   receivedAt: number,
   settings: { readonly bodyLimit: number; readonly log: Log },
   attempt = 1,
+  watch?: CallbackWatch,
 ): Intake | Promise<never> {
   const text = readBodyText(body, settings.bodyLimit)
+  if (watch !== undefined && text !== undefined) watch.body(text)
   const payload = parseCallbackBody(body, text)
   const resolved = resolveCommand(query.command, payload, settings.log)
   const definition = typeof resolved === 'string' ? undefined : resolved

@@ -4,8 +4,8 @@ import { signCallback } from './sign.js'
 
 /** What a callback is verified against. */
 export interface VerificationSettings {
-  /** SDKAppIDs the receiver accepts. */
-  readonly sdkAppIds: ReadonlySet<number>
+  /** SDKAppIDs the receiver accepts; `any` (the option `sdkAppId: '*'`) for every app. */
+  readonly sdkAppIds: ReadonlySet<number> | 'any'
   /** Tokens; empty when authentication is off. Several while a token is being rotated. */
   readonly tokens: readonly string[]
   /** How far `RequestTime` may be from the receiver's clock, in seconds, either way. */
@@ -32,6 +32,11 @@ export function signUnchecked(query: CallbackQuery, settings: VerificationSettin
   return settings.tokens.length === 0 && query.sign !== undefined && query.sign !== ''
 }
 
+/** Whether a receiver that accepts `accepted` takes callbacks of the app `sdkAppId`. */
+export function acceptsSdkAppId(accepted: VerificationSettings['sdkAppIds'], sdkAppId: number): boolean {
+  return accepted === 'any' || accepted.has(sdkAppId)
+}
+
 /** Reads an SDKAppID written as digits (leading zeros allowed), or undefined when it is not one. */
 export function parseSdkAppId(value: string | number): number | undefined {
   const text = String(value)
@@ -40,12 +45,12 @@ export function parseSdkAppId(value: string | number): number | undefined {
   return Number.isSafeInteger(id) && id > 0 ? id : undefined
 }
 
-function verifyAppId(value: string | undefined, accepted: ReadonlySet<number>): number {
+function verifyAppId(value: string | undefined, accepted: VerificationSettings['sdkAppIds']): number {
   if (value === undefined || value === '') {
     throw new RoomhooksError('MISSING_SDKAPPID', 'SdkAppid is missing from the query string')
   }
   const id = parseSdkAppId(value)
-  if (id === undefined || !accepted.has(id)) {
+  if (id === undefined || !acceptsSdkAppId(accepted, id)) {
     throw new RoomhooksError('UNKNOWN_SDKAPPID', `SdkAppid ${quote(value)} is not accepted by this receiver`)
   }
   return id

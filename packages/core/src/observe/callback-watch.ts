@@ -7,6 +7,7 @@ import type {
   CallbackObservation,
   CallbackObserver,
   CallbackOutcome,
+  CallbackParameters,
   CallbackStart,
 } from './observer.js'
 import type { AnyCallbackEvent } from '../types.js'
@@ -42,6 +43,18 @@ export class CallbackWatch {
   /** The query string passed verification. */
   verified(): void {
     this.#verification = performance.now() - this.#startedAt
+  }
+
+  /** The query string was read: its parameters, without the Sign, which no observer is ever given. */
+  query(query: CallbackParameters & { readonly sign?: string | undefined }): void {
+    const { sign: _sign, ...parameters } = query
+    const told: CallbackParameters = parameters
+    this.#each((observation) => observation.query?.(told))
+  }
+
+  /** The body's text was read. */
+  body(text: string): void {
+    this.#each((observation) => observation.body?.(text))
   }
 
   read(event: AnyCallbackEvent): void {
@@ -112,6 +125,7 @@ export class CallbackWatch {
       decision: this.decision,
       status: response?.status,
       errorCode: response?.body.ErrorCode,
+      envelope: response?.body,
       reason: this.#decisive ?? this.#reason,
       durations: {
         verification: this.#verification,

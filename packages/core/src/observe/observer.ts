@@ -1,4 +1,5 @@
 import type { CallbackDecision } from '../decision.js'
+import type { CallbackEnvelope } from '../envelope.js'
 import type { ErrorReason, RoomhooksError } from '../errors.js'
 import type { AnyCallbackEvent } from '../types.js'
 
@@ -7,9 +8,10 @@ import type { AnyCallbackEvent } from '../types.js'
  * answered and how long each step took. Add one with {@link RoomWebhooks.observe}; `@roomhooks/opentelemetry` is one.
  * A receiver nobody observes does none of this work.
  *
- * Each method of an observation is called synchronously, as the step happens: `read` (once the callback is
- * verified and read), then `carry` (when it is handed to a delivery) or `runHandlers`, `error` whenever an error
- * is reported, then `answered`, then `ended`. Any may throw: a failure is logged and never changes the answer.
+ * Each method of an observation is called synchronously, as the step happens: `query` (the query string read, in a
+ * receiver), `body` (the body's text read), `read` (once the callback is verified and read), then `carry` (when it
+ * is handed to a delivery) or `runHandlers`, `error` whenever an error is reported, then `answered`, then `ended`.
+ * Any may throw: a failure is logged and never changes the answer.
  *
  * @example
  * hooks.observe({
@@ -38,6 +40,17 @@ export interface CallbackStart {
 
 /** One callback, as an observer follows it. Each method is optional and called at most once, except `error`. */
 export interface CallbackObservation {
+  /**
+   * The callback parameters of the query string, as sent and before they are checked, so that a refused callback
+   * can still be told apart (which app, which command). Never the `Sign`. Called in a receiver only.
+   */
+  query?(parameters: CallbackParameters): void
+  /**
+   * The body as text (UTF-8, without a BOM), once read and before it is parsed: also for a body then refused as
+   * not JSON or invalid, so an observer can show what arrived. In a worker, the stored text. Not called when a body
+   * parser had already made an object of it, nor for a body that could not be read (too large, not UTF-8).
+   */
+  body?(text: string): void
   /**
    * The callback was verified and read: its event, with `command`, `name` and `sdkAppId`. Not called for a
    * callback refused before (a wrong Sign, an unreadable body).
@@ -92,11 +105,28 @@ export interface CallbackAnswer {
   /** The envelope's `ErrorCode` (a before-callback's decision code included); undefined in a worker. */
   readonly errorCode: number | undefined
   /**
+   * The envelope answered, as the platform got it: a before-callback's decision is its `ErrorCode` and `ErrorInfo`
+   * (and `MsgBody`, for a replaced message). Undefined in a worker.
+   */
+  readonly envelope: CallbackEnvelope | undefined
+  /**
    * Why: the reason of the error the answer is made of (a refusal, a failed handler), else of the last error
    * reported before the answer (`DELIVERY_FAILED` for a callback handled here because the queue failed), if any.
    */
   readonly reason: ErrorReason | undefined
   readonly durations: CallbackDurations
+}
+
+/**
+ * The callback parameters of a query string, each as sent (first occurrence, names matched in any casing), absent
+ * when missing. The `Sign` is never among them.
+ */
+export interface CallbackParameters {
+  readonly sdkAppId?: string
+  readonly command?: string
+  readonly clientIp?: string
+  readonly platform?: string
+  readonly requestTime?: string
 }
 
 /** How long the steps of one callback took, in milliseconds. */
