@@ -13,6 +13,7 @@ const exportsOf: Record<string, string[]> = {
   '@roomhooks/redis': ['createRedisDedupeStore'],
   '@roomhooks/bullmq': ['createQueueDelivery', 'createRoomWorker', 'listFailedCallbacks', 'replayFailedCallbacks'],
   '@roomhooks/presence': ['createPresence', 'createMemoryPresenceStore', 'createRedisPresenceStore'],
+  '@roomhooks/inspector': ['createInspector'],
 }
 
 function run(args: string[]): string {

@@ -355,6 +355,17 @@ describe('createInspector()', () => {
       stream.close()
     })
 
+    it('sends a ": ping" comment line every 15 s, so proxies and browsers keep an idle stream open', async function () {
+      this.timeout(25_000)
+      served = await serve()
+      const stream = await openEvents(`${served.url}/roomhooks/api/events`)
+      const opened = Date.now()
+      expect(await eventually(() => stream.comments.includes(': ping'), 20_000)).to.equal(true)
+      expect(Date.now() - opened).to.be.within(14_000, 17_000)
+      expect(stream.comments[0]).to.equal(': connected')
+      stream.close()
+    })
+
     it('sends an entry again, same id, when a late handler fails after the answer', async () => {
       served = await serve({}, { handlerTimeout: 50 })
       served.hooks.on('room.created', async () => {
