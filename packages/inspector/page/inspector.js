@@ -190,12 +190,19 @@
     if (summary.event && summary.command) what.append(el('span', 'command', summary.command))
     if (summary.roomId) what.append(el('span', 'command', `room ${summary.roomId}`))
 
+    // A before-callback's decision sits under its outcome: a rejected gift is answered OK, and reads as rejected.
     const outcome = el('td')
     const badge = el('span', `badge ${summary.outcome}`, summary.outcome)
     badge.dataset.testid = 'outcome'
     outcome.append(badge)
+    if (summary.decision) {
+      const decision = el('span', `decision ${summary.decision.name}`, decisionText(summary.decision))
+      decision.dataset.testid = 'decision'
+      decision.title = decision.textContent
+      outcome.append(decision)
+    }
 
-    const reason = el('td')
+    const reason = el('td', 'reason')
     reason.dataset.testid = 'reason'
     if (summary.reason) reason.append(el('span', 'mono', summary.reason))
     if (summary.errorInfo && !(summary.decision && summary.decision.errorInfo === summary.errorInfo)) {
@@ -204,22 +211,14 @@
       reason.append(info)
     }
 
-    const decision = el(
-      'td',
-      `decision ${summary.decision ? summary.decision.name : ''}`,
-      decisionText(summary.decision),
-    )
-    decision.dataset.testid = 'decision'
-
     tr.append(
       time,
       what,
       outcome,
       el('td', 'num', summary.status ?? '—'),
       el('td', 'num', summary.errorCode ?? '—'),
-      reason,
       el('td', 'num', duration(summary.durationMs)),
-      decision,
+      reason,
     )
     return tr
   }
