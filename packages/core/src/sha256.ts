@@ -1,8 +1,9 @@
 // SHA-256 for the Sign and the dedupe keys, computed on the synchronous path of receive() (and signCallback() is
-// synchronous). Where the runtime has Node's crypto module (Node.js, Bun, Deno) its hash is used: 5 to 7 times
-// faster on these inputs (bench/web-apis.ts). It is asked for through process.getBuiltinModule(), not imported, so
-// the fetch path still bundles for runtimes without Node's modules (Cloudflare Workers), which get the plain
-// JavaScript SHA-256 (FIPS 180-4) below: WebCrypto's digest() is the only hash every runtime has, and it is
+// synchronous). Where the runtime has Node's one-shot crypto.hash() (Node.js, Bun, Deno) it is used: 2 to 7 times
+// faster than the plain JavaScript below on these inputs (bench/web-apis.ts; Node's createHash() is not: on a
+// Sign's few bytes its objects cost more than the hash). It is asked for through process.getBuiltinModule(), not
+// imported, so the fetch path still bundles for runtimes without Node's modules (Cloudflare Workers), which get
+// the plain JavaScript SHA-256 (FIPS 180-4): WebCrypto's digest() is the only hash every runtime has, and it is
 // asynchronous.
 
 const K = new Int32Array([
@@ -21,19 +22,26 @@ const encoder = new TextEncoder()
 const schedule = new Int32Array(64)
 const hashed = new Int32Array(8)
 
-/** The SHA-256 digest of a text (as UTF-8) or of bytes. */
-export const sha256: (input: string | Uint8Array) => Uint8Array = nodeSha256() ?? portableSha256
+/** Node's one-shot hash, where the runtime has it. */
+type NodeHash = (algorithm: 'sha256', data: string | Uint8Array, encoding: 'hex' | 'base64url') => string
 
-/** What roomhooks uses of Node's crypto module. */
-interface NodeCrypto {
-  createHash(algorithm: 'sha256'): { update(data: string | Uint8Array): { digest(): Uint8Array } }
-}
-
-function nodeSha256(): ((input: string | Uint8Array) => Uint8Array) | undefined {
+function nodeHash(): NodeHash | undefined {
   const runtime = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process
-  const crypto = runtime?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined
-  return crypto && ((input) => crypto.createHash('sha256').update(input).digest())
+  const crypto = runtime?.getBuiltinModule?.('node:crypto') as { hash?: unknown } | undefined
+  return typeof crypto?.hash === 'function' ? (crypto.hash as NodeHash) : undefined
 }
+
+const hash = nodeHash()
+
+/** The SHA-256 of a text (as UTF-8), as lower-case hex. */
+export const sha256Hex: (text: string) => string = hash
+  ? (text) => hash('sha256', text, 'hex')
+  : (text) => toHex(portableSha256(text))
+
+/** The SHA-256 of a text (as UTF-8) or of bytes, as unpadded base64url. */
+export const sha256Base64Url: (input: string | Uint8Array) => string = hash
+  ? (input) => hash('sha256', input, 'base64url')
+  : (input) => toBase64Url(portableSha256(input))
 
 /** roomhooks' own SHA-256, for runtimes without Node's crypto module. */
 export function portableSha256(input: string | Uint8Array): Uint8Array {

@@ -10,6 +10,7 @@ import {
 } from '@roomhooks/core'
 import { createTestCallback, fixtureText, simulate } from '@roomhooks/core/testing'
 import { callbackQuery, SDK_APP_ID } from '../../../test/support/callbacks.js'
+import { runWithoutNodeCrypto } from '../../../test/support/without-node-crypto.js'
 
 // Callbacks are the commands' samples, sent with simulate(); a body already parsed (as a body parser would hand
 // it over) goes to receive() with the query of createTestCallback().
@@ -351,23 +352,48 @@ describe('dedupe', () => {
     expect(claims[0]).to.match(new RegExp(`^Room\\.CallbackAfterUpdateRoomInfo/${SDK_APP_ID}/[\\w-]{43}$`))
   })
 
-  it("keys a body by node:crypto's SHA-256 of it, as bytes or as text, whatever its length and characters", async () => {
-    const { store, claims } = slowStore(0)
-    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store } }).onAny(() => {})
-    const query = callbackQuery({ command: 'Room.CallbackAfterCreateRoom' })
-    const expected: string[] = []
+  describe("keys a body by node:crypto's SHA-256 of it, as bytes or as text, whatever its length and characters", () => {
     const pieces = ['a', '0', ' ', 'é', '房', '😀', '\\n']
-    for (let i = 0; i < 200; i++) {
+    const texts = Array.from({ length: 200 }, (_, i) => {
       let pad = ''
       while (pad.length < (i * 37) % 3000) pad += pieces[(i + pad.length) % pieces.length]
-      const text = CREATED_TEXT.replace('{', `{"Pad":"${pad}",`)
-      const bytes = new TextEncoder().encode(text)
-      expected.push(
-        `Room.CallbackAfterCreateRoom/${SDK_APP_ID}/${createHash('sha256').update(bytes).digest('base64url')}`,
-      )
-      expect((await hooks.receive({ query, body: i % 2 === 0 ? bytes : text })).status).to.equal(200)
-    }
-    expect(claims).to.deep.equal(expected)
+      return CREATED_TEXT.replace('{', `{"Pad":"${pad}",`)
+    })
+    const query = callbackQuery({ command: 'Room.CallbackAfterCreateRoom' })
+    const expected = texts.map(
+      (text) => `Room.CallbackAfterCreateRoom/${SDK_APP_ID}/${createHash('sha256').update(text).digest('base64url')}`,
+    )
+
+    it("with Node's crypto module", async () => {
+      const { store, claims } = slowStore(0)
+      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, dedupe: { store } }).onAny(() => {})
+      for (const [i, text] of texts.entries()) {
+        const body = i % 2 === 0 ? new TextEncoder().encode(text) : text
+        expect((await hooks.receive({ query, body })).status).to.equal(200)
+      }
+      expect(claims).to.deep.equal(expected)
+    })
+
+    it("without it, as on Cloudflare Workers (roomhooks' own SHA-256)", () => {
+      const script = `
+        const { createMemoryDedupeStore, createRoomWebhooks } = await import('@roomhooks/core')
+        const memory = createMemoryDedupeStore()
+        const claims = []
+        const store = {
+          claim: (key, lease, owner) => (claims.push(key), memory.claim(key, lease, owner)),
+          complete: (key, ttl, owner) => memory.complete(key, ttl, owner),
+          release: (key, owner) => memory.release(key, owner),
+        }
+        const hooks = createRoomWebhooks({ sdkAppId: input.sdkAppId, dedupe: { store } }).onAny(() => {})
+        for (const [i, text] of input.texts.entries()) {
+          const body = i % 2 === 0 ? new TextEncoder().encode(text) : text
+          const { status } = await hooks.receive({ query: input.query, body })
+          if (status !== 200) throw new Error('answered ' + status)
+        }
+        return claims
+      `
+      expect(runWithoutNodeCrypto(script, { sdkAppId: SDK_APP_ID, query, texts })).to.deep.equal(expected)
+    })
   })
 
   it('handles a parsed body too deep to key as it would without dedupe', async () => {

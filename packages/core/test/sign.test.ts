@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process'
 import { createHash, randomInt } from 'node:crypto'
 import { expect } from 'chai'
 import { signCallback } from '@roomhooks/core'
+import { runWithoutNodeCrypto } from '../../../test/support/without-node-crypto.js'
 
 /** A random text of at least `length` UTF-16 units drawn from ASCII, Latin, CJK and emoji (surrogate pairs). */
 function randomText(length: number): string {
@@ -16,21 +16,13 @@ const nodeSign = (token: string, requestTime: string) =>
 
 type SignInput = readonly [token: string, requestTime: string]
 
-/** signCallback() of each input, in a Node.js process that has no process.getBuiltinModule(), as on Workers. */
+/** signCallback() of each input where Node's crypto module cannot be had, as on Workers. */
 function signWithoutNodeCrypto(inputs: readonly SignInput[]): string[] {
   const script = `
-    delete process.getBuiltinModule
     const { signCallback } = await import('@roomhooks/core')
-    let text = ''
-    process.stdin.setEncoding('utf8')
-    for await (const chunk of process.stdin) text += chunk
-    process.stdout.write(JSON.stringify(JSON.parse(text).map(([token, time]) => signCallback(token, time))))
+    return input.map(([token, time]) => signCallback(token, time))
   `
-  const output = execFileSync(process.execPath, ['--input-type=module', '--eval', script], {
-    input: JSON.stringify(inputs),
-    maxBuffer: 64 * 1024 * 1024,
-  })
-  return JSON.parse(output.toString('utf8')) as string[]
+  return runWithoutNodeCrypto(script, inputs)
 }
 
 describe('signCallback()', () => {

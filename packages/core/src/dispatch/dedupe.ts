@@ -1,6 +1,6 @@
 import { RoomhooksError } from '../errors.js'
 import type { BodyInput } from '../intake/parse-body.js'
-import { sha256, toBase64Url } from '../sha256.js'
+import { sha256Base64Url } from '../sha256.js'
 
 /**
  * Remembers which callbacks were handled, so that a delivery the platform retries (after a timeout, possibly to
@@ -107,7 +107,7 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
 /** What identifies a delivery: the command, the app it is for, and the SHA-256 of the body as received. */
 export function dedupeKey(command: string, sdkAppId: number, body: BodyInput): string {
   const text = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)
-  return `${command}/${sdkAppId}/${toBase64Url(sha256(text))}`
+  return `${command}/${sdkAppId}/${sha256Base64Url(text)}`
 }
 
 /**

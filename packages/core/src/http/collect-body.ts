@@ -67,7 +67,8 @@ export class BodyCollector {
   /** The bytes collected, once {@link end} was called (empty when `keep` is false). */
   bytes(): Uint8Array {
     const chunks = this.#chunks
-    if (chunks.length === 1) return chunks[0] as Uint8Array
+    // No chunk kept (a drained body keeps none): empty, whatever size was counted.
+    if (chunks.length <= 1) return chunks[0] ?? new Uint8Array(0)
     const bytes = new Uint8Array(this.#size)
     let offset = 0
     for (const chunk of chunks) {
