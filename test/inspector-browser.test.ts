@@ -211,6 +211,28 @@ describe('the inspector page, in headless Chromium', function () {
     await page.close()
   })
 
+  it('opens a deeply nested payload at once, indented no deeper than a screen is wide', async () => {
+    // Anyone who can reach the receiver can send this: 40 kB of nested arrays, in a field the schema lets through.
+    const depth = 20_000
+    const sample = fixtureText('Room.CallbackAfterCreateRoom').replaceAll('tandy-test-rest', 'room-deep')
+    const body = sample.replace(/}\s*$/, `, "Nested": ${'['.repeat(depth)}"deepest"${']'.repeat(depth)}}`)
+    expect((await sendText('room.created', body)).status).to.equal(200)
+    const page = await openPage(browser, site.pageUrl)
+    const row = await waitForRow(page, 'room.created', 'room-deep')
+    await page.click(`[data-testid="callback-row"][data-id="${row.id}"]`)
+    await page.waitForSelector(`[data-testid="detail"][data-id="${row.id}"] [data-testid="detail-payload"]`, {
+      visible: true,
+      timeout: 5000,
+    })
+    const shown = (await page.$eval('[data-testid="detail-payload"]', (pre) => pre.textContent ?? '')) as string
+    expect(shown).to.contain('"RoomId": "room-deep"')
+    expect(shown).to.contain('"deepest"')
+    // Every level on a line of its own, but the indentation stops growing: the text stays near the body's size.
+    expect(shown.split('\n').length).to.be.above(2 * depth)
+    expect(shown.length).to.be.below(100 * body.length)
+    await page.close()
+  })
+
   it('replays a failed callback: its handler runs again as attempt 2, and the replay is a new entry', async () => {
     const page = await openPage(browser, site.pageUrl)
     const failed = await waitForRow(page, 'member.enter', 'room-flaky')
