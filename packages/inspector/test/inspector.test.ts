@@ -313,6 +313,23 @@ describe('createInspector()', () => {
       expect(body.notReplayable).to.match(/maxPayloadBytes/)
     })
 
+    it("keeps at most maxPayloadBytes of an answer: a replaced message's MsgBody is cut and marked", async () => {
+      served = await serve({ maxPayloadBytes: 1024 })
+      // A filter that sends the message on as it came, cleaned: its answer is as large as what was sent.
+      served.hooks.on('message.beforeSend', (event) => event.allow({ MsgBody: event.payload.MsgBody }))
+      const text = 'x'.repeat(100_000)
+      const status = await served.send('Group.CallbackBeforeSendMsg', {
+        overrides: { MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }] },
+      })
+      expect(status).to.equal(200)
+      const [summary] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
+      expect(summary.decision).to.include({ name: 'replaced', allowed: true })
+      const { body } = await served.get(`/roomhooks/api/callbacks/${summary.id}`)
+      expect(body.truncated).to.equal(true)
+      expect(body.answer.startsWith('{"ActionStatus":"OK","ErrorCode":0,')).to.equal(true)
+      expect(Buffer.byteLength(body.answer)).to.be.at.most(1024)
+    })
+
     it('keeps at most 20 errors of one callback, each stack cut at maxPayloadBytes', async () => {
       served = await serve({ maxPayloadBytes: 512 })
       for (let i = 0; i < 25; i++) {
