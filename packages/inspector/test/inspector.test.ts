@@ -365,7 +365,7 @@ describe('createInspector()', () => {
       served = await serve()
       const stream = await openEvents(`${served.url}/roomhooks/api/events`)
       expect(stream.response.headers.get('content-type')).to.equal('text/event-stream; charset=utf-8')
-      expect(stream.response.headers.get('cache-control')).to.equal('no-store')
+      expect(stream.response.headers.get('cache-control')).to.equal('no-store, no-transform')
       await served.send(CREATED)
       const summary = await stream.next('callback')
       expect(summary).to.include({ command: CREATED, outcome: 'ok', status: 200 })
