@@ -111,6 +111,8 @@ export class Recorder {
   ):
     | { readonly stored: StoredCallback; readonly attempt: number; finish(): CallbackSummary | undefined }
     | { readonly refused: string; readonly status: number } {
+    // Closed, it would not see the run: the handlers would run while the replay was answered as refused.
+    if (this.#closed) return { refused: 'The inspector is closed: it replays nothing more', status: 503 }
     const entry = this.#entries.get(id)
     if (entry === undefined) return { refused: 'No such callback: it is unknown or no longer kept', status: 404 }
     if (entry.stored === undefined) return { refused: entry.notReplayable ?? 'It cannot be replayed', status: 409 }

@@ -524,6 +524,22 @@ describe('createInspector()', () => {
       expect((await served.get('/roomhooks/api/callbacks')).body.callbacks).to.have.length(2)
     })
 
+    it('refuses a replay once closed, without running the handlers it could no longer report', async () => {
+      served = await serve()
+      const attempts: number[] = []
+      served.hooks.on('room.created', (event) => {
+        attempts.push(event.attempt)
+        if (event.attempt === 1) throw new Error('not yet')
+      })
+      await served.send(CREATED)
+      const [failed] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
+      served.inspector.close()
+      const replayed = await served.post(`/roomhooks/api/callbacks/${failed.id}/replay`)
+      expect(replayed.status).to.equal(503)
+      expect(replayed.body.error).to.match(/closed/)
+      expect(attempts).to.deep.equal([1])
+    })
+
     it("refuses a replay posted by another site's page through the developer's browser", async () => {
       served = await serve()
       served.hooks.on('room.created', () => {})
