@@ -1,7 +1,7 @@
 // The inspector's page in a real headless Chromium, against a real receiver and inspector on a real socket: what a
 // developer sees. Also writes docs/images/inspector.png, the screenshot in docs/inspector.md.
 import { mkdirSync } from 'node:fs'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
@@ -211,6 +211,28 @@ describe('the inspector page, in headless Chromium', function () {
     await page.close()
   })
 
+  it('opens a deeply nested payload at once, indented no deeper than a screen is wide', async () => {
+    // Anyone who can reach the receiver can send this: 40 kB of nested arrays, in a field the schema lets through.
+    const depth = 20_000
+    const sample = fixtureText('Room.CallbackAfterCreateRoom').replaceAll('tandy-test-rest', 'room-deep')
+    const body = sample.replace(/}\s*$/, `, "Nested": ${'['.repeat(depth)}"deepest"${']'.repeat(depth)}}`)
+    expect((await sendText('room.created', body)).status).to.equal(200)
+    const page = await openPage(browser, site.pageUrl)
+    const row = await waitForRow(page, 'room.created', 'room-deep')
+    await page.click(`[data-testid="callback-row"][data-id="${row.id}"]`)
+    await page.waitForSelector(`[data-testid="detail"][data-id="${row.id}"] [data-testid="detail-payload"]`, {
+      visible: true,
+      timeout: 5000,
+    })
+    const shown = (await page.$eval('[data-testid="detail-payload"]', (pre) => pre.textContent ?? '')) as string
+    expect(shown).to.contain('"RoomId": "room-deep"')
+    expect(shown).to.contain('"deepest"')
+    // Every level on a line of its own, but the indentation stops growing: the text stays near the body's size.
+    expect(shown.split('\n').length).to.be.above(2 * depth)
+    expect(shown.length).to.be.below(100 * body.length)
+    await page.close()
+  })
+
   it('replays a failed callback: its handler runs again as attempt 2, and the replay is a new entry', async () => {
     const page = await openPage(browser, site.pageUrl)
     const failed = await waitForRow(page, 'member.enter', 'room-flaky')
@@ -226,6 +248,39 @@ describe('the inspector page, in headless Chromium', function () {
     // The original entry stays as it was.
     expect((await rowsOf(page)).find((row) => row.id === failed.id)?.outcome).to.equal('failed')
     await page.close()
+  })
+
+  it('replays through a reverse proxy that names the app server in Host, as nginx does by default', async () => {
+    // nginx's default `proxy_set_header Host $proxy_host`: the browser's Origin names the proxy, the Host the app.
+    const upstream = new URL(site.server.url)
+    const proxy = await listen(
+      createServer((req: IncomingMessage, res: ServerResponse) => {
+        const headers = { ...req.headers, host: upstream.host, 'x-forwarded-for': req.socket.remoteAddress ?? '' }
+        const forwarded = httpRequest(
+          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers)
+            answer.pipe(res)
+          },
+        )
+        req.pipe(forwarded)
+      }),
+    )
+    try {
+      await send('room.created', { RoomInfo: { RoomId: 'room-proxied' } })
+      const page = await openPage(browser, `${proxy.url}/roomhooks?token=${INSPECTOR_TOKEN}`)
+      const row = await waitForRow(page, 'room.created', 'room-proxied')
+      await page.click(`[data-testid="callback-row"][data-id="${row.id}"]`)
+      await page.waitForSelector('[data-testid="replay"]:not([disabled])', { visible: true })
+      await page.click('[data-testid="replay"]')
+      await page.waitForSelector('[data-testid="replay-note"]', { visible: true })
+      const note = await page.$eval('[data-testid="replay-note"]', (p) => p.textContent ?? '')
+      expect(note).to.match(/^Replayed as #\d+ \(attempt 2\): ok/)
+      expect((await waitForRow(page, `replay of #${row.id}`, 'attempt 2')).outcome).to.equal('ok')
+      await page.close()
+    } finally {
+      await proxy.close()
+    }
   })
 
   it('shows no token and no Sign anywhere: not in the HTML, the DOM, the API answers or the event stream', async () => {

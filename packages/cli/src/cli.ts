@@ -374,6 +374,12 @@ async function dev(args: readonly string[], output: Output): Promise<number> {
   if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
     throw new UsageError(`--port must be a port number from 0 to 65535, got ${JSON.stringify(values.port)}`)
   }
+  // An empty address would listen on every interface and print URLs without a host (http://:3000/…).
+  if (values.host.trim() === '') {
+    throw new UsageError(
+      `--host must be an address to listen on, such as 127.0.0.1 or 0.0.0.0, got ${JSON.stringify(values.host)}`,
+    )
+  }
   const path = values.path
   if (!/^\/[^?#\s]*$/.test(path))
     throw new UsageError(`--path must start with / and have no query, got ${JSON.stringify(path)}`)

@@ -179,6 +179,7 @@ describe('roomhooks dev', function () {
     const cases: [string[], string][] = [
       [['--port', 'eighty'], '--port must be a port number from 0 to 65535, got "eighty"'],
       [['--port', '70000'], '--port must be a port number from 0 to 65535, got "70000"'],
+      [['--host', ''], '--host must be an address to listen on, such as 127.0.0.1 or 0.0.0.0, got ""'],
       [['--path', 'callback'], '--path must start with / and have no query, got "callback"'],
       [['--path', '/roomhooks/cb'], '--path must not be under /roomhooks, where the inspector is served'],
       [['--sdk-app-id', 'my-app'], `--sdk-app-id must be your app's SDKAppID (digits), got "my-app"`],

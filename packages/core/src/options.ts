@@ -76,9 +76,16 @@ export function resolveOptions(options: RoomWebhooksOptions): ReceiverConfig {
       `[@roomhooks/core] delivery.timeout (${delivery.timeout} ms) and handlerTimeout (${handlerTimeout} ms) add up to more than the platform's ${PLATFORM_WAIT} ms: when the delivery is slow, the callback handled in the process may be answered too late. Keep their sum under ${PLATFORM_WAIT}.`,
     )
   }
+  const sdkAppIds = readSdkAppIds(options.sdkAppId)
+  if (sdkAppIds === 'any' && globalThis.process?.env?.['NODE_ENV'] === 'production') {
+    // Meant for a first local look; in production it would run the handlers for any app's callbacks, unsaid.
+    log.warn(
+      `[@roomhooks/core] sdkAppId '*' accepts the callbacks of every app, and NODE_ENV is production: name your app's SDKAppID (or several) so that only its callbacks run your handlers.`,
+    )
+  }
   return {
     verification: {
-      sdkAppIds: readSdkAppIds(options.sdkAppId),
+      sdkAppIds,
       tokens: readTokens(options.token),
       requestTimeWindow: positive('requestTimeWindow', options.requestTimeWindow, 60),
     },

@@ -62,6 +62,25 @@ describe('createRoomWebhooks()', () => {
       expect((await simulate(hooks, 'room.destroyed')).status).to.equal(200)
     })
 
+    it("warns at start-up when sdkAppId '*' is used under NODE_ENV=production, and only then", () => {
+      const environment = process.env['NODE_ENV']
+      const warnings: string[] = []
+      const log = { warn: (line: string) => void warnings.push(line) }
+      try {
+        process.env['NODE_ENV'] = 'development'
+        createRoomWebhooks({ sdkAppId: '*', log })
+        process.env['NODE_ENV'] = 'production'
+        createRoomWebhooks({ sdkAppId: 1400000000, log })
+        expect(warnings).to.deep.equal([])
+        createRoomWebhooks({ sdkAppId: '*', log })
+      } finally {
+        if (environment === undefined) delete process.env['NODE_ENV']
+        else process.env['NODE_ENV'] = environment
+      }
+      expect(warnings).to.have.length(1)
+      expect(warnings[0]).to.match(/^\[@roomhooks\/core\] sdkAppId '\*' accepts the callbacks of every app/)
+    })
+
     it("refuses '*' inside a list of SDKAppIDs", () => {
       expect(() => createRoomWebhooks({ sdkAppId: ['*', 1400000000] })).to.throw(TypeError, /'\*' .* stands alone/)
     })

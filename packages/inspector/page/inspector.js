@@ -7,6 +7,7 @@
   // The token the page was opened with (?token=…): sent with each request, never written into the page.
   const token = new URLSearchParams(location.search).get('token')
   const MAX_ROWS = 2000
+  const MAX_INDENT = 32
 
   /** Every summary received, by id; `order` keeps them newest first. */
   const entries = new Map()
@@ -53,7 +54,9 @@
     const fragment = document.createDocumentFragment()
     let depth = 0
     let line = ''
-    const indent = () => '  '.repeat(depth)
+    // Indentation stops growing past MAX_INDENT levels: a body nested thousands deep (anyone may send one) would
+    // otherwise indent each line by thousands of spaces, a text quadratic in its size that stalls the page.
+    const indent = () => '  '.repeat(Math.min(depth, MAX_INDENT))
     const flush = () => {
       if (line) fragment.append(document.createTextNode(line))
       line = ''

@@ -86,8 +86,11 @@ function fromThisMachine(header: AccessRequest['header']): boolean {
 }
 
 function crossSite(header: AccessRequest['header']): boolean {
+  // A browser's Sec-Fetch-Site, which no page can set, decides: behind a proxy that names the app server in Host
+  // (nginx's default), the page's own Origin differs from Host. Origin is compared only when a browser sends no
+  // Sec-Fetch-Site.
   const site = header('sec-fetch-site')
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none'
   const origin = header('origin')
   if (origin === undefined) return false
   try {

@@ -5,10 +5,14 @@ export interface LiveStream {
   end(): void
 }
 
-/** The headers of an event stream: never cached, never buffered by a proxy (nginx's X-Accel-Buffering). */
+/**
+ * The headers of an event stream: never cached, never buffered by a proxy (nginx's X-Accel-Buffering), never
+ * compressed (`no-transform`, which Express's compression() and proxies honour: gzip would hold events back in
+ * its buffer until kilobytes of them had piled up).
+ */
 export const STREAM_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-store',
+  'cache-control': 'no-store, no-transform',
   'x-accel-buffering': 'no',
   'x-content-type-options': 'nosniff',
 }

@@ -18,7 +18,7 @@ export interface InspectorOptions {
   readonly limit?: number | undefined
   /** A `createPresence()` of `@roomhooks/presence`: adds the Rooms view, updated live. */
   readonly presence?: InspectorPresence | undefined
-  /** How much of each payload, raw body and error text is kept, in UTF-8 bytes; the rest is cut and marked. Default 65,536. */
+  /** How much of each payload, raw body, answer and error text is kept, in UTF-8 bytes; the rest is cut and marked. Default 65,536. */
   readonly maxPayloadBytes?: number | undefined
 }
 

@@ -2,6 +2,7 @@ import {
   findDefinition,
   type AnyCallbackEvent,
   type CallbackAnswer,
+  type CallbackEnvelope,
   type CallbackObservation,
   type CallbackObserver,
   type CallbackParameters,
@@ -38,7 +39,10 @@ interface Entry {
   /** The body's text as received, or written from the parsed payload when a body parser had read it. */
   body: string | undefined
   read: boolean
+  /** The answer, its envelope without a replaced message's `MsgBody`, which is kept in `answerText` only. */
   answer: CallbackAnswer | undefined
+  /** The envelope answered, as JSON text cut at maxPayloadBytes; null when nobody was answered. */
+  answerText: string | null
   errors: EntryError[]
   /** The public text of the error that decided the outcome, for runs that answer nobody. */
   errorInfo: string
@@ -107,6 +111,8 @@ export class Recorder {
   ):
     | { readonly stored: StoredCallback; readonly attempt: number; finish(): CallbackSummary | undefined }
     | { readonly refused: string; readonly status: number } {
+    // Closed, it would not see the run: the handlers would run while the replay was answered as refused.
+    if (this.#closed) return { refused: 'The inspector is closed: it replays nothing more', status: 503 }
     const entry = this.#entries.get(id)
     if (entry === undefined) return { refused: 'No such callback: it is unknown or no longer kept', status: 404 }
     if (entry.stored === undefined) return { refused: entry.notReplayable ?? 'It cannot be replayed', status: 409 }
@@ -148,6 +154,7 @@ export class Recorder {
       body: undefined,
       read: false,
       answer: undefined,
+      answerText: null,
       errors: [],
       errorInfo: '',
       query: null,
@@ -173,7 +180,10 @@ export class Recorder {
         else changedAfterAnswer = true
       },
       answered: (answer) => {
-        entry.answer = answer
+        // A replaced message's MsgBody can be as large as the body: kept as text, cut like a payload.
+        const envelope = answer.envelope
+        entry.answerText = envelope === undefined ? null : this.#limited(entry, JSON.stringify(envelope))
+        entry.answer = envelope?.MsgBody === undefined ? answer : { ...answer, envelope: withoutMessage(envelope) }
         this.#add(entry)
       },
       ended: () => {
@@ -280,17 +290,21 @@ function summaryOf(entry: Entry): CallbackSummary {
 }
 
 function detailOf(entry: Entry): CallbackDetail {
-  const envelope = entry.answer?.envelope
   return {
     ...summaryOf(entry),
     payload: entry.read ? (entry.body ?? null) : null,
-    answer: envelope === undefined ? null : JSON.stringify(envelope),
+    answer: entry.answerText,
     errors: entry.errors,
     rawBody: entry.read ? null : (entry.body ?? null),
     query: entry.query,
     truncated: entry.truncated,
     notReplayable: entry.stored === undefined ? entry.notReplayable : null,
   }
+}
+
+function withoutMessage(envelope: CallbackEnvelope): CallbackEnvelope {
+  const { MsgBody: _replaced, ...rest } = envelope
+  return rest
 }
 
 function decisionOf(answer: CallbackAnswer | undefined): EntryDecision | null {

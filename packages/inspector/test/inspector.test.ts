@@ -313,6 +313,23 @@ describe('createInspector()', () => {
       expect(body.notReplayable).to.match(/maxPayloadBytes/)
     })
 
+    it("keeps at most maxPayloadBytes of an answer: a replaced message's MsgBody is cut and marked", async () => {
+      served = await serve({ maxPayloadBytes: 1024 })
+      // A filter that sends the message on as it came, cleaned: its answer is as large as what was sent.
+      served.hooks.on('message.beforeSend', (event) => event.allow({ MsgBody: event.payload.MsgBody }))
+      const text = 'x'.repeat(100_000)
+      const status = await served.send('Group.CallbackBeforeSendMsg', {
+        overrides: { MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }] },
+      })
+      expect(status).to.equal(200)
+      const [summary] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
+      expect(summary.decision).to.include({ name: 'replaced', allowed: true })
+      const { body } = await served.get(`/roomhooks/api/callbacks/${summary.id}`)
+      expect(body.truncated).to.equal(true)
+      expect(body.answer.startsWith('{"ActionStatus":"OK","ErrorCode":0,')).to.equal(true)
+      expect(Buffer.byteLength(body.answer)).to.be.at.most(1024)
+    })
+
     it('keeps at most 20 errors of one callback, each stack cut at maxPayloadBytes', async () => {
       served = await serve({ maxPayloadBytes: 512 })
       for (let i = 0; i < 25; i++) {
@@ -348,7 +365,7 @@ describe('createInspector()', () => {
       served = await serve()
       const stream = await openEvents(`${served.url}/roomhooks/api/events`)
       expect(stream.response.headers.get('content-type')).to.equal('text/event-stream; charset=utf-8')
-      expect(stream.response.headers.get('cache-control')).to.equal('no-store')
+      expect(stream.response.headers.get('cache-control')).to.equal('no-store, no-transform')
       await served.send(CREATED)
       const summary = await stream.next('callback')
       expect(summary).to.include({ command: CREATED, outcome: 'ok', status: 200 })
@@ -505,6 +522,22 @@ describe('createInspector()', () => {
       expect(giftReplay.body.error).to.match(/before-callback/)
       expect((await served.post('/roomhooks/api/callbacks/424242/replay')).status).to.equal(404)
       expect((await served.get('/roomhooks/api/callbacks')).body.callbacks).to.have.length(2)
+    })
+
+    it('refuses a replay once closed, without running the handlers it could no longer report', async () => {
+      served = await serve()
+      const attempts: number[] = []
+      served.hooks.on('room.created', (event) => {
+        attempts.push(event.attempt)
+        if (event.attempt === 1) throw new Error('not yet')
+      })
+      await served.send(CREATED)
+      const [failed] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
+      served.inspector.close()
+      const replayed = await served.post(`/roomhooks/api/callbacks/${failed.id}/replay`)
+      expect(replayed.status).to.equal(503)
+      expect(replayed.body.error).to.match(/closed/)
+      expect(attempts).to.deep.equal([1])
     })
 
     it("refuses a replay posted by another site's page through the developer's browser", async () => {

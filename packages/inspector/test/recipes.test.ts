@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http'
 import { expect } from 'chai'
 import express5 from 'express'
+import compression from 'compression'
 import express4 from 'express4'
 import fastify5, { type FastifyReply, type FastifyRequest } from 'fastify'
 import fastify4 from 'fastify4'
@@ -183,3 +184,30 @@ for (const [name, recipe] of Object.entries(recipes)) {
     })
   })
 }
+
+describe('the inspector behind Express compression()', () => {
+  it('streams each callback as it comes, not held back in the gzip buffer', async () => {
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
+    const inspector = createInspector(hooks, { enabled: true })
+    const app = express5()
+    // As most Express apps begin: compression first, for every route.
+    app.use(compression())
+    app.use(inspector.handler)
+    app.post(CALLBACK_PATH, createExpressMiddleware(hooks))
+    const server = await listen(createServer(app))
+    try {
+      const stream = await openEvents(`${server.url}/roomhooks/api/events`, { 'accept-encoding': 'gzip' })
+      const callback = createTestCallback('room.created', { sdkAppId: SDK_APP_ID })
+      await fetch(`${server.url}${CALLBACK_PATH}?${callback.query}`, {
+        method: 'POST',
+        body: callback.body,
+        headers: { 'content-type': 'application/json' },
+      })
+      expect(await stream.next('callback', () => true, 3000)).to.include({ command: 'Room.CallbackAfterCreateRoom' })
+      stream.close()
+    } finally {
+      inspector.close()
+      await server.close()
+    }
+  })
+})
