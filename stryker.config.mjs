@@ -24,14 +24,14 @@ const tests = module.tests.map((test) => `packages/core/test/${test}.test.ts`).j
 
 export default {
   mutate: [`packages/core/dist/esm/${module.file}.js`],
-  testRunner: 'command',
+  // Stryker's default test runner, the command runner, runs mocha for every mutant.
   commandRunner: {
     command: `node node_modules/mocha/bin/mocha.js --no-config --node-option import=tsx --node-option no-experimental-require-module --timeout 30000 --exit --bail ${tests}`,
   },
   inPlace: true,
-  // The machine running this is usually busy with other work; one test run at a time.
+  // One mocha at a time, so that a run does not starve the rest of the machine.
   concurrency: 1,
-  timeoutMS: 30000,
+  timeoutMS: 5000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${name}.html` },
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
