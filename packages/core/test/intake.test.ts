@@ -102,6 +102,132 @@ describe('intake of authentic callbacks', () => {
       )
     })
 
+    for (const sent of ['untrue', 'truex', 'falsey', 'nofalse', '10', '01', 2, -1, [true], {}]) {
+      it(`refuses ${JSON.stringify(sent)} in a boolean field, naming it`, async () => {
+        const { send } = setup()
+        const answer = await send(
+          LIVE_CREATED,
+          changed(LIVE_CREATED, (body) => (body.RoomInfo.IsMessageDisabled = sent)),
+        )
+        expect([answer.status, answer.body.ErrorInfo]).to.deep.equal([
+          400,
+          'Live.CallbackAfterCreateRoom payload is invalid at /RoomInfo/IsMessageDisabled: Expected boolean',
+        ])
+      })
+    }
+
+    for (const [sent, read] of [
+      ['300', 300],
+      ['-3', -3],
+      [300, 300],
+    ] as const) {
+      it(`reads ${JSON.stringify(sent)} in an integer field as ${read}`, async () => {
+        const { send, payload } = setup()
+        const answer = await send(
+          LIVE_CREATED,
+          changed(LIVE_CREATED, (body) => (body.RoomInfo.MaxMemberCount = sent)),
+        )
+        expect(answer.status).to.equal(200)
+        expect(payload()['RoomInfo'].MaxMemberCount).to.equal(read)
+      })
+    }
+
+    for (const sent of [true, [300], '1e12', '0x10', '300 ', ' 300', '3.5', '3.', '', 'three']) {
+      it(`refuses ${JSON.stringify(sent)} in an integer field, naming it`, async () => {
+        const { send } = setup()
+        const answer = await send(
+          LIVE_CREATED,
+          changed(LIVE_CREATED, (body) => (body.RoomInfo.MaxMemberCount = sent)),
+        )
+        expect(answer.status).to.equal(400)
+        expect(answer.body.ErrorInfo).to.match(
+          /^Live\.CallbackAfterCreateRoom payload is invalid at \/RoomInfo\/MaxMemberCount: /,
+        )
+      })
+    }
+
+    it('reads numeric strings in a list of integers as numbers', async () => {
+      const { send, payload } = setup()
+      const answer = await send(
+        LIVE_CREATED,
+        changed(LIVE_CREATED, (body) => (body.RoomInfo.Category = ['1', 2, '-3'])),
+      )
+      expect(answer.status).to.equal(200)
+      expect(payload()['RoomInfo'].Category).to.deep.equal([1, 2, -3])
+    })
+
+    it('reads a number in a string field as its decimal text', async () => {
+      const { send, payload } = setup()
+      const answer = await send(
+        LIVE_CREATED,
+        changed(LIVE_CREATED, (body) => (body.RoomInfo.RoomName = 12.5)),
+      )
+      expect(answer.status).to.equal(200)
+      expect(payload()['RoomInfo'].RoomName).to.equal('12.5')
+    })
+
+    it('refuses null in a required object field as a 400 naming it', async () => {
+      const { send, errors } = setup()
+      const answer = await send(
+        LIVE_CREATED,
+        changed(LIVE_CREATED, (body) => (body.RoomInfo = null)),
+      )
+      expect([answer.status, answer.body.ErrorInfo]).to.deep.equal([
+        400,
+        'Live.CallbackAfterCreateRoom payload is invalid at /RoomInfo: Expected object',
+      ])
+      expect(errors[0]).to.be.instanceOf(ValidationError)
+    })
+
+    for (const sent of ['user1', { 0: 'user1' }, 7]) {
+      it(`refuses ${JSON.stringify(sent)} where a list of user IDs belongs as a 400 naming the field`, async () => {
+        const { send, errors } = setup()
+        const body = `{"CallbackCommand":"Room.CallbackAfterMemberEnter","RoomId":"r","MemberList_Account":${JSON.stringify(sent)}}`
+        const answer = await send('Room.CallbackAfterMemberEnter', body)
+        expect(answer.status).to.equal(400)
+        expect(answer.body.ErrorInfo).to.match(
+          /^Room\.CallbackAfterMemberEnter payload is invalid at \/MemberList_Account: /,
+        )
+        expect(errors[0]).to.be.instanceOf(ValidationError)
+      })
+    }
+
+    it('refuses a list where an object belongs as a 400 naming the field', async () => {
+      const { send } = setup()
+      const answer = await send(
+        LIVE_CREATED,
+        changed(LIVE_CREATED, (body) => (body.RoomInfo = [{ RoomId: 'r' }])),
+      )
+      expect([answer.status, answer.body.ErrorInfo]).to.deep.equal([
+        400,
+        'Live.CallbackAfterCreateRoom payload is invalid at /RoomInfo: Expected object',
+      ])
+    })
+
+    it('leaves an absent optional field absent', async () => {
+      const { send, payload } = setup()
+      const answer = await send(
+        LIVE_CREATED,
+        changed(LIVE_CREATED, (body) => delete body.RoomInfo.CustomInfo),
+      )
+      expect(answer.status).to.equal(200)
+      expect(Object.hasOwn(payload()['RoomInfo'], 'CustomInfo')).to.equal(false)
+    })
+
+    it('refuses NaN or Infinity in a string field of a body a parser already read, naming it', async () => {
+      for (const roomId of [Number.NaN, Number.POSITIVE_INFINITY]) {
+        const { send } = setup()
+        const answer = await send('Room.CallbackAfterDestroyRoom', {
+          CallbackCommand: 'Room.CallbackAfterDestroyRoom',
+          RoomId: roomId,
+        })
+        expect([answer.status, answer.body.ErrorInfo], String(roomId)).to.deep.equal([
+          400,
+          'Room.CallbackAfterDestroyRoom payload is invalid at /RoomId: Expected string',
+        ])
+      }
+    })
+
     it("lets the query's command stand in for a body without one", async () => {
       const { send, payload, events } = setup()
       const body = changed('Room.CallbackAfterDestroyRoom', (payload) => delete payload.CallbackCommand)
