@@ -90,4 +90,45 @@ describe('reading a callback body (readBodyText() and parseCallbackBody(), throu
     expect(await reasonOf(Buffer.alloc(17, 0x20), 16)).to.equal('BODY_TOO_LARGE')
     expect(await reasonOf(`{"a":"${'夏'.repeat(5)}"}`, 20)).to.equal('BODY_TOO_LARGE')
   })
+
+  it('accepts text or bytes of exactly the limit', async () => {
+    const text = `{"a":"${'x'.repeat(10)}"}` // 18 bytes
+    expect(await parse(text, 18)).to.deep.equal({ a: 'x'.repeat(10) })
+    expect(await parse(Buffer.from(text), 18)).to.deep.equal({ a: 'x'.repeat(10) })
+  })
+
+  it('accepts text longer than a third of the limit that fits in it', async () => {
+    expect(await parse(`{"a":"${'x'.repeat(20)}"}`, 60)).to.deep.equal({ a: 'x'.repeat(20) })
+  })
+
+  it('counts 2, 3 and 4 bytes for the characters UTF-8 writes so, and 3 for a lone surrogate', async () => {
+    const lone = String.fromCharCode(0xd800)
+    // '{"a":""}' is 8 bytes; each inner text below is 12 bytes of UTF-8.
+    for (const inner of ['é'.repeat(6), '夏'.repeat(4), '😀'.repeat(3), `${lone}${'夏'.repeat(3)}`, 'xé夏😀xx']) {
+      const body = `{"a":"${inner}"}`
+      expect(Buffer.byteLength(body), inner).to.equal(20)
+      expect(await reasonOf(body, 20), inner).to.equal(undefined)
+      expect(await reasonOf(body, 19), inner).to.equal('BODY_TOO_LARGE')
+    }
+  })
+
+  it('says how large a body may be', async () => {
+    expect((await receive(Buffer.alloc(17, 0x20), 16)).error?.info).to.equal('The body is larger than 16 bytes')
+  })
+
+  it('says what a body that is not an object is instead', async () => {
+    const texts = ['[]', 'null', '"x"', '1', 'true']
+    const infos = await Promise.all(texts.map(async (text) => (await receive(text)).error?.info))
+    expect(infos).to.deep.equal([
+      'The body must be a JSON object, not an array',
+      'The body must be a JSON object, not null',
+      'The body must be a JSON object, not a string',
+      'The body must be a JSON object, not a number',
+      'The body must be a JSON object, not a boolean',
+    ])
+  })
+
+  it('drops a byte order mark from the start of text, and keeps one anywhere else', async () => {
+    expect(await parse('\uFEFF{"a":"\uFEFF"}')).to.deep.equal({ a: '\uFEFF' })
+  })
 })
