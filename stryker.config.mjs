@@ -4,6 +4,8 @@
 // a mutant costs a few seconds: `MUTATION_MODULE=verify npx stryker run` runs one; scripts/mutation.js runs them
 // all, one after the other.
 
+import process from 'node:process'
+
 /** Each module, as `packages/core/dist/esm/<file>.js`, and the test files of `packages/core/test/` that pin it. */
 export const modules = {
   verify: { file: 'intake/verify', tests: ['verify', 'webhooks'] },
