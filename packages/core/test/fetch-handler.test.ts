@@ -190,7 +190,7 @@ describe('createFetchHandler() and the size, encoding and pace of a body', () =>
     expect((await handler(exact.request)).status).to.equal(200)
     const over = streamedRequest(callback.url(endpoint), [callback.body], { 'content-length': String(size + 1) })
     const response = await handler(over.request)
-    expect([response.status, (await response.json()).ErrorInfo]).to.deep.equal([
+    expect([response.status, ((await response.json()) as { ErrorInfo: string }).ErrorInfo]).to.deep.equal([
       413,
       `The body is larger than ${size} bytes`,
     ])
@@ -208,7 +208,9 @@ describe('createFetchHandler() and the size, encoding and pace of a body', () =>
       { ActionStatus: 'FAIL', ErrorCode: 41501, ErrorInfo: 'Content-Encoding "gzip" is not supported' },
     ])
     const long = await send(`br${'x'.repeat(100)}`)
-    expect((await long.json()).ErrorInfo).to.equal(`Content-Encoding "br${'x'.repeat(30)}" is not supported`)
+    expect(((await long.json()) as { ErrorInfo: string }).ErrorInfo).to.equal(
+      `Content-Encoding "br${'x'.repeat(30)}" is not supported`,
+    )
     expect([(await send('identity')).status, (await send('IDENTITY')).status]).to.deep.equal([200, 200])
   })
 
