@@ -233,6 +233,10 @@ describe('quoteUnsafeAccountNumbers() on what surrounds an ID, through receive()
     expect(await parsed(text)).to.deep.equal(JSON.parse(text))
   })
 
+  it('quotes an ID after an element written with a signed exponent', async () => {
+    expect(await parsed(`{"L_Account":[1E+1,${big},2e-1,${big}]}`)).to.deep.equal({ L_Account: [10, big, 0.2, big] })
+  })
+
   it('keeps refusing a body where only quoting would make an ID into a key', async () => {
     for (const text of [`{"A_Account":1,${big}:2}`, `{"A_Account":"a",${big}:2}`]) {
       expect((await receive(text)).error?.reason, text).to.equal('INVALID_JSON')
