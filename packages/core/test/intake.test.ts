@@ -228,6 +228,47 @@ describe('intake of authentic callbacks', () => {
       }
     })
 
+    it('repairs fields of objects inside a list: a number in a string field, a numeric string in an integer field', async () => {
+      const { send, payload } = setup()
+      const battle = changed('Live.CallbackAfterEndBattle', (body) => {
+        body.ToRoomList[0].RoomId = 12
+        body.ToRoomList[0].Score = '7'
+      })
+      expect((await send('Live.CallbackAfterEndBattle', battle)).status).to.equal(200)
+      expect(payload()['ToRoomList'][0]).to.include({ RoomId: '12', Score: 7 })
+    })
+
+    it('keeps every bare ID above 2^53 exact in string fields, in objects and in objects inside a list', async () => {
+      const { send, payload, warnings } = setup()
+      const battle = fixtureText('Live.CallbackAfterEndBattle')
+        .replace('"RoomId": "pk-3"', '"RoomId": 144115216631667826')
+        .replace('"RoomId": "pk-5"', '"RoomId": 144115216631667827')
+      expect((await send('Live.CallbackAfterEndBattle', battle)).status).to.equal(200)
+      expect([payload()['FromRoomInfo'].RoomId, payload()['ToRoomList'][0].RoomId]).to.deep.equal([
+        '144115216631667826',
+        '144115216631667827',
+      ])
+      expect(warnings).to.deep.equal([])
+    })
+
+    it('leaves a number above 2^53 in an integer field a number', async () => {
+      const { send, payload } = setup()
+      // The string Duration makes the body need repairs, so that the integer field is looked at.
+      const battle = fixtureText('Live.CallbackAfterEndBattle')
+        .replace('"Score": 0', '"Score": 144115216631667826')
+        .replace('"Duration": 30000', '"Duration": "30000"')
+      expect((await send('Live.CallbackAfterEndBattle', battle)).status).to.equal(200)
+      expect(payload()['FromRoomInfo'].Score).to.equal(Number('144115216631667826'))
+    })
+
+    it('does not warn of lost digits for a list of string IDs a body parser already read', async () => {
+      const { send, warnings } = setup()
+      // The number RoomId makes the body need repairs, so that the list is looked at.
+      const body = { CallbackCommand: 'Room.CallbackAfterMemberEnter', RoomId: 5, MemberList_Account: ['a', 'b'] }
+      expect((await send('Room.CallbackAfterMemberEnter', body)).status).to.equal(200)
+      expect(warnings).to.deep.equal([])
+    })
+
     it("lets the query's command stand in for a body without one", async () => {
       const { send, payload, events } = setup()
       const body = changed('Room.CallbackAfterDestroyRoom', (payload) => delete payload.CallbackCommand)
