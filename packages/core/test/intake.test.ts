@@ -208,7 +208,11 @@ describe('intake of authentic callbacks', () => {
       const { send, payload } = setup()
       const answer = await send(
         LIVE_CREATED,
-        changed(LIVE_CREATED, (body) => delete body.RoomInfo.CustomInfo),
+        // The string MaxMemberCount makes the body need repairs, so that every field is looked at.
+        changed(LIVE_CREATED, (body) => {
+          delete body.RoomInfo.CustomInfo
+          body.RoomInfo.MaxMemberCount = '300'
+        }),
       )
       expect(answer.status).to.equal(200)
       expect(Object.hasOwn(payload()['RoomInfo'], 'CustomInfo')).to.equal(false)
