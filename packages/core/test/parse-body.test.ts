@@ -131,4 +131,26 @@ describe('reading a callback body (readBodyText() and parseCallbackBody(), throu
   it('drops a byte order mark from the start of text, and keeps one anywhere else', async () => {
     expect(await parse('\uFEFF{"a":"\uFEFF"}')).to.deep.equal({ a: '\uFEFF' })
   })
+
+  it('says what is wrong with a missing, empty or undecodable body, and keeps the parser error as the cause', async () => {
+    const infos = await Promise.all(
+      [null, undefined, ' ', Buffer.from([0xff]), '{'].map(async (body) => {
+        const { error } = await receive(body)
+        return [error?.reason, error?.info?.replace(/:.*/, '')]
+      }),
+    )
+    expect(infos).to.deep.equal([
+      ['EMPTY_BODY', 'The request has no body'],
+      ['EMPTY_BODY', 'The request has no body'],
+      ['EMPTY_BODY', 'The request body is empty'],
+      ['INVALID_JSON', 'The body is not valid UTF-8'],
+      ['INVALID_JSON', 'The body is not valid JSON'],
+    ])
+    expect((await receive('{')).error?.cause).to.be.instanceOf(SyntaxError)
+  })
+
+  it('drops one byte order mark only, from bytes as from text', async () => {
+    const twice = '\uFEFF\uFEFF{"a":1}'
+    expect([await reasonOf(twice), await reasonOf(Buffer.from(twice))]).to.deep.equal(['INVALID_JSON', 'INVALID_JSON'])
+  })
 })
