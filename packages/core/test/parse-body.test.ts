@@ -153,4 +153,31 @@ describe('reading a callback body (readBodyText() and parseCallbackBody(), throu
     const twice = '\uFEFF\uFEFF{"a":1}'
     expect([await reasonOf(twice), await reasonOf(Buffer.from(twice))]).to.deep.equal(['INVALID_JSON', 'INVALID_JSON'])
   })
+
+  it('counts the UTF-8 bytes of the characters at each boundary of the encoding', async () => {
+    const lone = (unit: number) => String.fromCharCode(unit)
+    for (const inner of [
+      '\u007f'.repeat(12),
+      '\u0080'.repeat(12),
+      '\u07ff'.repeat(12),
+      '\u0800'.repeat(12),
+      '\ud7ff'.repeat(12),
+      '\ue000'.repeat(12),
+      '\uffff'.repeat(12),
+      '\u{10000}'.repeat(6),
+      '\u{10ffff}'.repeat(6),
+      `${lone(0xd800)}x`.repeat(6),
+      `${lone(0xdbff)}x`.repeat(6),
+      `${lone(0xdc00)}x`.repeat(6),
+      `x${lone(0xdfff)}`.repeat(6),
+      `\u0800${lone(0xdc00)}`.repeat(4),
+      `\ue000${lone(0xdc00)}`.repeat(4),
+    ]) {
+      const body = `{"a":"${inner}"}`
+      const size = Buffer.byteLength(body)
+      const label = [...inner.slice(0, 2)].map((char) => char.codePointAt(0)?.toString(16)).join(' ')
+      expect(await reasonOf(body, size), label).to.equal(undefined)
+      expect(await reasonOf(body, size - 1), label).to.equal('BODY_TOO_LARGE')
+    }
+  })
 })
