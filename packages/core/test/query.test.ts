@@ -79,5 +79,7 @@ describe('readCallbackQuery()', () => {
     expect(readCallbackQuery(new URLSearchParams('Sign=a&sign=b')).sign).to.equal('a')
     expect(readCallbackQuery({ Sign: 5, sign: 'b' })).to.deep.equal({ sign: 'b' })
     expect(readCallbackQuery({ SdkAppid: [1, '2', '3'], RequestTime: [] })).to.deep.equal({ sdkAppId: '2' })
+    expect(readCallbackQuery({ other: 'x', SdkAppid: '1' })).to.deep.equal({ sdkAppId: '1' })
+    expect(readCallbackQuery(new URLSearchParams('other=x&Sign=s'))).to.deep.equal({ sign: 's' })
   })
 })
