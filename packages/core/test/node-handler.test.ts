@@ -53,6 +53,7 @@ describe('createNodeHandler()', () => {
         '?a=1&sdkappid=1',
         '?CallbackCommand=x',
         '?a&SDKAPPID',
+        '?SdkAppid&a=1',
         '?Sdk%41ppid=1',
       ]) {
         answers[query] = (await fetch(`${server.url}/any${query}`, { method: 'POST', body: '{}' })).status
@@ -66,6 +67,7 @@ describe('createNodeHandler()', () => {
         '?a=1&sdkappid=1': 403,
         '?CallbackCommand=x': 403,
         '?a&SDKAPPID': 403,
+        '?SdkAppid&a=1': 403,
         '?Sdk%41ppid=1': 403,
       })
     })
