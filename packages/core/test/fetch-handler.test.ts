@@ -131,3 +131,119 @@ describe('createFetchHandler() and bodies it does not read', () => {
     expect(stream.cancelled).to.equal(true)
   })
 })
+
+describe('createFetchHandler() and the size, encoding and pace of a body', () => {
+  /** A request whose body arrives as `chunks` and then ends; `read` counts the chunks taken from it. */
+  function streamedRequest(url: string, chunks: readonly string[], headers: Record<string, string> = {}) {
+    const stream = { read: 0, cancelled: false }
+    const encoder = new TextEncoder()
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          const chunk = chunks[stream.read]
+          if (chunk === undefined) controller.close()
+          else {
+            stream.read++
+            controller.enqueue(encoder.encode(chunk))
+          }
+        },
+        cancel() {
+          stream.cancelled = true
+        },
+      },
+      { highWaterMark: 0 },
+    ) // nothing is pulled before the handler reads
+    return { request: new Request(url, { method: 'POST', body, headers, duplex: 'half' }), stream }
+  }
+
+  /** The body split into three pieces. */
+  const thirds = (text: string) => [text.slice(0, 10), text.slice(10, 40), text.slice(40)]
+
+  it('joins a body that arrives in several chunks in their order', async () => {
+    let roomId: string | undefined
+    const hooks = createRoomWebhooks({ sdkAppId, log: quiet }).on(
+      'room.created',
+      (event) => void (roomId = event.payload.RoomInfo.RoomId),
+    )
+    const callback = createTestCallback('room.created', { sdkAppId })
+    const { request } = streamedRequest(callback.url(endpoint), thirds(callback.body))
+    expect((await createFetchHandler(hooks)(request)).status).to.equal(200)
+    expect(roomId).to.equal('tandy-test-rest')
+  })
+
+  it('accepts a streamed body of exactly bodyLimit bytes, and refuses one of a byte more', async () => {
+    const callback = createTestCallback('room.created', { sdkAppId })
+    const size = Buffer.byteLength(callback.body)
+    const statuses: number[] = []
+    for (const bodyLimit of [size, size - 1]) {
+      const handler = createFetchHandler(createRoomWebhooks({ sdkAppId, bodyLimit, log: quiet }))
+      statuses.push((await handler(streamedRequest(callback.url(endpoint), thirds(callback.body)).request)).status)
+    }
+    expect(statuses).to.deep.equal([200, 413])
+  })
+
+  it('accepts a declared Content-Length of exactly bodyLimit, and refuses one of a byte more unread', async () => {
+    const callback = createTestCallback('room.created', { sdkAppId })
+    const size = Buffer.byteLength(callback.body)
+    const handler = createFetchHandler(createRoomWebhooks({ sdkAppId, bodyLimit: size, log: quiet }))
+    const exact = streamedRequest(callback.url(endpoint), [callback.body], { 'content-length': String(size) })
+    expect((await handler(exact.request)).status).to.equal(200)
+    const over = streamedRequest(callback.url(endpoint), [callback.body], { 'content-length': String(size + 1) })
+    const response = await handler(over.request)
+    expect([response.status, ((await response.json()) as { ErrorInfo: string }).ErrorInfo]).to.deep.equal([
+      413,
+      `The body is larger than ${size} bytes`,
+    ])
+    expect(over.stream.read).to.equal(0)
+  })
+
+  it('answers 415 to a compressed body, naming its Content-Encoding, and reads one declared identity', async () => {
+    const callback = createTestCallback('room.created', { sdkAppId })
+    const handler = createFetchHandler(createRoomWebhooks({ sdkAppId, log: quiet }))
+    const send = (encoding: string) =>
+      handler(streamedRequest(callback.url(endpoint), [callback.body], { 'content-encoding': encoding }).request)
+    const gzip = await send('gzip')
+    expect([gzip.status, await gzip.json()]).to.deep.equal([
+      415,
+      { ActionStatus: 'FAIL', ErrorCode: 41501, ErrorInfo: 'Content-Encoding "gzip" is not supported' },
+    ])
+    const long = await send(`br${'x'.repeat(100)}`)
+    expect(((await long.json()) as { ErrorInfo: string }).ErrorInfo).to.equal(
+      `Content-Encoding "br${'x'.repeat(30)}" is not supported`,
+    )
+    expect([(await send('identity')).status, (await send('IDENTITY')).status]).to.deep.equal([200, 200])
+  })
+
+  it('drains a small refused body so the connection stays open, and closes it for a large or chunked one', async () => {
+    const handler = createFetchHandler(createRoomWebhooks({ sdkAppId, log: quiet }))
+    const callback = createTestCallback('room.created', { sdkAppId: 1400000001 })
+    const answers = []
+    for (const headers of [
+      { 'content-length': String(Buffer.byteLength(callback.body)) },
+      { 'content-length': String(64 * 1024) },
+      { 'content-length': String(64 * 1024 + 1) },
+      { 'content-length': String(Buffer.byteLength(callback.body)), 'transfer-encoding': 'chunked' },
+    ]) {
+      const { request, stream } = streamedRequest(callback.url(endpoint), thirds(callback.body), headers)
+      const response = await handler(request)
+      answers.push([response.status, response.headers.get('connection'), stream.read, stream.cancelled])
+    }
+    expect(answers).to.deep.equal([
+      [403, null, 3, false],
+      [403, null, 3, false],
+      [403, 'close', 0, true],
+      [403, 'close', 0, true],
+    ])
+  })
+
+  it('accepts any readTimeout from 1 ms to the longest timer, and refuses one given as text', () => {
+    const hooks = createRoomWebhooks({ sdkAppId, log: quiet })
+    for (const readTimeout of [1, 0.5, 2 ** 31 - 1]) {
+      expect(() => createFetchHandler(hooks, { readTimeout }), String(readTimeout)).not.to.throw()
+    }
+    expect(() => createFetchHandler(hooks, { readTimeout: '100' as never })).to.throw(
+      TypeError,
+      '[@roomhooks/core] readTimeout must be a positive number of ms, at most 2147483647',
+    )
+  })
+})

@@ -102,6 +102,177 @@ describe('intake of authentic callbacks', () => {
       )
     })
 
+    for (const sent of ['untrue', 'truex', 'falsey', 'nofalse', '10', '01', 2, -1, [true], {}]) {
+      it(`refuses ${JSON.stringify(sent)} in a boolean field, naming it`, async () => {
+        const { send } = setup()
+        const answer = await send(
+          LIVE_CREATED,
+          changed(LIVE_CREATED, (body) => (body.RoomInfo.IsMessageDisabled = sent)),
+        )
+        expect([answer.status, answer.body.ErrorInfo]).to.deep.equal([
+          400,
+          'Live.CallbackAfterCreateRoom payload is invalid at /RoomInfo/IsMessageDisabled: Expected boolean',
+        ])
+      })
+    }
+
+    for (const [sent, read] of [
+      ['300', 300],
+      ['-3', -3],
+      [300, 300],
+    ] as const) {
+      it(`reads ${JSON.stringify(sent)} in an integer field as ${read}`, async () => {
+        const { send, payload } = setup()
+        const answer = await send(
+          LIVE_CREATED,
+          changed(LIVE_CREATED, (body) => (body.RoomInfo.MaxMemberCount = sent)),
+        )
+        expect(answer.status).to.equal(200)
+        expect(payload()['RoomInfo'].MaxMemberCount).to.equal(read)
+      })
+    }
+
+    for (const sent of [true, [300], '1e12', '0x10', '300 ', ' 300', '3.5', '3.', '', 'three']) {
+      it(`refuses ${JSON.stringify(sent)} in an integer field, naming it`, async () => {
+        const { send } = setup()
+        const answer = await send(
+          LIVE_CREATED,
+          changed(LIVE_CREATED, (body) => (body.RoomInfo.MaxMemberCount = sent)),
+        )
+        expect(answer.status).to.equal(400)
+        expect(answer.body.ErrorInfo).to.match(
+          /^Live\.CallbackAfterCreateRoom payload is invalid at \/RoomInfo\/MaxMemberCount: /,
+        )
+      })
+    }
+
+    it('reads numeric strings in a list of integers as numbers', async () => {
+      const { send, payload } = setup()
+      const answer = await send(
+        LIVE_CREATED,
+        changed(LIVE_CREATED, (body) => (body.RoomInfo.Category = ['1', 2, '-3'])),
+      )
+      expect(answer.status).to.equal(200)
+      expect(payload()['RoomInfo'].Category).to.deep.equal([1, 2, -3])
+    })
+
+    it('reads a number in a string field as its decimal text', async () => {
+      const { send, payload } = setup()
+      const answer = await send(
+        LIVE_CREATED,
+        changed(LIVE_CREATED, (body) => (body.RoomInfo.RoomName = 12.5)),
+      )
+      expect(answer.status).to.equal(200)
+      expect(payload()['RoomInfo'].RoomName).to.equal('12.5')
+    })
+
+    it('refuses null in a required object field as a 400 naming it', async () => {
+      const { send, errors } = setup()
+      const answer = await send(
+        LIVE_CREATED,
+        changed(LIVE_CREATED, (body) => (body.RoomInfo = null)),
+      )
+      expect([answer.status, answer.body.ErrorInfo]).to.deep.equal([
+        400,
+        'Live.CallbackAfterCreateRoom payload is invalid at /RoomInfo: Expected object',
+      ])
+      expect(errors[0]).to.be.instanceOf(ValidationError)
+    })
+
+    for (const sent of ['user1', { 0: 'user1' }, 7]) {
+      it(`refuses ${JSON.stringify(sent)} where a list of user IDs belongs as a 400 naming the field`, async () => {
+        const { send, errors } = setup()
+        const body = `{"CallbackCommand":"Room.CallbackAfterMemberEnter","RoomId":"r","MemberList_Account":${JSON.stringify(sent)}}`
+        const answer = await send('Room.CallbackAfterMemberEnter', body)
+        expect(answer.status).to.equal(400)
+        expect(answer.body.ErrorInfo).to.match(
+          /^Room\.CallbackAfterMemberEnter payload is invalid at \/MemberList_Account: /,
+        )
+        expect(errors[0]).to.be.instanceOf(ValidationError)
+      })
+    }
+
+    it('refuses a list where an object belongs as a 400 naming the field', async () => {
+      const { send } = setup()
+      const answer = await send(
+        LIVE_CREATED,
+        changed(LIVE_CREATED, (body) => (body.RoomInfo = [{ RoomId: 'r' }])),
+      )
+      expect([answer.status, answer.body.ErrorInfo]).to.deep.equal([
+        400,
+        'Live.CallbackAfterCreateRoom payload is invalid at /RoomInfo: Expected object',
+      ])
+    })
+
+    it('leaves an absent optional field absent', async () => {
+      const { send, payload } = setup()
+      const answer = await send(
+        LIVE_CREATED,
+        // The string MaxMemberCount makes the body need repairs, so that every field is looked at.
+        changed(LIVE_CREATED, (body) => {
+          delete body.RoomInfo.CustomInfo
+          body.RoomInfo.MaxMemberCount = '300'
+        }),
+      )
+      expect(answer.status).to.equal(200)
+      expect(Object.hasOwn(payload()['RoomInfo'], 'CustomInfo')).to.equal(false)
+    })
+
+    it('refuses NaN or Infinity in a string field of a body a parser already read, naming it', async () => {
+      for (const roomId of [Number.NaN, Number.POSITIVE_INFINITY]) {
+        const { send } = setup()
+        const answer = await send('Room.CallbackAfterDestroyRoom', {
+          CallbackCommand: 'Room.CallbackAfterDestroyRoom',
+          RoomId: roomId,
+        })
+        expect([answer.status, answer.body.ErrorInfo], String(roomId)).to.deep.equal([
+          400,
+          'Room.CallbackAfterDestroyRoom payload is invalid at /RoomId: Expected string',
+        ])
+      }
+    })
+
+    it('repairs fields of objects inside a list: a number in a string field, a numeric string in an integer field', async () => {
+      const { send, payload } = setup()
+      const battle = changed('Live.CallbackAfterEndBattle', (body) => {
+        body.ToRoomList[0].RoomId = 12
+        body.ToRoomList[0].Score = '7'
+      })
+      expect((await send('Live.CallbackAfterEndBattle', battle)).status).to.equal(200)
+      expect(payload()['ToRoomList'][0]).to.include({ RoomId: '12', Score: 7 })
+    })
+
+    it('keeps every bare ID above 2^53 exact in string fields, in objects and in objects inside a list', async () => {
+      const { send, payload, warnings } = setup()
+      const battle = fixtureText('Live.CallbackAfterEndBattle')
+        .replace('"RoomId": "pk-3"', '"RoomId": 144115216631667826')
+        .replace('"RoomId": "pk-5"', '"RoomId": 144115216631667827')
+      expect((await send('Live.CallbackAfterEndBattle', battle)).status).to.equal(200)
+      expect([payload()['FromRoomInfo'].RoomId, payload()['ToRoomList'][0].RoomId]).to.deep.equal([
+        '144115216631667826',
+        '144115216631667827',
+      ])
+      expect(warnings).to.deep.equal([])
+    })
+
+    it('leaves a number above 2^53 in an integer field a number', async () => {
+      const { send, payload } = setup()
+      // The string Duration makes the body need repairs, so that the integer field is looked at.
+      const battle = fixtureText('Live.CallbackAfterEndBattle')
+        .replace('"Score": 0', '"Score": 144115216631667826')
+        .replace('"Duration": 30000', '"Duration": "30000"')
+      expect((await send('Live.CallbackAfterEndBattle', battle)).status).to.equal(200)
+      expect(payload()['FromRoomInfo'].Score).to.equal(Number('144115216631667826'))
+    })
+
+    it('does not warn of lost digits for a list of string IDs a body parser already read', async () => {
+      const { send, warnings } = setup()
+      // The number RoomId makes the body need repairs, so that the list is looked at.
+      const body = { CallbackCommand: 'Room.CallbackAfterMemberEnter', RoomId: 5, MemberList_Account: ['a', 'b'] }
+      expect((await send('Room.CallbackAfterMemberEnter', body)).status).to.equal(200)
+      expect(warnings).to.deep.equal([])
+    })
+
     it("lets the query's command stand in for a body without one", async () => {
       const { send, payload, events } = setup()
       const body = changed('Room.CallbackAfterDestroyRoom', (payload) => delete payload.CallbackCommand)

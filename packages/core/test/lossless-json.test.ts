@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { createRoomWebhooks, type RoomhooksError } from '@roomhooks/core'
+import { parseJsonExactly } from '@roomhooks/core/testing'
 import { callbackQuery, SDK_APP_ID } from '../../../test/support/callbacks.js'
 
 // How receive() keeps user IDs above 2^53 (quoteUnsafeAccountNumbers() in src/lossless-json.ts), through the
@@ -139,5 +140,106 @@ describe('exact string fields on a large body, through receive()', () => {
     const answer = await hooks.receive({ query: memberQuery, body: exponents('144115216631667826') })
     expect(answer.status).to.equal(200)
     expect(roomId).to.equal('144115216631667826')
+  })
+})
+
+describe('quoteUnsafeAccountNumbers(), every place an ID can stand, through receive()', () => {
+  const big = '144115216631667826'
+
+  it('quotes every element of a *_Account array, not only the first', async () => {
+    expect(await parsed(`{"L_Account":[${big}, ${big} ,-${big}]}`)).to.deep.equal({
+      L_Account: [big, big, `-${big}`],
+    })
+  })
+
+  it('quotes a number that follows a string element', async () => {
+    expect(await parsed(`{"L_Account":["a",${big}]}`)).to.deep.equal({ L_Account: ['a', big] })
+  })
+
+  it('quotes after white space of any kind around the colon and the brackets', async () => {
+    expect(await parsed(`{"A_Account" :\n\t[ \r\n${big} ] ,"B_Account"\t:\t${big}}`)).to.deep.equal({
+      A_Account: [big],
+      B_Account: big,
+    })
+  })
+
+  it('does not take a string value ending in _Account for a key', async () => {
+    const text = `{"L":["x_Account",${big}]}`
+    expect(await parsed(text)).to.deep.equal(JSON.parse(text))
+  })
+
+  it('quotes a 16-digit integer above 2^53, and leaves 2^53 − 1 alone', async () => {
+    expect(await parsed('{"A_Account":9007199254740993,"B_Account":9007199254740991}')).to.deep.equal({
+      A_Account: '9007199254740993',
+      B_Account: 9007199254740991,
+    })
+  })
+
+  it('reads every *_Account key of a body, however far apart', async () => {
+    const pad = '_Account'.repeat(3)
+    const text = `{"A_Account":${big},"Pad":"${pad}","B_Account":[1,${big}],"C_Account":${big}}`
+    expect(await parsed(text)).to.deep.equal({ A_Account: big, Pad: pad, B_Account: [1, big], C_Account: big })
+  })
+})
+
+describe('parseJsonExactly(), the full scan', () => {
+  const big = '144115216631667826'
+
+  it('quotes every integer above 2^53, wherever it stands', () => {
+    expect(parseJsonExactly(`[${big},{"a":-${big}},1,9007199254740993]`)).to.deep.equal([
+      big,
+      { a: `-${big}` },
+      1,
+      '9007199254740993',
+    ])
+  })
+
+  it('leaves strings alone, with escaped quotes, backslashes and digit runs in them', () => {
+    const bare = new RegExp(`(?<=[\\[,:])${big}(?=[\\],}])`, 'g')
+    for (const text of [
+      `["\\"${big}\\"",${big}]`,
+      `["\\\\",${big},"\\\\\\"${big}"]`,
+      `["${big}",${big}]`,
+      `{"${big}":${big}}`,
+    ]) {
+      expect(parseJsonExactly(text), text).to.deep.equal(JSON.parse(text.replaceAll(bare, `"${big}"`)))
+    }
+  })
+
+  it('leaves decimals and exponents alone, and refuses a number with a leading zero', () => {
+    const text = '[1441152166316678.26,1.44115216631667826e17,-1441152166316678e+2]'
+    expect(parseJsonExactly(text)).to.deep.equal(JSON.parse(text))
+    expect(() => parseJsonExactly(`[0${big}]`)).to.throw(SyntaxError)
+  })
+
+  it('returns text that is not JSON in a shape JSON.parse still refuses', () => {
+    for (const text of [`[${big}`, `["${big}`, `[${big}"]`]) {
+      expect(() => parseJsonExactly(text), text).to.throw(SyntaxError)
+    }
+  })
+})
+
+describe('quoteUnsafeAccountNumbers() on what surrounds an ID, through receive()', () => {
+  const big = '144115216631667826'
+
+  it('steps over escaped quotes and backslashes in a string element before an ID', async () => {
+    expect(await parsed(`{"L_Account":["a\\"b",${big},"c\\\\",${big}]}`)).to.deep.equal({
+      L_Account: ['a"b', big, 'c\\', big],
+    })
+  })
+
+  it('leaves alone a number with 17 digits before its fraction or exponent', async () => {
+    const text = `{"L_Account":[14411521663166782.5,14411521663166782e1,14411521663166782E+1,14411521663166782e-1]}`
+    expect(await parsed(text)).to.deep.equal(JSON.parse(text))
+  })
+
+  it('quotes an ID after an element written with a signed exponent', async () => {
+    expect(await parsed(`{"L_Account":[1E+1,${big},2e-1,${big}]}`)).to.deep.equal({ L_Account: [10, big, 0.2, big] })
+  })
+
+  it('keeps refusing a body where only quoting would make an ID into a key', async () => {
+    for (const text of [`{"A_Account":1,${big}:2}`, `{"A_Account":"a",${big}:2}`]) {
+      expect((await receive(text)).error?.reason, text).to.equal('INVALID_JSON')
+    }
   })
 })

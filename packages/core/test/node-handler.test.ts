@@ -40,6 +40,38 @@ describe('createNodeHandler()', () => {
       expect(await response.text()).to.equal('next')
     })
 
+    it('without a path, takes only requests whose query names SdkAppid or CallbackCommand, and passes on the rest', async () => {
+      const handler = createNodeHandler(createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }))
+      server = await listen(createServer((req, res) => handler(req, res, () => void res.writeHead(418).end('next'))))
+      const answers: Record<string, number> = {}
+      for (const query of [
+        '',
+        '?',
+        '?a=1',
+        '?SdkAppidX=1&XCallbackCommand=2',
+        '?Sign=1&RequestTime=2&ClientIP=3',
+        '?a=1&sdkappid=1',
+        '?CallbackCommand=x',
+        '?a&SDKAPPID',
+        '?SdkAppid&a=1',
+        '?Sdk%41ppid=1',
+      ]) {
+        answers[query] = (await fetch(`${server.url}/any${query}`, { method: 'POST', body: '{}' })).status
+      }
+      expect(answers).to.deep.equal({
+        '': 418,
+        '?': 418,
+        '?a=1': 418,
+        '?SdkAppidX=1&XCallbackCommand=2': 418,
+        '?Sign=1&RequestTime=2&ClientIP=3': 418,
+        '?a=1&sdkappid=1': 403,
+        '?CallbackCommand=x': 403,
+        '?a&SDKAPPID': 403,
+        '?SdkAppid&a=1': 403,
+        '?Sdk%41ppid=1': 403,
+      })
+    })
+
     it('answers 405 with Allow: POST to a GET', async () => {
       server = await listen(createServer(createNodeHandler(createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet }))))
       const response = await fetch(

@@ -90,4 +90,94 @@ describe('reading a callback body (readBodyText() and parseCallbackBody(), throu
     expect(await reasonOf(Buffer.alloc(17, 0x20), 16)).to.equal('BODY_TOO_LARGE')
     expect(await reasonOf(`{"a":"${'夏'.repeat(5)}"}`, 20)).to.equal('BODY_TOO_LARGE')
   })
+
+  it('accepts text or bytes of exactly the limit', async () => {
+    const text = `{"a":"${'x'.repeat(10)}"}` // 18 bytes
+    expect(await parse(text, 18)).to.deep.equal({ a: 'x'.repeat(10) })
+    expect(await parse(Buffer.from(text), 18)).to.deep.equal({ a: 'x'.repeat(10) })
+  })
+
+  it('accepts text longer than a third of the limit that fits in it', async () => {
+    expect(await parse(`{"a":"${'x'.repeat(20)}"}`, 60)).to.deep.equal({ a: 'x'.repeat(20) })
+  })
+
+  it('counts 2, 3 and 4 bytes for the characters UTF-8 writes so, and 3 for a lone surrogate', async () => {
+    const lone = String.fromCharCode(0xd800)
+    // '{"a":""}' is 8 bytes; each inner text below is 12 bytes of UTF-8.
+    for (const inner of ['é'.repeat(6), '夏'.repeat(4), '😀'.repeat(3), `${lone}${'夏'.repeat(3)}`, 'xé夏😀xx']) {
+      const body = `{"a":"${inner}"}`
+      expect(Buffer.byteLength(body), inner).to.equal(20)
+      expect(await reasonOf(body, 20), inner).to.equal(undefined)
+      expect(await reasonOf(body, 19), inner).to.equal('BODY_TOO_LARGE')
+    }
+  })
+
+  it('says how large a body may be', async () => {
+    expect((await receive(Buffer.alloc(17, 0x20), 16)).error?.info).to.equal('The body is larger than 16 bytes')
+  })
+
+  it('says what a body that is not an object is instead', async () => {
+    const texts = ['[]', 'null', '"x"', '1', 'true']
+    const infos = await Promise.all(texts.map(async (text) => (await receive(text)).error?.info))
+    expect(infos).to.deep.equal([
+      'The body must be a JSON object, not an array',
+      'The body must be a JSON object, not null',
+      'The body must be a JSON object, not a string',
+      'The body must be a JSON object, not a number',
+      'The body must be a JSON object, not a boolean',
+    ])
+  })
+
+  it('drops a byte order mark from the start of text, and keeps one anywhere else', async () => {
+    expect(await parse('\uFEFF{"a":"\uFEFF"}')).to.deep.equal({ a: '\uFEFF' })
+  })
+
+  it('says what is wrong with a missing, empty or undecodable body, and keeps the parser error as the cause', async () => {
+    const infos = await Promise.all(
+      [null, undefined, ' ', Buffer.from([0xff]), '{'].map(async (body) => {
+        const { error } = await receive(body)
+        return [error?.reason, error?.info?.replace(/:.*/, '')]
+      }),
+    )
+    expect(infos).to.deep.equal([
+      ['EMPTY_BODY', 'The request has no body'],
+      ['EMPTY_BODY', 'The request has no body'],
+      ['EMPTY_BODY', 'The request body is empty'],
+      ['INVALID_JSON', 'The body is not valid UTF-8'],
+      ['INVALID_JSON', 'The body is not valid JSON'],
+    ])
+    expect((await receive('{')).error?.cause).to.be.instanceOf(SyntaxError)
+  })
+
+  it('drops one byte order mark only, from bytes as from text', async () => {
+    const twice = '\uFEFF\uFEFF{"a":1}'
+    expect([await reasonOf(twice), await reasonOf(Buffer.from(twice))]).to.deep.equal(['INVALID_JSON', 'INVALID_JSON'])
+  })
+
+  it('counts the UTF-8 bytes of the characters at each boundary of the encoding', async () => {
+    const lone = (unit: number) => String.fromCharCode(unit)
+    for (const inner of [
+      '\u007f'.repeat(12),
+      '\u0080'.repeat(12),
+      '\u07ff'.repeat(12),
+      '\u0800'.repeat(12),
+      '\ud7ff'.repeat(12),
+      '\ue000'.repeat(12),
+      '\uffff'.repeat(12),
+      '\u{10000}'.repeat(6),
+      '\u{10ffff}'.repeat(6),
+      `${lone(0xd800)}x`.repeat(6),
+      `${lone(0xdbff)}x`.repeat(6),
+      `${lone(0xdc00)}x`.repeat(6),
+      `x${lone(0xdfff)}`.repeat(6),
+      `\u0800${lone(0xdc00)}`.repeat(4),
+      `\ue000${lone(0xdc00)}`.repeat(4),
+    ]) {
+      const body = `{"a":"${inner}"}`
+      const size = Buffer.byteLength(body)
+      const label = [...inner.slice(0, 2)].map((char) => char.codePointAt(0)?.toString(16)).join(' ')
+      expect(await reasonOf(body, size), label).to.equal(undefined)
+      expect(await reasonOf(body, size - 1), label).to.equal('BODY_TOO_LARGE')
+    }
+  })
 })

@@ -45,6 +45,23 @@ describe('verifyCallback()', () => {
       expect(reasonOf({ sdkAppId: '-1400000000' }, open)).to.equal('UNKNOWN_SDKAPPID')
     })
 
+    it('refuses an SdkAppid written as a decimal fraction, an exponent, hex or with spaces around it', () => {
+      for (const sdkAppId of ['1.4e9', '1400000000.0', ' 1400000000', '1400000000 ', '0x5372fd00', '+1400000000']) {
+        expect(reasonOf({ sdkAppId }, { ...open, sdkAppIds: new Set([1400000000, 0x5372fd00]) }), sdkAppId).to.equal(
+          'UNKNOWN_SDKAPPID',
+        )
+      }
+    })
+
+    it('refuses an SdkAppid of more than 16 digits even when its value is accepted', () => {
+      expect(reasonOf({ sdkAppId: '00000001400000000' }, open)).to.equal('UNKNOWN_SDKAPPID')
+      expect(reasonOf({ sdkAppId: '0000001400000000' }, open)).to.equal(undefined)
+    })
+
+    it('says an empty SdkAppid is missing', () => {
+      expect(reasonOf({ sdkAppId: '' }, open)).to.equal('MISSING_SDKAPPID')
+    })
+
     it('checks SdkAppid before Sign', () => {
       expect(reasonOf({ sdkAppId: '1' }, signed)).to.equal('UNKNOWN_SDKAPPID')
     })
@@ -76,6 +93,15 @@ describe('verifyCallback()', () => {
 
     it('refuses an empty Sign', () => {
       expect(reasonOf({ ...valid, sign: '' }, signed)).to.equal('MISSING_SIGN')
+    })
+
+    it('refuses a valid Sign with one more character after it', () => {
+      expect(reasonOf({ ...valid, sign: `${valid.sign}0` }, signed)).to.equal('MALFORMED_SIGN')
+      expect(reasonOf({ ...valid, sign: `${valid.sign}a`.toUpperCase() }, signed)).to.equal('MALFORMED_SIGN')
+    })
+
+    it('says an empty RequestTime is missing', () => {
+      expect(reasonOf({ ...valid, requestTime: '' }, signed)).to.equal('MISSING_REQUEST_TIME')
     })
 
     it('refuses a missing RequestTime', () => {
@@ -178,6 +204,62 @@ describe('verifyCallback()', () => {
       })
       expect(new Set(infos).size).to.equal(infos.length)
       expect(infos).not.to.include('accepted')
+    })
+
+    it('says in ErrorInfo exactly what is wrong with SdkAppid, Sign or RequestTime', () => {
+      const infoOf = (query: CallbackQuery, settings = signed, now = NOW) => {
+        try {
+          verifyCallback(query, settings, now)
+          return 'accepted'
+        } catch (error) {
+          return (error as RoomhooksError).info
+        }
+      }
+      const stale = String(NOW / 1000 - 61)
+      expect([
+        infoOf({ ...valid, sdkAppId: undefined as never }),
+        infoOf({ ...valid, sdkAppId: '14x' }),
+        infoOf({ ...valid, sign: '' }),
+        infoOf({ ...valid, requestTime: '' }),
+        infoOf({ ...valid, requestTime: '12:00' }),
+        infoOf({ ...valid, requestTime: stale, sign: signCallback('token-a', stale) }),
+        infoOf({ ...valid, sign: 'abc' }),
+        infoOf({ ...valid, sign: signCallback('token-b', TIME) }),
+      ]).to.deep.equal([
+        'SdkAppid is missing from the query string',
+        'SdkAppid "14x" is not accepted by this receiver',
+        'Sign is missing from the query string',
+        'RequestTime is missing from the query string',
+        'RequestTime "12:00" is not Unix seconds',
+        "RequestTime is 61 s away from the receiver's clock; at most 60 s is accepted",
+        'Sign is not 64 hexadecimal characters',
+        'Sign does not match the configured token',
+      ])
+    })
+
+    it('takes RequestTime for milliseconds only when it has 13 digits and is within the window of now in ms', () => {
+      const infoAt = (requestTime: string, now: number) => {
+        try {
+          verifyCallback({ ...valid, requestTime, sign: signCallback('token-a', requestTime) }, signed, now)
+          return 'accepted'
+        } catch (error) {
+          return (error as RoomhooksError).info
+        }
+      }
+      const millis = 'RequestTime looks like milliseconds; the platform sends Unix seconds'
+      expect(infoAt(String(NOW - 60_000), NOW)).to.equal(millis)
+      expect(infoAt(String(NOW + 60_000), NOW)).to.equal(millis)
+      expect(infoAt(String(NOW - 60_001), NOW)).to.match(/^RequestTime is \d+ s away/)
+      expect(infoAt('1000000000000', NOW)).to.match(/^RequestTime is \d+ s away/)
+      // A clock near the epoch: 100000 is then 100 000 s away, and also the time in ms, but not 13 digits long.
+      expect(infoAt('100000', 100_000)).to.equal(
+        "RequestTime is 99900 s away from the receiver's clock; at most 60 s is accepted",
+      )
+    })
+
+    it('refuses a Sign with a character before or after 64 hex characters as malformed', () => {
+      expect(reasonOf({ ...valid, sign: `x${valid.sign}` }, signed)).to.equal('MALFORMED_SIGN')
+      expect(reasonOf({ ...valid, sign: `${valid.sign}x` }, signed)).to.equal('MALFORMED_SIGN')
     })
 
     it('refuses a Sign made for another RequestTime', () => {

@@ -29,6 +29,13 @@ describe('createRoomWebhooks()', () => {
       expect(() => createRoomWebhooks({ sdkAppId: [] })).to.throw(TypeError, /sdkAppId/)
     })
 
+    it('refuses an sdkAppId of zero, or one too large to be read exactly', () => {
+      expect(() => createRoomWebhooks({ sdkAppId: 0 })).to.throw(TypeError, /sdkAppId/)
+      expect(() => createRoomWebhooks({ sdkAppId: '0' })).to.throw(TypeError, /sdkAppId/)
+      expect(() => createRoomWebhooks({ sdkAppId: '9007199254740993' })).to.throw(TypeError, /sdkAppId/)
+      expect(() => createRoomWebhooks({ sdkAppId: '9007199254740991', log: quiet })).not.to.throw()
+    })
+
     it('refuses an empty token rather than turning checks off', () => {
       expect(() => createRoomWebhooks({ sdkAppId: 1, token: '' })).to.throw(TypeError, /token/)
       expect(() => createRoomWebhooks({ sdkAppId: 1, token: [] })).to.throw(TypeError, /token/)
@@ -168,6 +175,17 @@ describe('createRoomWebhooks()', () => {
         const token = 'the token'
         const query = callbackQuery({ command: 'Room.CallbackAfterCreateRoom', token })
         const answer = await createRoomWebhooks({ sdkAppId: SDK_APP_ID, token, log }).receive({
+          query,
+          body: fixtureText('Room.CallbackAfterCreateRoom'),
+        })
+        expect(answer.status).to.equal(200)
+        expect(warnings).to.deep.equal([])
+      })
+
+      it('says nothing of callbacks with an empty Sign', async () => {
+        const { warnings, log } = recording()
+        const query = `${callbackQuery({ command: 'Room.CallbackAfterCreateRoom' })}&Sign=`
+        const answer = await createRoomWebhooks({ sdkAppId: SDK_APP_ID, log }).receive({
           query,
           body: fixtureText('Room.CallbackAfterCreateRoom'),
         })
