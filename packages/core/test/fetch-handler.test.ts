@@ -223,6 +223,7 @@ describe('createFetchHandler() and the size, encoding and pace of a body', () =>
       { 'content-length': String(64 * 1024) },
       { 'content-length': String(64 * 1024 + 1) },
       { 'content-length': String(Buffer.byteLength(callback.body)), 'transfer-encoding': 'chunked' },
+      {},
     ]) {
       const { request, stream } = streamedRequest(callback.url(endpoint), thirds(callback.body), headers)
       const response = await handler(request)
@@ -231,6 +232,7 @@ describe('createFetchHandler() and the size, encoding and pace of a body', () =>
     expect(answers).to.deep.equal([
       [403, null, 3, false],
       [403, null, 3, false],
+      [403, 'close', 0, true],
       [403, 'close', 0, true],
       [403, 'close', 0, true],
     ])
