@@ -5,6 +5,14 @@ import type { RuntimeProcess } from './runtimes.js'
 /** What every edge example (Bun, Deno, a Worker) is started with and shows. */
 export const EXAMPLE_SETTINGS = { sdkAppId: 1400000000, token: 'test-token' } as const
 
+/** The environment of an example run as a server process (Bun, Deno): the settings, on a free loopback port. */
+export const EXAMPLE_SERVER_ENV = {
+  SDKAPPID: String(EXAMPLE_SETTINGS.sdkAppId),
+  CALLBACK_TOKEN: EXAMPLE_SETTINGS.token,
+  HOST: '127.0.0.1',
+  PORT: '0',
+}
+
 /** The first callback an example is sent, and the line its handler prints for it. */
 export interface FirstCallback {
   readonly name: 'battle.ended' | 'room.created'

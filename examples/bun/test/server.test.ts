@@ -1,6 +1,6 @@
 // The example run by Bun as `bun run src/server.ts` would, sent signed callbacks over HTTP.
 import { fileURLToPath } from 'node:url'
-import { BATTLE_ENDED, describeEdgeExample, EXAMPLE_SETTINGS } from '../../../test/support/edge-example.js'
+import { BATTLE_ENDED, describeEdgeExample, EXAMPLE_SERVER_ENV } from '../../../test/support/edge-example.js'
 import { startBun } from '../../../test/support/runtimes.js'
 
 describe('the Bun example', function () {
@@ -9,12 +9,7 @@ describe('the Bun example', function () {
     () =>
       startBun('src/server.ts', {
         cwd: fileURLToPath(new URL('..', import.meta.url)),
-        env: {
-          SDKAPPID: String(EXAMPLE_SETTINGS.sdkAppId),
-          CALLBACK_TOKEN: EXAMPLE_SETTINGS.token,
-          HOST: '127.0.0.1',
-          PORT: '0',
-        },
+        env: EXAMPLE_SERVER_ENV,
       }),
     BATTLE_ENDED,
   )

@@ -1,7 +1,7 @@
 // The example run by Deno as `npm start` runs it (allowed the network and the environment only), sent signed
 // callbacks over HTTP.
 import { fileURLToPath } from 'node:url'
-import { BATTLE_ENDED, describeEdgeExample, EXAMPLE_SETTINGS } from '../../../test/support/edge-example.js'
+import { BATTLE_ENDED, describeEdgeExample, EXAMPLE_SERVER_ENV } from '../../../test/support/edge-example.js'
 import { startDeno } from '../../../test/support/runtimes.js'
 
 describe('the Deno example', function () {
@@ -10,12 +10,7 @@ describe('the Deno example', function () {
     () =>
       startDeno('src/main.ts', {
         cwd: fileURLToPath(new URL('..', import.meta.url)),
-        env: {
-          SDKAPPID: String(EXAMPLE_SETTINGS.sdkAppId),
-          CALLBACK_TOKEN: EXAMPLE_SETTINGS.token,
-          HOST: '127.0.0.1',
-          PORT: '0',
-        },
+        env: EXAMPLE_SERVER_ENV,
       }),
     BATTLE_ENDED,
   )
