@@ -1,6 +1,7 @@
 // Mutation testing of core's security-critical modules (docs/testing.md, "Mutation testing"). Core's tests import
 // the packages by name, so the built `dist/esm` is what is mutated, in place (a copy of the workspace would still
-// resolve `@roomhooks/core` to the original). Each module is run against the test files that exercise it, so that
+// resolve `@roomhooks/core` to the original), and bundled again before each test run, since `import` loads the
+// bundle made from it. Each module is run against the test files that exercise it, so that
 // a mutant costs a few seconds: `MUTATION_MODULE=verify npx stryker run` runs one; scripts/mutation.js runs them
 // all, one after the other.
 
@@ -28,7 +29,7 @@ export default {
   mutate: [`packages/core/dist/esm/${module.file}.js`],
   // Stryker's default test runner, the command runner, runs mocha for every mutant.
   commandRunner: {
-    command: `node node_modules/mocha/bin/mocha.js --no-config --node-option import=tsx --node-option no-experimental-require-module --timeout 30000 --exit --bail ${tests}`,
+    command: `node scripts/bundle-core.js && node node_modules/mocha/bin/mocha.js --no-config --node-option import=tsx --node-option no-experimental-require-module --timeout 30000 --exit --bail ${tests}`,
   },
   inPlace: true,
   // One mocha at a time, so that a run does not starve the rest of the machine.

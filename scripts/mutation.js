@@ -10,10 +10,15 @@ for (const name of names) {
     process.exit(2)
   }
 }
+let status = 0
 for (const name of names) {
   const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs'], {
     stdio: 'inherit',
     env: { ...process.env, MUTATION_MODULE: name },
   })
-  if (run.status !== 0) process.exit(run.status ?? 1)
+  status = run.status ?? 1
+  if (status !== 0) break
 }
+// Stryker puts dist/esm back as it found it; the bundle made from a mutated file is made again from it.
+const rebundle = spawnSync(process.execPath, ['scripts/bundle-core.js'], { stdio: 'inherit' })
+process.exit(status || (rebundle.status ?? 1))

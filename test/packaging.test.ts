@@ -55,7 +55,17 @@ describe('packaging', () => {
     const cjs = run(['-p', 'require.resolve("@roomhooks/core")'])
     const esm = run(['--input-type=module', '-e', 'console.log(import.meta.resolve("@roomhooks/core"))'])
     expect(cjs).to.match(/dist[/\\]cjs[/\\]index\.js$/)
-    expect(esm).to.match(/dist\/esm\/index\.js$/)
+    expect(esm).to.match(/dist\/bundle\/index\.js$/)
+  })
+
+  // The ES build is bundled with chunks shared by its entry points: an error class imported from two of them is one
+  // class, so that instanceof holds whichever entry the code that throws and the code that catches came from.
+  it("shares one copy of core's modules between its ES entry points", () => {
+    const script = `
+      const [main, delivery, testing] = await Promise.all(
+        ['@roomhooks/core', '@roomhooks/core/delivery', '@roomhooks/core/testing'].map((entry) => import(entry)))
+      console.log(JSON.stringify([main.DeliveryError === delivery.DeliveryError, main.signCallback === testing.signCallback]))`
+    expect(JSON.parse(run(['--input-type=module', '-e', script]))).to.deep.equal([true, true])
   })
 })
 

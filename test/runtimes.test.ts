@@ -1,5 +1,6 @@
 // The transport contract on Bun, Deno and workerd as npm installs them: each serves createFetchHandler() from the
-// built core (dist/esm) in its own process, started once per suite, and the contract reaches it over real HTTP.
+// built core (its bundled ES build) in its own process, started once per suite, and the contract reaches it over
+// real HTTP.
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import { OBSERVED_ROUTE, RECEIVER_ROUTE } from './support/contract-app.js'
