@@ -3,6 +3,7 @@
 // real HTTP.
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
+import { createTestCallback } from '@roomhooks/core/testing'
 import { OBSERVED_ROUTE, RECEIVER_ROUTE } from './support/contract-app.js'
 import type { ContractReceiver, Observed } from './support/contract-receiver.js'
 import { describeRemoteReceiverContract, type RemoteApp } from './support/receiver-contract.js'
@@ -63,3 +64,32 @@ for (const { name, runtime, start } of runtimes) {
     describeRemoteReceiverContract(() => remote!)
   })
 }
+
+describe(`createFetchHandler() on workerd ${installedVersion('workerd')}, a handler that outlives handlerTimeout`, function () {
+  this.timeout(30_000)
+  let server: RuntimeServer | undefined
+  before(async () => {
+    server = await startWorker(app('workerd-late-handler'), { compatibilityDate: '2026-04-26' })
+  })
+  after(() => server?.stop())
+
+  const send = async (path: string, roomId: string) => {
+    const callback = createTestCallback('room.created', {
+      sdkAppId: 1400000000,
+      overrides: { RoomInfo: { RoomId: roomId } },
+    })
+    const response = await fetch(callback.url(`${server!.url}${path}`), { method: 'POST', body: callback.body })
+    expect(response.status).to.equal(200)
+    expect(await response.json()).to.deep.equal({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' })
+  }
+
+  // workerd ends a request's work once its answer is sent, unless the work was passed to ctx.waitUntil(): the
+  // handler answered without at the deadline finishes only when the fetch handler got the Worker's context.
+  it("keeps running after the answer through the Worker's ctx.waitUntil(), and is cut off without it", async () => {
+    await send('/tencent/callback', 'kept')
+    await send('/without-context', 'cut')
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    const finished = await (await fetch(`${server!.url}/finished`)).json()
+    expect(finished).to.deep.equal(['kept'])
+  })
+})

@@ -1,5 +1,5 @@
 // A Cloudflare Worker: `npx wrangler dev`, then `npx wrangler deploy`. wrangler.toml sets no compatibility flags.
-import { createFetchHandler, createRoomWebhooks, type FetchHandler } from '@roomhooks/core'
+import { createFetchHandler, createRoomWebhooks, type FetchHandler, type WaitUntilContext } from '@roomhooks/core'
 
 /** The Worker's bindings: SDKAPPID from wrangler.toml's [vars], CALLBACK_TOKEN a secret. */
 interface Env {
@@ -21,12 +21,13 @@ function createReceiver(env: Env): FetchHandler {
 }
 
 // A Worker gets its bindings with each request, so the receiver is made on the first one and kept for the life of
-// the isolate.
+// the isolate. The context goes to the handler: a handler still running at handlerTimeout is answered without and
+// kept alive through ctx.waitUntil() until it finishes.
 let receive: FetchHandler | undefined
 
 export default {
-  fetch(request: Request, env: Env): Promise<Response> {
+  fetch(request: Request, env: Env, ctx: WaitUntilContext): Promise<Response> {
     receive ??= createReceiver(env)
-    return receive(request)
+    return receive(request, ctx)
   },
 }

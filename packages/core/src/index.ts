@@ -32,7 +32,7 @@ export type {
   MemoryDedupeStoreOptions,
 } from './dispatch/dedupe.js'
 export { createFetchHandler } from './http/fetch-handler.js'
-export type { FetchHandler, FetchHandlerOptions } from './http/fetch-handler.js'
+export type { FetchHandler, FetchHandlerOptions, WaitUntilContext } from './http/fetch-handler.js'
 export { createNodeHandler } from './http/node-handler.js'
 export type { NodeHandler } from './http/node-handler.js'
 export type { NodeReceiverOptions } from './http/node-receiver.js'

@@ -148,6 +148,20 @@ export class RoomWebhooks {
     return this.#closing
   }
 
+  /**
+   * Resolves once nothing of this receiver runs: no callback being handled, no handler the platform was answered
+   * without at the deadline, no store update. It goes on taking callbacks meanwhile, unlike {@link close}, so a
+   * callback that arrives before the others finish keeps it waiting. For platforms that keep an instance alive only
+   * for the work they are told of (`waitUntil`); `createFetchHandler()` tells them itself.
+   *
+   * @example
+   * const answer = await hooks.receive(request)
+   * context.waitUntil(hooks.idle())
+   */
+  idle(): Promise<void> {
+    return this.#state.tasks.idle()
+  }
+
   /** @internal The testing kit's simulate(): the answer together with the event and the errors reported. */
   [receiveTraced](request: CallbackRequest): Promise<TracedResponse> {
     const trace: CallbackTrace = { errors: [] }

@@ -249,3 +249,61 @@ describe('createFetchHandler() and the size, encoding and pace of a body', () =>
     )
   })
 })
+
+describe('createFetchHandler() and handlers that outlive the answer', () => {
+  const callback = createTestCallback('room.created', { sdkAppId })
+  const post = () => new Request(callback.url(endpoint), { method: 'POST', body: callback.body })
+
+  /** A receiver whose room.created handler outlives handlerTimeout until `finish()` is called. */
+  function lateReceiver() {
+    let finish!: () => void
+    const finishing = new Promise<void>((resolve) => (finish = resolve))
+    const state = { handled: false, finish }
+    const hooks = createRoomWebhooks({ sdkAppId, handlerTimeout: 10, log: quiet }).on('room.created', async () => {
+      await finishing
+      state.handled = true
+    })
+    return { hooks, state }
+  }
+
+  it("gives hooks.idle() to the first argument with waitUntil(), as a Worker's fetch(request, env, ctx) passes it", async () => {
+    const { hooks, state } = lateReceiver()
+    const kept: Promise<unknown>[] = []
+    const env = { SDKAPPID: String(sdkAppId) }
+    const ctx = { waitUntil: (promise: Promise<unknown>) => void kept.push(promise) }
+    const response = await createFetchHandler(hooks)(post(), env, ctx)
+    expect(response.status).to.equal(200)
+    expect(kept).to.have.length(1)
+    let settled = false
+    void kept[0]!.then(() => (settled = true))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect([settled, state.handled]).to.deep.equal([false, false])
+    state.finish()
+    await kept[0]
+    expect(state.handled).to.equal(true)
+  })
+
+  it("answers as usual when the context's waitUntil() throws, and the handler still finishes", async () => {
+    const { hooks, state } = lateReceiver()
+    const ctx = {
+      waitUntil: () => {
+        throw new Error('waitUntil() called too late')
+      },
+    }
+    const response = await createFetchHandler(hooks)(post(), ctx)
+    expect(response.status).to.equal(200)
+    expect(await response.json()).to.deep.equal({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' })
+    state.finish()
+    await hooks.idle()
+    expect(state.handled).to.equal(true)
+  })
+
+  it('answers as usual when no argument after the request has a waitUntil()', async () => {
+    const { hooks, state } = lateReceiver()
+    const response = await createFetchHandler(hooks)(post(), null, 'x', { waitUntil: 'not a function' })
+    expect(response.status).to.equal(200)
+    state.finish()
+    await hooks.idle()
+    expect(state.handled).to.equal(true)
+  })
+})

@@ -4,8 +4,20 @@ import { RoomhooksError } from '../errors.js'
 import { closingConnection, methodNotAllowed, notFound, toFetchResponse } from './http-edge.js'
 import type { RoomWebhooks } from '../webhooks.js'
 
-/** A web-standard request handler: Hono, Next.js route handlers, Bun, Deno, Cloudflare Workers. */
-export type FetchHandler = (request: Request) => Promise<Response>
+/**
+ * A web-standard request handler: Hono, Next.js route handlers, Bun, Deno, Cloudflare Workers. The platform's own
+ * arguments may follow the request, as a Worker's `fetch(request, env, ctx)` gets them: the first with a
+ * `waitUntil()` method ({@link WaitUntilContext}) keeps the instance alive for handlers still running after the answer.
+ */
+export type FetchHandler = (request: Request, ...platform: unknown[]) => Promise<Response>
+
+/**
+ * A platform's request context that can keep an instance alive after the answer: Cloudflare's `ExecutionContext`
+ * (a Worker's third argument), the context of Netlify's edge functions and of Vercel's and Next.js's middleware.
+ */
+export interface WaitUntilContext {
+  waitUntil(promise: Promise<unknown>): void
+}
 
 /** Options of {@link createFetchHandler}. */
 export interface FetchHandlerOptions {
@@ -22,15 +34,26 @@ const READ = 2
 /**
  * Receives callbacks as web-standard `Request`s and answers `Response`s, for runtimes without node:http.
  *
+ * A handler that outlives `handlerTimeout` is answered without and keeps running; where the platform ends work that
+ * it was not told of once the answer is sent (Cloudflare Workers, edge functions), pass the handler its context
+ * (a Worker's `fetch(request, env, ctx)` does so by itself): it is given `hooks.idle()` through `waitUntil()`.
+ *
  * @example
  * app.post('/tencent/callback', (c) => handler(c.req.raw))      // Hono
  * export const POST = createFetchHandler(hooks)                   // Next.js route handler
+ * export default { fetch: createFetchHandler(hooks) }             // Cloudflare Worker
  */
 export function createFetchHandler(hooks: RoomWebhooks, options: FetchHandlerOptions = {}): FetchHandler {
   const { path } = options
   const readTimeout = readTimeoutOption(options.readTimeout)
 
-  return async (request) => {
+  return async (request, ...platform) => {
+    const response = await answerRequest(request)
+    keepAliveWhileRunning(hooks, platform)
+    return response
+  }
+
+  async function answerRequest(request: Request): Promise<Response> {
     const url = new URL(request.url)
     if (path !== undefined && url.pathname !== path) {
       return toFetchResponse(await settleUnread(request, notFound(), readTimeout, true))
@@ -53,6 +76,23 @@ export function createFetchHandler(hooks: RoomWebhooks, options: FetchHandlerOpt
     // 415): stop the upload.
     return toFetchResponse(await settleUnread(request, answer, readTimeout, state === UNREAD))
   }
+}
+
+/**
+ * Tells the platform's context, when one came with the request, to keep the instance alive until the receiver's
+ * work is done. A context whose `waitUntil()` throws changes nothing of the answer, which is ready.
+ */
+function keepAliveWhileRunning(hooks: RoomWebhooks, platform: readonly unknown[]): void {
+  if (platform.length === 0) return
+  try {
+    platform.find(hasWaitUntil)?.waitUntil(hooks.idle())
+  } catch {
+    // the answer goes out all the same; late handlers then run as long as the platform lets them
+  }
+}
+
+function hasWaitUntil(value: unknown): value is WaitUntilContext {
+  return typeof (value as Partial<WaitUntilContext> | null)?.waitUntil === 'function'
 }
 
 /** Reads a web-standard body, never holding more than `limit` bytes nor waiting longer than `timeout` ms. */
