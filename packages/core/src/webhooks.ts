@@ -113,6 +113,14 @@ export class RoomWebhooks {
     return this
   }
 
+  /** Removes an observer added with {@link observe}: callbacks that arrive from now on are not told to it. */
+  removeObserver(observer: CallbackObserver): this {
+    const observers = this.#state.observers
+    const index = observers.indexOf(observer)
+    if (index !== -1) observers.splice(index, 1)
+    return this
+  }
+
   /** Removes a handler added with {@link on} for the same names. */
   removeListener<N extends ListenableName>(names: N | readonly N[], handler: CallbackHandler<EventFor<N>>): this {
     this.#state.listeners.remove(names, handler)

@@ -238,6 +238,19 @@ describe('hooks.observe()', () => {
     expect(answered).to.deep.equal(['first', 'third'])
   })
 
+  it('tells nothing more to an observer once removeObserver() removed it, and keeps telling the others', async () => {
+    const told: string[] = []
+    const first = { observe: () => void told.push('first') }
+    const second = { observe: () => void told.push('second') }
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID }).observe(first).observe(second)
+    await hooks.receive(request(CREATED))
+    expect(hooks.removeObserver(first).removeObserver(first)).to.equal(hooks)
+    await hooks.receive(request(CREATED))
+    hooks.removeObserver(second)
+    expect((await hooks.receive(request(CREATED))).status).to.equal(200)
+    expect(told).to.deep.equal(['first', 'second', 'second'])
+  })
+
   it('refuses an observer without an observe() method', () => {
     const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID })
     expect(() => hooks.observe({} as never)).to.throw(TypeError, /observe\(start\)/)

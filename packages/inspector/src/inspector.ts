@@ -55,6 +55,7 @@ export function createInspector(hooks: RoomWebhooks, options: InspectorOptions =
     handler: createNodeHandler(state, live),
     fetch: createFetchHandler(state, live),
     close: () => {
+      hooks.removeObserver(recorder.observer)
       recorder.close()
       stopRooms?.()
       live.close()

@@ -235,6 +235,20 @@ describe('createInspector()', () => {
       }
     })
 
+    it('stops observing the receiver when closed', () => {
+      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
+      const added: unknown[] = []
+      const removed: unknown[] = []
+      const observe = hooks.observe.bind(hooks)
+      const removeObserver = hooks.removeObserver.bind(hooks)
+      hooks.observe = (observer) => (added.push(observer), observe(observer))
+      hooks.removeObserver = (observer) => (removed.push(observer), removeObserver(observer))
+      const inspector = createInspector(hooks, { enabled: true })
+      expect([added.length, removed.length]).to.deep.equal([1, 0])
+      inspector.close()
+      expect(removed).to.deep.equal(added)
+    })
+
     it('serves a path of your choosing, and refuses one that is not a plain URL path', async () => {
       served = await serve({ path: '/_debug/callbacks/' })
       expect((await served.get('/_debug/callbacks')).text).to.include('data-base="/_debug/callbacks"')
