@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream'
 import type { CallbackDelivery, EnqueueOptions, StoredCallback } from '@roomhooks/core/delivery'
 import { Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq'
 import {
@@ -10,6 +11,8 @@ import {
 } from './queue-settings.js'
 import { handledHere } from './handled-here.js'
 import { keepRefusedBounded } from './refused-records.js'
+
+type RedisClient = Awaited<ReturnType<Queue['getBackend']>['client']>
 
 /** Options of {@link createQueueDelivery}. */
 export interface QueueDeliveryOptions extends QueueLocation {
@@ -86,11 +89,13 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
       // run it twice.
       if (signal.aborted) return undefined
       // Asked in the same round trip: whether the job of this key waits in the dead letter, where BullMQ's add of
-      // an id it has adds nothing.
-      const added = Promise.all([
-        queue.add(callback.command, callback, { ...jobOptions, jobId: key }),
-        redis.zscore(queue.toKey('failed'), key),
-      ])
+      // an id it has adds nothing. Both go out in one write (see oneWrite).
+      const added = oneWrite(redis, () =>
+        Promise.all([
+          queue.add(callback.command, callback, { ...jobOptions, jobId: key }),
+          redis.zscore(queue.toKey('failed'), key),
+        ]),
+      )
       // The receiver gave up waiting and handled the callback itself, successfully: a worker must not run it again.
       // Noted at once, not once the add has returned, so that Redis has the note before a worker can take the job;
       // then the job is taken back if it still waits.
@@ -128,6 +133,26 @@ export function createQueueDelivery(options: QueueDeliveryOptions): QueueDeliver
         end()
       }
     },
+  }
+}
+
+/**
+ * Runs `send` with the connection's socket corked until this turn of the event loop has run its I/O callbacks
+ * (`setImmediate`): the commands it sends (BullMQ's add leaves a few awaits later), and those of every callback
+ * received in the same turn, leave in one write. On this path a write costs more than the bytes it carries: the
+ * receiver makes a system call and wakes Redis, Redis makes a read, per write. Nothing waits longer than the turn,
+ * and each command is still answered on its own. The socket is the one of this moment: after a reconnection it is
+ * another, and uncorking the old one is harmless.
+ */
+function oneWrite<T>(redis: RedisClient, send: () => T): T {
+  // An ioredis connection has its socket as `stream`; another client is used as it is.
+  const socket = (redis as { readonly stream?: unknown }).stream
+  if (!(socket instanceof Writable)) return send()
+  socket.cork()
+  try {
+    return send()
+  } finally {
+    setImmediate(() => socket.uncork())
   }
 }
 

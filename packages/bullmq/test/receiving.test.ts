@@ -10,11 +10,19 @@ import { Redis } from 'ioredis'
 import type { RoomWebhooks } from '@roomhooks/core'
 import type { StoredCallback } from '@roomhooks/core/delivery'
 import { createExpressMiddleware } from '@roomhooks/express'
-import { createRoomWorker, listFailedCallbacks } from '@roomhooks/bullmq'
+import { createQueueDelivery, createRoomWorker, listFailedCallbacks } from '@roomhooks/bullmq'
 import { callbackQuery, fixtureText, SDK_APP_ID, TOKEN } from '../../../test/support/callbacks.js'
 import { listen, post } from '../../../test/support/http.js'
 import { startRedisServer } from '../../../test/support/redis-server.js'
-import { countsOf, MEMBER_ENTER, memberEnterBody, memberEnterQuery, useRedisServer, waitFor } from './queue-support.js'
+import {
+  countsOf,
+  freshQueueName,
+  MEMBER_ENTER,
+  memberEnterBody,
+  memberEnterQuery,
+  useRedisServer,
+  waitFor,
+} from './queue-support.js'
 
 describe('createQueueDelivery() against redis-server', function () {
   this.timeout(30_000)
@@ -54,6 +62,38 @@ describe('createQueueDelivery() against redis-server', function () {
     expect(stored.receivedAt).to.be.within(Date.now() - 5000, Date.now())
     expect(job?.id).to.match(new RegExp(`^${MEMBER_ENTER}/${SDK_APP_ID}/[\\w-]{43}$`))
     expect(errors).to.deep.equal([])
+  })
+
+  it('sends the adds of callbacks enqueued together to Redis in one write, and stores each', async () => {
+    const delivery = createQueueDelivery({ connection: redis.connection, queueName: freshQueueName() })
+    redis.closeAfterTest(() => delivery.close())
+    await delivery.queue.waitUntilReady()
+    const socket = ((await delivery.queue.getBackend().client) as unknown as Redis).stream
+    let writes = 0
+    for (const method of ['_write', '_writev'] as const) {
+      const original = (socket[method] as (...args: unknown[]) => void).bind(socket)
+      socket[method] = (...args: unknown[]) => {
+        writes++
+        original(...args)
+      }
+    }
+    const rooms = ['room-a', 'room-b', 'room-c']
+    const ids = await Promise.all(
+      rooms.map((room) => {
+        const callback: StoredCallback = {
+          version: 1,
+          command: MEMBER_ENTER,
+          sdkAppId: SDK_APP_ID,
+          receivedAt: Date.now(),
+          body: memberEnterBody(room),
+        }
+        return delivery.enqueue(callback, { key: `key-${room}`, signal: new AbortController().signal })
+      }),
+    )
+    expect(ids).to.deep.equal(['key-room-a', 'key-room-b', 'key-room-c'])
+    expect(writes).to.equal(1)
+    const waiting = await delivery.queue.getWaiting()
+    expect(waiting.map((job) => JSON.parse(job.data.body).RoomId as string).sort()).to.deep.equal(rooms)
   })
 
   it('makes one job of a callback delivered three times, and runs its handler once', async () => {
