@@ -219,19 +219,51 @@ export class RoomWebhooks {
       watch?.verified()
       const source = request.body
       if (typeof source === 'function') {
-        const answer = (source as BodyReader)(state.config.bodyLimit).then(
-          (body) => this.#handle(query, sdkAppId, body, receivedAt, watch),
-          (error: unknown) => refuse(state, error, watch),
+        // Counted as running from here, as one task: one promise reaction when the body arrives, not three.
+        state.tasks.started()
+        return (source as BodyReader)(state.config.bodyLimit).then(
+          (body) => {
+            try {
+              const response = this.#handle(query, sdkAppId, body, receivedAt, watch)
+              if (response instanceof Promise) return this.#settled(response, watch)
+              state.tasks.finished()
+              return response
+            } catch (error) {
+              state.tasks.finished()
+              return refuse(state, error, watch)
+            }
+          },
+          (error: unknown) => {
+            state.tasks.finished()
+            return refuse(state, error, watch)
+          },
         )
-        return state.tasks.track(this.#neverRejecting(answer, watch))
       }
       const response = this.#handle(query, sdkAppId, source, receivedAt, watch)
-      return response instanceof Promise
-        ? state.tasks.track(this.#neverRejecting(response, watch))
-        : Promise.resolve(response)
+      if (!(response instanceof Promise)) return Promise.resolve(response)
+      state.tasks.started()
+      return this.#settled(response, watch)
     } catch (error) {
       return Promise.resolve(refuse(state, error, watch))
     }
+  }
+
+  /**
+   * The answer of a task counted with `tasks.started()`, which is told it finished once the answer is known.
+   * `receive()` never rejects: whatever fails on the way (a store, a user's function) is answered like a refusal.
+   */
+  #settled(response: Promise<CallbackResponse>, watch: CallbackWatch | undefined): Promise<CallbackResponse> {
+    const { tasks } = this.#state
+    return response.then(
+      (answer) => {
+        tasks.finished()
+        return answer
+      },
+      (error: unknown) => {
+        tasks.finished()
+        return refuse(this.#state, error, watch)
+      },
+    )
   }
 
   #tellSignUnchecked(): void {
@@ -239,11 +271,6 @@ export class RoomWebhooks {
     this.#state.config.log.warn(
       '[@roomhooks/core] Callbacks arrive with a Sign, but no token is configured, so nothing checks it and anyone who finds the URL can send callbacks: pass the callback token from the console as the token option of createRoomWebhooks()',
     )
-  }
-
-  /** `receive()` never rejects: whatever fails on the way (a store, a user's function) is answered like a refusal. */
-  #neverRejecting(answer: Promise<CallbackResponse>, watch: CallbackWatch | undefined): Promise<CallbackResponse> {
-    return answer.then(undefined, (error: unknown) => refuse(this.#state, error, watch))
   }
 
   /**

@@ -19,12 +19,23 @@ export class RunningTasks {
 
   /** Counts `work` as running until it settles; returns it. */
   track<T>(work: Promise<T>): Promise<T> {
-    this.#count++
-    const done = (): void => {
-      if (--this.#count === 0) this.#idle?.()
-    }
+    this.started()
+    const done = (): void => this.finished()
     work.then(done, done)
     return work
+  }
+
+  /**
+   * Counts one task as running, for a caller that tells {@link finished} itself, exactly once, when it settles:
+   * that costs the task no promise of its own.
+   */
+  started(): void {
+    this.#count++
+  }
+
+  /** One task counted with {@link started} has settled. */
+  finished(): void {
+    if (--this.#count === 0) this.#idle?.()
   }
 
   /** Waits until nothing runs, or `timeout` ms. */
