@@ -137,7 +137,7 @@ export const cases: readonly BenchCase[] = [
     label: '3. Express 5 + createExpressMiddleware',
     signed: false,
     baseline: 'express-route',
-    target: 1.0,
+    target: 1.2,
     createServer: () => expressApp(false),
   },
   {
@@ -160,7 +160,7 @@ export const cases: readonly BenchCase[] = [
     label: '5. Koa 3 + createKoaMiddleware',
     signed: false,
     baseline: 'koa-route',
-    target: 1.0,
+    target: 1.1,
     createServer: () => koaApp(false),
   },
   {
@@ -168,7 +168,8 @@ export const cases: readonly BenchCase[] = [
     label: '6. node:http + createNodeHandler',
     signed: false,
     baseline: 'bare',
-    target: 0.8,
+    target: 0.9,
+    maxCpuCost: 0.15,
     createServer: () => nodeApp(false),
   },
   {

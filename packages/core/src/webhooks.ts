@@ -7,12 +7,13 @@ import type { CallbackResponse } from './envelope.js'
 import { RoomhooksError, ValidationError, type ErrorHandler } from './errors.js'
 import { handOver, keepRefused } from './delivery/hand-over.js'
 import { readCallback } from './intake/intake.js'
+import { RecentQueries } from './intake/recent-queries.js'
 import { Listeners } from './dispatch/listeners.js'
 import { MAX_TIMER } from './max-timer.js'
 import type { CallbackObservation, CallbackObserver } from './observe/observer.js'
 import { resolveOptions, type RoomWebhooksOptions } from './options.js'
 import type { BodyInput } from './intake/parse-body.js'
-import { readCallbackQuery, type CallbackQuery, type QueryInput } from './intake/query.js'
+import type { CallbackQuery, QueryInput } from './intake/query.js'
 import type { InFlight, ReceiverState } from './receiver-state.js'
 import { refuse, report } from './observe/reporter.js'
 import { runStored, workerBridge, type WorkerBridge } from './delivery/run-stored.js'
@@ -56,6 +57,8 @@ export interface CloseOptions {
  */
 export class RoomWebhooks {
   readonly #state: ReceiverState
+  /** The query strings read lately: the platform sends the same ones over and over. */
+  readonly #queries = new RecentQueries()
   #closing: Promise<CloseResult> | undefined
   /** Whether the log was told that callbacks carry a Sign nobody checks: once per receiver, not per callback. */
   #toldSignUnchecked = false
@@ -231,26 +234,58 @@ export class RoomWebhooks {
     // synchronous costs one promise, the one returned.
     try {
       const receivedAt = Date.now()
-      const query = readCallbackQuery(request.query ?? '')
+      const query = this.#queries.read(request.query ?? '')
       watch?.query(query)
       const sdkAppId = verifyCallback(query, state.config.verification, receivedAt)
       if (!this.#toldSignUnchecked && signUnchecked(query, state.config.verification)) this.#tellSignUnchecked()
       watch?.verified()
       const source = request.body
       if (typeof source === 'function') {
-        const answer = (source as BodyReader)(state.config.bodyLimit).then(
-          (body) => this.#handle(query, sdkAppId, body, receivedAt, watch),
-          (error: unknown) => refuse(state, error, watch),
+        // Counted as running from here, as one task: one promise reaction when the body arrives, not three.
+        state.tasks.started()
+        return (source as BodyReader)(state.config.bodyLimit).then(
+          (body) => {
+            try {
+              const response = this.#handle(query, sdkAppId, body, receivedAt, watch)
+              if (response instanceof Promise) return this.#settled(response, watch)
+              state.tasks.finished()
+              return response
+            } catch (error) {
+              state.tasks.finished()
+              return refuse(state, error, watch)
+            }
+          },
+          (error: unknown) => {
+            state.tasks.finished()
+            return refuse(state, error, watch)
+          },
         )
-        return state.tasks.track(this.#neverRejecting(answer, watch))
       }
       const response = this.#handle(query, sdkAppId, source, receivedAt, watch)
-      return response instanceof Promise
-        ? state.tasks.track(this.#neverRejecting(response, watch))
-        : Promise.resolve(response)
+      if (!(response instanceof Promise)) return Promise.resolve(response)
+      state.tasks.started()
+      return this.#settled(response, watch)
     } catch (error) {
       return Promise.resolve(refuse(state, error, watch))
     }
+  }
+
+  /**
+   * The answer of a task counted with `tasks.started()`, which is told it finished once the answer is known.
+   * `receive()` never rejects: whatever fails on the way (a store, a user's function) is answered like a refusal.
+   */
+  #settled(response: Promise<CallbackResponse>, watch: CallbackWatch | undefined): Promise<CallbackResponse> {
+    const { tasks } = this.#state
+    return response.then(
+      (answer) => {
+        tasks.finished()
+        return answer
+      },
+      (error: unknown) => {
+        tasks.finished()
+        return refuse(this.#state, error, watch)
+      },
+    )
   }
 
   #tellSignUnchecked(): void {
@@ -258,11 +293,6 @@ export class RoomWebhooks {
     this.#state.config.log.warn(
       '[@roomhooks/core] Callbacks arrive with a Sign, but no token is configured, so nothing checks it and anyone who finds the URL can send callbacks: pass the callback token from the console as the token option of createRoomWebhooks()',
     )
-  }
-
-  /** `receive()` never rejects: whatever fails on the way (a store, a user's function) is answered like a refusal. */
-  #neverRejecting(answer: Promise<CallbackResponse>, watch: CallbackWatch | undefined): Promise<CallbackResponse> {
-    return answer.then(undefined, (error: unknown) => refuse(this.#state, error, watch))
   }
 
   /**

@@ -104,6 +104,42 @@ describe('createFetchHandler() and bodies it does not read', () => {
     expect(runs).to.equal(0)
   })
 
+  // One timer serves every read of the same timeout (see read-deadlines.ts): none may be cut short or forgotten.
+  it('answers 408 to each stalled body at its own deadline, while other bodies come and go', async () => {
+    const hooks = createRoomWebhooks({ sdkAppId, log: quiet })
+    const receive = createFetchHandler(hooks, { readTimeout: 150 })
+    const callback = createTestCallback('room.created', { sdkAppId })
+    const timed = async (request: Request) => {
+      const started = Date.now()
+      const response = await receive(request)
+      return { status: response.status, ms: Date.now() - started }
+    }
+    const whole = () => timed(new Request(callback.url(endpoint), { method: 'POST', body: callback.body }))
+    const stalled = () => timed(hangingRequest(callback.url(endpoint), callback.body.slice(0, 20)).request)
+    const first = stalled()
+    expect((await Promise.all([whole(), whole(), whole()])).map((answer) => answer.status)).to.deep.equal([
+      200, 200, 200,
+    ])
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    // Started 100 ms after the first: it must not expire with it.
+    const second = stalled()
+    // Another receiver's shorter timeout has a timer of its own, and expires first.
+    const started = Date.now()
+    const shorter = await createFetchHandler(hooks, { readTimeout: 50 })(
+      hangingRequest(callback.url(endpoint), callback.body.slice(0, 20)).request,
+    )
+    expect(shorter.status).to.equal(408)
+    expect(Date.now() - started).to.be.within(40, 140)
+    const [one, two] = await Promise.all([first, second])
+    expect(one.status).to.equal(408)
+    expect(one.ms).to.be.within(140, 1000)
+    expect(two.status).to.equal(408)
+    expect(two.ms).to.be.within(140, 1000)
+    // After every read is over, a new stalled body still gets its full time.
+    const third = await stalled()
+    expect([third.status, third.ms >= 140]).to.deep.equal([408, true])
+  })
+
   it('refuses a readTimeout that is not a positive number of ms', () => {
     const hooks = createRoomWebhooks({ sdkAppId, log: quiet })
     for (const readTimeout of [0, -1, Number.NaN, 2 ** 31]) {

@@ -33,6 +33,15 @@ describe('quoteUnsafeAccountNumbers(), through receive()', () => {
     expect(await parsed('{"Owner_Account": 144115216631667826}')).to.deep.equal({ Owner_Account: '144115216631667826' })
   })
 
+  it('goes on past string values under *_Account keys, skipped unread, to the numbers after them', async () => {
+    const text = '{"Operator_Account":"a\\"b","Owner_Account": 144115216631667826,"Admin_Account":"-1"}'
+    expect(await parsed(text)).to.deep.equal({
+      Operator_Account: 'a"b',
+      Owner_Account: '144115216631667826',
+      Admin_Account: '-1',
+    })
+  })
+
   it('quotes array elements and nested objects under *_Account keys', async () => {
     const text = '{"A_Account":[144115216631667826,1],"List":[{"Member_Account":-144115216631667826,"Index":1}]}'
     expect(await parsed(text)).to.deep.equal({

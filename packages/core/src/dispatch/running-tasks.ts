@@ -15,42 +15,39 @@ export interface CloseResult {
  */
 export class RunningTasks {
   #count = 0
-  /** Resolves once the count is back to 0; made when first asked for while something runs. */
-  #idle: { promise: Promise<void>; resolve: () => void } | undefined
+  #idle: (() => void) | undefined
 
   /** Counts `work` as running until it settles; returns it. */
   track<T>(work: Promise<T>): Promise<T> {
-    this.#count++
-    const done = (): void => {
-      if (--this.#count === 0 && this.#idle !== undefined) {
-        this.#idle.resolve()
-        this.#idle = undefined
-      }
-    }
+    this.started()
+    const done = (): void => this.finished()
     work.then(done, done)
     return work
   }
 
-  /** Resolves once nothing runs (at once when nothing does), however long that takes. */
-  idle(): Promise<void> {
-    if (this.#count === 0) return Promise.resolve()
-    if (this.#idle === undefined) {
-      let resolve!: () => void
-      const promise = new Promise<void>((settle) => (resolve = settle))
-      this.#idle = { promise, resolve }
-    }
-    return this.#idle.promise
+  /**
+   * Counts one task as running, for a caller that tells {@link finished} itself, exactly once, when it settles:
+   * that costs the task no promise of its own.
+   */
+  started(): void {
+    this.#count++
+  }
+
+  /** One task counted with {@link started} has settled. */
+  finished(): void {
+    if (--this.#count === 0) this.#idle?.()
   }
 
   /** Waits until nothing runs, or `timeout` ms. */
   async drain(timeout: number, log: Log): Promise<CloseResult> {
     if (this.#count > 0) {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      await Promise.race([
-        this.idle(),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(timeout, MAX_TIMER)))),
-      ])
-      clearTimeout(timer)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(timeout, MAX_TIMER))
+        this.#idle = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
     }
     const running = this.#count
     if (running > 0)

@@ -1,10 +1,19 @@
 import type { ServerResponse } from 'node:http'
-import { serializeEnvelope, type CallbackResponse } from '../envelope.js'
+import { okResponse, serializeEnvelope, type CallbackResponse } from '../envelope.js'
 import { JSON_CONTENT_TYPE } from './http-edge.js'
+
+// Most callbacks are answered OK: its text and headers are made once, not for every answer.
+const OK_JSON = serializeEnvelope(okResponse.body)
+const OK_HEADERS = Object.freeze({ 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(OK_JSON) })
 
 /** Writes an answer to a node:http (or Express) response, unless one was already sent. */
 export function sendNodeResponse(response: ServerResponse, answer: CallbackResponse): void {
   if (response.headersSent || response.writableEnded) return
+  if (answer === okResponse) {
+    response.writeHead(200, OK_HEADERS)
+    response.end(OK_JSON)
+    return
+  }
   const json = serializeEnvelope(answer.body)
   response.writeHead(answer.status, {
     ...answer.headers,

@@ -47,11 +47,12 @@ function quoteUnsafeAccountNumbers(text: string): string {
     i = skipSpace(text, i + 1)
     const inArray = text.charCodeAt(i) === 0x5b /* [ */
     if (inArray) i = skipSpace(text, i + 1)
+    else if (!isNumberStart(text.charCodeAt(i))) continue // a string (most IDs), object or literal: nothing to quote
     while (i < text.length) {
       const char = text.charCodeAt(i)
       if (char === 0x22 /* " */) {
         i = endOfString(text, i) + 1
-      } else if (char === 0x2d /* - */ || isDigit(char)) {
+      } else if (isNumberStart(char)) {
         i = quoteNumberAt(text, i, quoted)
       } else {
         break // an object, a nested array, a literal or the end of the array: nothing to quote here
@@ -74,7 +75,7 @@ function quoteUnsafeIntegers(text: string): string {
   for (let i = 0; i < text.length;) {
     const char = text.charCodeAt(i)
     if (char === 0x22 /* " */) i = endOfString(text, i) + 1
-    else if (char === 0x2d /* - */ || isDigit(char)) i = quoteNumberAt(text, i, quoted)
+    else if (isNumberStart(char)) i = quoteNumberAt(text, i, quoted)
     else i++
   }
   return quotedText(text, quoted)
@@ -98,6 +99,10 @@ function quoteNumberAt(text: string, start: number, quoted: Quoting): number {
 
 function quotedText(text: string, quoted: Quoting): string {
   return quoted.copied === 0 ? text : quoted.output + text.slice(quoted.copied)
+}
+
+function isNumberStart(char: number): boolean {
+  return char === 0x2d /* - */ || isDigit(char)
 }
 
 function isDigit(char: number): boolean {
