@@ -7,13 +7,12 @@ import type { CallbackResponse } from './envelope.js'
 import { RoomhooksError, ValidationError, type ErrorHandler } from './errors.js'
 import { handOver, keepRefused } from './delivery/hand-over.js'
 import { readCallback } from './intake/intake.js'
-import { RecentQueries } from './intake/recent-queries.js'
 import { Listeners } from './dispatch/listeners.js'
 import { MAX_TIMER } from './max-timer.js'
 import type { CallbackObservation, CallbackObserver } from './observe/observer.js'
 import { resolveOptions, type RoomWebhooksOptions } from './options.js'
 import type { BodyInput } from './intake/parse-body.js'
-import type { CallbackQuery, QueryInput } from './intake/query.js'
+import { readCallbackQuery, type CallbackQuery, type QueryInput } from './intake/query.js'
 import type { InFlight, ReceiverState } from './receiver-state.js'
 import { refuse, report } from './observe/reporter.js'
 import { runStored, workerBridge, type WorkerBridge } from './delivery/run-stored.js'
@@ -57,8 +56,6 @@ export interface CloseOptions {
  */
 export class RoomWebhooks {
   readonly #state: ReceiverState
-  /** The query strings read lately: the platform sends the same ones over and over. */
-  readonly #queries = new RecentQueries()
   #closing: Promise<CloseResult> | undefined
   /** Whether the log was told that callbacks carry a Sign nobody checks: once per receiver, not per callback. */
   #toldSignUnchecked = false
@@ -234,7 +231,7 @@ export class RoomWebhooks {
     // synchronous costs one promise, the one returned.
     try {
       const receivedAt = Date.now()
-      const query = this.#queries.read(request.query ?? '')
+      const query = readCallbackQuery(request.query ?? '')
       watch?.query(query)
       const sdkAppId = verifyCallback(query, state.config.verification, receivedAt)
       if (!this.#toldSignUnchecked && signUnchecked(query, state.config.verification)) this.#tellSignUnchecked()
