@@ -11,8 +11,11 @@ export interface ReceiverState {
   readonly config: ReceiverConfig
   readonly listeners: Listeners
   readonly tasks: RunningTasks
-  /** Told of every callback (hooks.observe()); usually empty, and then nothing is timed or told. */
-  readonly observers: CallbackObserver[]
+  /**
+   * Told of every callback (hooks.observe()); usually empty, and then nothing is timed or told. Replaced, never
+   * changed in place, so that observers being told of a callback while one is added or removed are all told.
+   */
+  observers: readonly CallbackObserver[]
 }
 
 /** One callback on its way through the receiver, from the event made for it to its answer. */

@@ -109,15 +109,13 @@ export class RoomWebhooks {
     if (typeof observer?.observe !== 'function') {
       throw new TypeError('[@roomhooks/core] observe() needs an object with an observe(start) method')
     }
-    this.#state.observers.push(observer)
+    this.#state.observers = [...this.#state.observers, observer]
     return this
   }
 
-  /** Removes an observer added with {@link observe}: callbacks that arrive from now on are not told to it. */
+  /** Removes an observer added with {@link observe}, however often it was: callbacks from now on are not told to it. */
   removeObserver(observer: CallbackObserver): this {
-    const observers = this.#state.observers
-    const index = observers.indexOf(observer)
-    if (index !== -1) observers.splice(index, 1)
+    this.#state.observers = this.#state.observers.filter((added) => added !== observer)
     return this
   }
 

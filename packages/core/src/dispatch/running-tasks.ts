@@ -15,7 +15,8 @@ export interface CloseResult {
  */
 export class RunningTasks {
   #count = 0
-  #idle: (() => void) | undefined
+  /** Resolves once the count is back to 0; made when first asked for while something runs. */
+  #idle: { promise: Promise<void>; resolve: () => void } | undefined
 
   /** Counts `work` as running until it settles; returns it. */
   track<T>(work: Promise<T>): Promise<T> {
@@ -35,19 +36,32 @@ export class RunningTasks {
 
   /** One task counted with {@link started} has settled. */
   finished(): void {
-    if (--this.#count === 0) this.#idle?.()
+    if (--this.#count === 0 && this.#idle !== undefined) {
+      this.#idle.resolve()
+      this.#idle = undefined
+    }
+  }
+
+  /** Resolves once nothing runs (at once when nothing does), however long that takes. */
+  idle(): Promise<void> {
+    if (this.#count === 0) return Promise.resolve()
+    if (this.#idle === undefined) {
+      let resolve!: () => void
+      const promise = new Promise<void>((settle) => (resolve = settle))
+      this.#idle = { promise, resolve }
+    }
+    return this.#idle.promise
   }
 
   /** Waits until nothing runs, or `timeout` ms. */
   async drain(timeout: number, log: Log): Promise<CloseResult> {
     if (this.#count > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(timeout, MAX_TIMER))
-        this.#idle = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
+      let timer: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([
+        this.idle(),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(timeout, MAX_TIMER)))),
+      ])
+      clearTimeout(timer)
     }
     const running = this.#count
     if (running > 0)

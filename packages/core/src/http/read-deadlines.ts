@@ -7,7 +7,7 @@ type Timer = ReturnType<typeof setTimeout> & { ref?: () => unknown; unref?: () =
 /** A read's deadline, from {@link watchDeadline}: cancel it once the read is over. */
 export class ReadDeadline {
   readonly #queue: DeadlineQueue
-  /** When it expires, in ms since the epoch. */
+  /** When it expires, in ms of `performance.now()`: a clock that a change of the system's time leaves alone. */
   readonly expires: number
   /** What to call when it expires; undefined once cancelled or called. */
   expired: (() => void) | undefined
@@ -36,7 +36,7 @@ class DeadlineQueue {
   }
 
   add(expired: () => void): ReadDeadline {
-    const deadline = new ReadDeadline(this, Date.now() + this.#timeout, expired)
+    const deadline = new ReadDeadline(this, performance.now() + this.#timeout, expired)
     if (this.#entries.push(deadline) === 1) {
       // The timer, when there is one, is set for a deadline further off than this one: it checks again then.
       if (this.#timer === undefined) this.#arm(this.#timeout)
@@ -66,7 +66,7 @@ class DeadlineQueue {
 
   #expire(): void {
     this.#timer = undefined
-    const now = Date.now()
+    const now = performance.now()
     for (;;) {
       const deadline = this.#entries[this.#head]
       if (deadline === undefined || (deadline.expired !== undefined && deadline.expires > now)) break

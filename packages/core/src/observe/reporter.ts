@@ -5,10 +5,11 @@ import type { ReceiverState } from '../receiver-state.js'
 
 /**
  * Tells the `onError` handlers of an error, or the logger when there are none. An `onError` handler that throws
- * or rejects is logged; it never reaches the caller.
+ * or rejects is logged; it never reaches the caller. One that returns a promise (storing a refused body, say) is
+ * running work of the receiver until it settles: `close()` and `idle()` wait for it.
  */
 export function report(
-  { config, listeners }: ReceiverState,
+  { config, listeners, tasks }: ReceiverState,
   error: RoomhooksError,
   watch: CallbackWatch | undefined,
 ): void {
@@ -24,7 +25,7 @@ export function report(
   for (const handler of handlers) {
     try {
       const result = handler(error)
-      if (result instanceof Promise) result.catch(failed)
+      if (result instanceof Promise) void tasks.track(result.catch(failed))
     } catch (failure) {
       failed(failure)
     }
