@@ -93,3 +93,24 @@ describe(`createFetchHandler() on workerd ${installedVersion('workerd')}, a hand
     expect(finished).to.deep.equal(['kept'])
   })
 })
+
+describe(`createFetchHandler() on workerd ${installedVersion('workerd')}, an onError that keeps a refused body`, function () {
+  this.timeout(30_000)
+  let server: RuntimeServer | undefined
+  before(async () => {
+    server = await startWorker(app('workerd-on-error-store'), { compatibilityDate: '2026-04-26' })
+  })
+  after(() => server?.stop())
+
+  // docs/nothing-lost.md: a refused body is kept from onError and sent again later. The write runs after the 400;
+  // the Worker gave the fetch handler its ctx, whose waitUntil() keeps alive only what it is given.
+  it("finishes the onError write after the answer, through the Worker's ctx.waitUntil()", async () => {
+    const callback = createTestCallback('room.created', { sdkAppId: 1400000000 })
+    const body = JSON.stringify({ CallbackCommand: 'Room.CallbackAfterCreateRoom', RoomInfo: 'not an object' })
+    const response = await fetch(callback.url(`${server!.url}/tencent/callback`), { method: 'POST', body })
+    expect(response.status).to.equal(400)
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    const kept = await (await fetch(`${server!.url}/kept`)).json()
+    expect(kept).to.deep.equal(['Room.CallbackAfterCreateRoom'])
+  })
+})

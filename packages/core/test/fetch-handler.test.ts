@@ -343,3 +343,63 @@ describe('createFetchHandler() and handlers that outlive the answer', () => {
     expect(state.handled).to.equal(true)
   })
 })
+
+describe('createFetchHandler() and the work of onError after the answer', () => {
+  // docs/nothing-lost.md: "store it from onError, send it again later", with an async onError that awaits a write.
+  // On a Worker, what is not in the promise given to waitUntil() is cut off once the answer is sent.
+  it("keeps the platform's context alive until an async onError storing a refused body has finished", async () => {
+    let finishStore!: () => void
+    const storing = new Promise<void>((resolve) => (finishStore = resolve))
+    let stored = false
+    const hooks = createRoomWebhooks({ sdkAppId, log: quiet }).onError(async () => {
+      await storing
+      stored = true
+    })
+    const kept: Promise<unknown>[] = []
+    const ctx = { waitUntil: (promise: Promise<unknown>) => void kept.push(promise) }
+    const callback = createTestCallback('room.created', { sdkAppId })
+    const refusedBody = JSON.stringify({ CallbackCommand: 'Room.CallbackAfterCreateRoom', RoomInfo: 'not an object' })
+    const response = await createFetchHandler(hooks)(
+      new Request(callback.url(endpoint), { method: 'POST', body: refusedBody }),
+      {},
+      ctx,
+    )
+    expect(response.status).to.equal(400)
+    expect(kept).to.have.length(1)
+    let settled = false
+    void kept[0]!.then(() => (settled = true))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The onError write is still running: the platform must not be told the receiver is idle.
+    expect({ settled, stored }).to.deep.equal({ settled: false, stored: false })
+    finishStore()
+  })
+
+  it("keeps the platform's context alive until an async onError told of a late handler's failure has finished", async () => {
+    let finishStore!: () => void
+    const storing = new Promise<void>((resolve) => (finishStore = resolve))
+    let stored = false
+    const hooks = createRoomWebhooks({ sdkAppId, handlerTimeout: 10, log: quiet })
+      .on('room.created', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        throw new Error('the write failed')
+      })
+      .onError(async () => {
+        await storing
+        stored = true
+      })
+    const kept: Promise<unknown>[] = []
+    const ctx = { waitUntil: (promise: Promise<unknown>) => void kept.push(promise) }
+    const callback = createTestCallback('room.created', { sdkAppId })
+    const response = await createFetchHandler(hooks)(
+      new Request(callback.url(endpoint), { method: 'POST', body: callback.body }),
+      {},
+      ctx,
+    )
+    expect(response.status).to.equal(200)
+    let settled = false
+    void kept[0]!.then(() => (settled = true))
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    expect({ settled, stored }).to.deep.equal({ settled: false, stored: false })
+    finishStore()
+  })
+})

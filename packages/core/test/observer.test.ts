@@ -251,6 +251,28 @@ describe('hooks.observe()', () => {
     expect(told).to.deep.equal(['first', 'second', 'second'])
   })
 
+  it('still tells the next observer of a callback when an observer removes itself as it is told', async () => {
+    const told: string[] = []
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID })
+    const once = {
+      observe: () => void (told.push('once'), hooks.removeObserver(once)),
+    }
+    const always = { observe: () => void told.push('always') }
+    hooks.observe(once).observe(always)
+    await hooks.receive(request(CREATED))
+    await hooks.receive(request(CREATED))
+    expect(told).to.deep.equal(['once', 'always', 'always'])
+  })
+
+  it('tells nothing more to an observer added twice once removeObserver() removed it, as removeListener() does', async () => {
+    let told = 0
+    const observer = { observe: () => void told++ }
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID }).observe(observer).observe(observer)
+    hooks.removeObserver(observer)
+    await hooks.receive(request(CREATED))
+    expect(told).to.equal(0)
+  })
+
   it('refuses an observer without an observe() method', () => {
     const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID })
     expect(() => hooks.observe({} as never)).to.throw(TypeError, /observe\(start\)/)
