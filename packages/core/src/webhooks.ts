@@ -236,9 +236,12 @@ export class RoomWebhooks {
       watch?.verified()
       const source = request.body
       if (typeof source === 'function') {
-        // Counted as running from here, as one task: one promise reaction when the body arrives, not three.
+        // A reader that throws is answered by the catch below, before anything counts as running; one that returns
+        // something else than a promise is read as its value. Counted as running from here, as one task: one
+        // promise reaction when the body arrives, not three.
+        const reading = Promise.resolve((source as BodyReader)(state.config.bodyLimit))
         state.tasks.started()
-        return (source as BodyReader)(state.config.bodyLimit).then(
+        return reading.then(
           (body) => {
             try {
               const response = this.#handle(query, sdkAppId, body, receivedAt, watch)

@@ -1,7 +1,6 @@
 import { MAX_TIMER } from '../max-timer.js'
 import { RoomhooksError } from '../errors.js'
 import { bodyTooLarge } from '../intake/parse-body.js'
-import { watchDeadline, type ReadDeadline } from './read-deadlines.js'
 
 /**
  * The largest refused body that is drained (read and thrown away) so the connection can serve the next request.
@@ -21,7 +20,7 @@ export class BodyCollector {
   readonly #limit: number
   readonly #keep: boolean
   readonly #settle: (error: RoomhooksError | undefined) => void
-  readonly #deadline: ReadDeadline
+  readonly #timer: ReturnType<typeof setTimeout>
   #chunks: Uint8Array[] = []
   #size = 0
   #settled = false
@@ -30,8 +29,9 @@ export class BodyCollector {
     this.#limit = limit
     this.#keep = keep
     this.#settle = settle
-    this.#deadline = watchDeadline(timeout, () =>
-      this.fail(new RoomhooksError('BODY_TIMEOUT', `The body did not arrive within ${timeout} ms`)),
+    this.#timer = setTimeout(
+      () => this.fail(new RoomhooksError('BODY_TIMEOUT', `The body did not arrive within ${timeout} ms`)),
+      timeout,
     )
   }
 
@@ -51,7 +51,7 @@ export class BodyCollector {
   end(): void {
     if (this.#settled) return
     this.#settled = true
-    this.#deadline.cancel()
+    clearTimeout(this.#timer)
     this.#settle(undefined)
   }
 
@@ -59,7 +59,7 @@ export class BodyCollector {
   fail(error: RoomhooksError): void {
     if (this.#settled) return
     this.#settled = true
-    this.#deadline.cancel()
+    clearTimeout(this.#timer)
     this.#chunks = []
     this.#settle(error)
   }
