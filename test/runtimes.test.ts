@@ -7,6 +7,7 @@ import { createTestCallback } from '@roomhooks/core/testing'
 import { OBSERVED_ROUTE, RECEIVER_ROUTE } from './support/contract-app.js'
 import type { ContractReceiver, Observed } from './support/contract-receiver.js'
 import { describeRemoteReceiverContract, type RemoteApp } from './support/receiver-contract.js'
+import { RawConnection, rawRequest } from './support/raw-http.js'
 import { installedVersion, startBun, startDeno, startWorker, type RuntimeServer } from './support/runtimes.js'
 
 const app = (name: string) => fileURLToPath(new URL(`runtimes/${name}.ts`, import.meta.url))
@@ -112,5 +113,52 @@ describe(`createFetchHandler() on workerd ${installedVersion('workerd')}, an onE
     await new Promise((resolve) => setTimeout(resolve, 800))
     const kept = await (await fetch(`${server!.url}/kept`)).json()
     expect(kept).to.deep.equal(['Room.CallbackAfterCreateRoom'])
+  })
+})
+
+describe(`createFetchHandler() on workerd ${installedVersion('workerd')}, the read timeout of each request`, function () {
+  this.timeout(30_000)
+  let server: RuntimeServer | undefined
+  before(async () => {
+    server = await startWorker(app('workerd-read-timeout'), { compatibilityDate: '2026-04-26' })
+  })
+  after(() => server?.stop())
+
+  /** Sends a callback's head and half its body, then nothing: the answer (or none) within 5 s. */
+  const stall = async () => {
+    const callback = createTestCallback('room.created', { sdkAppId: 1400000000 })
+    const { pathname, search } = new URL(callback.url(`${server!.url}/tencent/callback`))
+    const connection = new RawConnection(server!.url)
+    const head = rawRequest(`${pathname}${search}`, undefined, {
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(callback.body) },
+    })
+    await connection.write(head + callback.body.slice(0, 10))
+    const answers = await connection.waitForAnswers(1, 5000)
+    connection.socket.destroy()
+    return answers[0]?.status
+  }
+  const complete = async () => {
+    const callback = createTestCallback('room.created', { sdkAppId: 1400000000 })
+    const response = await fetch(callback.url(`${server!.url}/tencent/callback`), {
+      method: 'POST',
+      body: callback.body,
+    })
+    expect(response.status).to.equal(200)
+  }
+
+  it('answers 408 to a body that stops arriving, on a fresh isolate', async () => {
+    expect(await stall()).to.equal(408)
+  })
+
+  it('answers 408 to a body that stops arriving after another request read its body and was answered', async () => {
+    await complete()
+    expect(await stall()).to.equal(408)
+  })
+
+  it('answers 408 to a body that stops arriving after another request was answered a while ago', async () => {
+    await complete()
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await complete()
+    expect(await stall()).to.equal(408)
   })
 })

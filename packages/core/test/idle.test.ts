@@ -81,3 +81,18 @@ describe('hooks.idle()', () => {
     await idle
   })
 })
+
+describe('hooks.idle() after a body reader that throws', () => {
+  it('resolves once a body reader that throws instead of rejecting was answered', async () => {
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { warn: () => {} } })
+    const answer = await hooks.receive({
+      query: callbackQuery({ command: LEAVE }),
+      body: () => {
+        throw new Error('the stream is gone')
+      },
+    })
+    expect(answer.status).to.not.equal(200)
+    expect(await hasSettled(hooks.idle())).to.equal(true)
+    expect(await hooks.close({ timeout: 20 })).to.deep.equal({ drained: true, running: 0 })
+  })
+})
