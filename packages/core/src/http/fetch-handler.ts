@@ -16,6 +16,7 @@ export type FetchHandler = (request: Request, ...platform: unknown[]) => Promise
  * (a Worker's third argument), the context of Netlify's edge functions and of Vercel's and Next.js's middleware.
  */
 export interface WaitUntilContext {
+  /** Keeps the instance alive until `promise` settles (within the platform's own limit). */
   waitUntil(promise: Promise<unknown>): void
 }
 
