@@ -10,6 +10,18 @@ import { CALLBACK_PATH, eventually, openEvents, quiet, rawGet, serve, sleep, typ
 const CREATED = 'Room.CallbackAfterCreateRoom'
 const LIVE_DESTROYED = 'Live.CallbackAfterDestroyRoom'
 
+/** A room.created handler that fails its first attempt only, and the entry of a callback it failed. */
+async function failOnce(served: Served): Promise<{ attempts: number[]; failed: { id: string } }> {
+  const attempts: number[] = []
+  served.hooks.on('room.created', (event) => {
+    attempts.push(event.attempt)
+    if (event.attempt === 1) throw new Error('not yet')
+  })
+  await served.send(CREATED)
+  const [failed] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
+  return { attempts, failed }
+}
+
 describe('createInspector()', () => {
   let served: Served | undefined
   afterEach(async () => {
@@ -471,13 +483,7 @@ describe('createInspector()', () => {
   describe('replay', () => {
     it('runs a failed callback’s handlers again as attempt 2, recorded as a new entry marked as a replay', async () => {
       served = await serve()
-      const attempts: number[] = []
-      served.hooks.on('room.created', (event) => {
-        attempts.push(event.attempt)
-        if (event.attempt === 1) throw new Error('not yet')
-      })
-      await served.send(CREATED)
-      const [failed] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
+      const { attempts, failed } = await failOnce(served)
       expect(failed).to.include({ outcome: 'failed', replayable: true })
       const stream = await openEvents(`${served.url}/roomhooks/api/events`)
       const replayed = await served.post(`/roomhooks/api/callbacks/${failed.id}/replay`)
@@ -540,13 +546,7 @@ describe('createInspector()', () => {
 
     it('refuses a replay once closed, without running the handlers it could no longer report', async () => {
       served = await serve()
-      const attempts: number[] = []
-      served.hooks.on('room.created', (event) => {
-        attempts.push(event.attempt)
-        if (event.attempt === 1) throw new Error('not yet')
-      })
-      await served.send(CREATED)
-      const [failed] = (await served.get('/roomhooks/api/callbacks')).body.callbacks
+      const { attempts, failed } = await failOnce(served)
       served.inspector.close()
       const replayed = await served.post(`/roomhooks/api/callbacks/${failed.id}/replay`)
       expect(replayed.status).to.equal(503)
