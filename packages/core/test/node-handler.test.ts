@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
+import { connect } from 'node:net'
+import { promisify } from 'node:util'
 import { expect } from 'chai'
 import { createNodeHandler, createRoomWebhooks } from '@roomhooks/core'
 import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
@@ -88,6 +91,92 @@ describe('createNodeHandler()', () => {
       const text = await post(url, fixtureText('Room.CallbackAfterCreateRoom'), { 'content-type': 'text/plain' })
       const none = await post(url, Buffer.from(fixtureText('Room.CallbackAfterCreateRoom')), {})
       expect([text.status, none.status]).to.deep.equal([200, 200])
+    })
+  })
+
+  // Every read of a receiver shares one timer (read-deadline.ts): each stalled body must still get its own 408, on
+  // time and never early, whatever other reads came and went around it.
+  describe('the read timeout', () => {
+    const READ_TIMEOUT = 300
+    const CREATED = 'Room.CallbackAfterCreateRoom'
+    let server: RunningServer | undefined
+    afterEach(async () => {
+      await server?.close()
+      server = undefined
+    })
+
+    async function start(): Promise<string> {
+      const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: { warn: () => {}, error: () => {} } })
+      server = await listen(createServer(createNodeHandler(hooks, { path: CALLBACK_PATH, readTimeout: READ_TIMEOUT })))
+      return `${server.url}${CALLBACK_PATH}?${callbackQuery({ command: CREATED })}`
+    }
+
+    /** Sends a callback's head and half its body, then nothing: resolves with its status and how long it took. */
+    function stall(url: string): Promise<{ status: number; ms: number }> {
+      const { port, pathname, search } = new URL(url)
+      const body = fixtureText(CREATED)
+      const started = performance.now()
+      const socket = connect(Number(port), '127.0.0.1')
+      socket.write(
+        `POST ${pathname}${search} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, body.length / 2)}`,
+      )
+      return new Promise((resolve, reject) => {
+        socket.on('data', (chunk: Buffer) => {
+          resolve({
+            status: Number(/^HTTP\/1\.1 (\d{3})/.exec(chunk.toString('latin1'))?.[1]),
+            ms: performance.now() - started,
+          })
+          socket.destroy()
+        })
+        socket.on('error', reject)
+        socket.on('close', () => reject(new Error('closed without an answer')))
+      })
+    }
+
+    it('answers 408 to a body that stalls after other callbacks were read and answered', async () => {
+      const url = await start()
+      for (let i = 0; i < 3; i++) expect((await post(url, fixtureText(CREATED))).status).to.equal(200)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const stalled = await stall(url)
+      expect(stalled.status).to.equal(408)
+      expect(stalled.ms).to.be.within(READ_TIMEOUT, READ_TIMEOUT + 700)
+    })
+
+    it('gives each stalled body its own deadline, with callbacks answered in between', async () => {
+      const url = await start()
+      const first = stall(url)
+      await new Promise((resolve) => setTimeout(resolve, READ_TIMEOUT / 2))
+      const second = stall(url)
+      for (let i = 0; i < 5; i++) expect((await post(url, fixtureText(CREATED))).status).to.equal(200)
+      const [one, two] = await Promise.all([first, second])
+      expect([one.status, two.status]).to.deep.equal([408, 408])
+      expect(one.ms).to.be.within(READ_TIMEOUT, READ_TIMEOUT + 700)
+      expect(two.ms).to.be.within(READ_TIMEOUT, READ_TIMEOUT + 700)
+    })
+
+    it('keeps no process alive once its server is closed', async () => {
+      // A server with a long read timeout answers one callback and closes: node must exit at once, not when the
+      // timer of the reads would next fire.
+      const script = `
+        import { createServer } from 'node:http'
+        import { createNodeHandler, createRoomWebhooks } from '@roomhooks/core'
+        import { createTestCallback } from '@roomhooks/core/testing'
+        const hooks = createRoomWebhooks({ sdkAppId: ${SDK_APP_ID} })
+        const server = createServer(createNodeHandler(hooks, { path: '/cb', readTimeout: 60000 })).listen(0, async () => {
+          const callback = createTestCallback('room.created', { sdkAppId: ${SDK_APP_ID} })
+          const answer = await fetch('http://127.0.0.1:' + server.address().port + '/cb?' + callback.query, {
+            method: 'POST', body: callback.body, headers: { connection: 'close' },
+          })
+          console.log(answer.status)
+          server.close()
+        })`
+      const started = performance.now()
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        timeout: 30_000,
+      })
+      expect(stdout.trim()).to.equal('200')
+      expect(performance.now() - started).to.be.below(20_000)
     })
   })
 })

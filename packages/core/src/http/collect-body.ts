@@ -1,6 +1,7 @@
 import { MAX_TIMER } from '../max-timer.js'
 import { RoomhooksError } from '../errors.js'
 import { bodyTooLarge } from '../intake/parse-body.js'
+import type { ReadDeadline } from './read-deadline.js'
 
 /**
  * The largest refused body that is drained (read and thrown away) so the connection can serve the next request.
@@ -11,7 +12,7 @@ export const DRAIN_LIMIT = 64 * 1024
 
 /**
  * Collects the chunks of one body, for both the node:http and the web-stream readers: it never holds more than
- * `limit` bytes, gives up when the whole body has not arrived within `timeout` ms (a slow drip), and settles
+ * `limit` bytes, gives up when the whole body has not arrived by its `deadline` (a slow drip), and settles
  * once. The reader feeds it with {@link add}, {@link end} and {@link fail}; `settle` is called exactly once, with
  * the error when it failed, after which the reader stops its source. With `keep` false the chunks are counted
  * and dropped: that drains a refused body.
@@ -20,18 +21,24 @@ export class BodyCollector {
   readonly #limit: number
   readonly #keep: boolean
   readonly #settle: (error: RoomhooksError | undefined) => void
-  readonly #timer: ReturnType<typeof setTimeout>
+  readonly #deadline: ReadDeadline
+  readonly #clock: unknown
   #chunks: Uint8Array[] = []
   #size = 0
   #settled = false
 
-  constructor(limit: number, timeout: number, keep: boolean, settle: (error: RoomhooksError | undefined) => void) {
+  constructor(
+    limit: number,
+    deadline: ReadDeadline,
+    keep: boolean,
+    settle: (error: RoomhooksError | undefined) => void,
+  ) {
     this.#limit = limit
     this.#keep = keep
     this.#settle = settle
-    this.#timer = setTimeout(
-      () => this.fail(new RoomhooksError('BODY_TIMEOUT', `The body did not arrive within ${timeout} ms`)),
-      timeout,
+    this.#deadline = deadline
+    this.#clock = deadline.start(() =>
+      this.fail(new RoomhooksError('BODY_TIMEOUT', `The body did not arrive within ${deadline.timeout} ms`)),
     )
   }
 
@@ -51,7 +58,7 @@ export class BodyCollector {
   end(): void {
     if (this.#settled) return
     this.#settled = true
-    clearTimeout(this.#timer)
+    this.#deadline.stop(this.#clock)
     this.#settle(undefined)
   }
 
@@ -59,7 +66,7 @@ export class BodyCollector {
   fail(error: RoomhooksError): void {
     if (this.#settled) return
     this.#settled = true
-    clearTimeout(this.#timer)
+    this.#deadline.stop(this.#clock)
     this.#chunks = []
     this.#settle(error)
   }

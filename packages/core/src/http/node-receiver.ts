@@ -6,6 +6,7 @@ import { closingConnection, methodNotAllowed, notProcessed } from './http-edge.j
 import { bodyTooLarge, type BodyInput } from '../intake/parse-body.js'
 import { looksLikeCallbackQuery } from '../intake/query.js'
 import { drainRequestBody, readRequestBody } from './read-body.js'
+import { SharedReadDeadline, type ReadDeadline } from './read-deadline.js'
 import type { RoomWebhooks } from '../webhooks.js'
 
 /** Options shared by the node:http handler and the framework adapters. */
@@ -55,7 +56,7 @@ const closingSockets = new WeakSet<object>()
  */
 export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOptions = {}): NodeReceiver {
   const { path } = options
-  const readTimeout = readTimeoutOption(options.readTimeout)
+  const readTimeout = new SharedReadDeadline(readTimeoutOption(options.readTimeout))
 
   return {
     matches(request, routed = false) {
@@ -99,7 +100,7 @@ export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOpt
 function settleUnread(
   request: IncomingMessage,
   answer: CallbackResponse,
-  readTimeout: number,
+  readTimeout: ReadDeadline,
 ): CallbackResponse | Promise<CallbackResponse> {
   if (hasArrived(request)) return answer
   const { 'content-length': length, 'transfer-encoding': chunked } = request.headers
@@ -134,7 +135,7 @@ function readBody(
   request: IncomingMessage,
   preRead: PreReadBody,
   limit: number,
-  readTimeout: number,
+  readTimeout: ReadDeadline,
 ): Promise<BodyInput> {
   // Not an async function: one returning the reader's promise would cost every callback two more microtask turns.
   if (!request.readableDidRead && !request.readableEnded) return readRequestBody(request, limit, readTimeout)
