@@ -1,11 +1,17 @@
 // Faults around the receiver: failing and hanging handlers, clients that go away, bodies that drip or never end;
 // on node:http and in the Fastify plugin, whose framework stands between the socket and the receiver.
+import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
 import { connect, type Socket } from 'node:net'
+import { PassThrough } from 'node:stream'
+import { mock } from 'node:test'
+import { promisify } from 'node:util'
 import { expect } from 'chai'
 import express from 'express'
+import Fastify from 'fastify'
 import { createNodeHandler, createRoomWebhooks, type RoomWebhooksOptions } from '@roomhooks/core'
 import { createExpressMiddleware } from '@roomhooks/express'
+import roomhooks from '@roomhooks/fastify'
 import { callbackQuery, fixtureText, SDK_APP_ID } from './support/callbacks.js'
 import { listen, post, type RunningServer } from './support/http.js'
 import { fastifyTransports, type Mount } from './support/transports.js'
@@ -216,5 +222,67 @@ describe('faults behind a body parser', () => {
     expect(response.headers.get('transfer-encoding')).to.equal(null)
     expect(response.status).to.equal(413)
     expect(runs).to.equal(0)
+  })
+})
+
+// A request made in memory (Fastify's inject(), light-my-request) has no socket: only the read's deadline keeps the
+// process alive until its 408, and it must come under fake timers too.
+describe('the read timeout of a request made in memory', () => {
+  it('answers 408 to a stalled body in a process that has nothing else to wait for', async () => {
+    // Mocha's own timers would keep this process alive: the request runs in a process of its own.
+    const script = `
+      import { PassThrough } from 'node:stream'
+      import Fastify from 'fastify'
+      import roomhooks from '@roomhooks/fastify'
+      import { createRoomWebhooks } from '@roomhooks/core'
+      import { createTestCallback } from '@roomhooks/core/testing'
+      const hooks = createRoomWebhooks({ sdkAppId: ${SDK_APP_ID}, log: { warn() {}, error() {} } })
+      const app = Fastify()
+      await app.register(roomhooks, { hooks, readTimeout: 300 })
+      const callback = createTestCallback('room.created', { sdkAppId: ${SDK_APP_ID} })
+      const payload = new PassThrough()
+      payload.write(callback.body.slice(0, 10))
+      const answer = await app.inject({
+        method: 'POST', url: '/tencent/callback?' + callback.query, payload, headers: { 'content-type': 'application/json' },
+      })
+      console.log(answer.statusCode)`
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 30_000,
+    })
+    expect(stdout.trim()).to.equal('408')
+  })
+
+  it('answers 408 when fake timers move setTimeout and not the clock', async () => {
+    const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
+    const app = Fastify()
+    await app.register(roomhooks, { hooks, readTimeout: 5000 })
+    await app.ready()
+    mock.timers.enable({ apis: ['setTimeout'] })
+    try {
+      const payload = new PassThrough()
+      payload.write(fixtureText(CREATED).slice(0, 10))
+      let status: number | undefined
+      const turns = async () => {
+        for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve))
+      }
+      void app
+        .inject({
+          method: 'POST',
+          url: `/tencent/callback${PATH.slice(1)}`,
+          payload,
+          headers: { 'content-type': 'application/json' },
+        })
+        .then((answer) => (status = answer.statusCode))
+      await turns()
+      mock.timers.tick(4999)
+      await turns()
+      expect(status).to.equal(undefined)
+      mock.timers.tick(1)
+      await turns()
+      expect(status).to.equal(408)
+    } finally {
+      mock.timers.reset()
+      await app.close()
+    }
   })
 })
