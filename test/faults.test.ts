@@ -252,37 +252,53 @@ describe('the read timeout of a request made in memory', () => {
     expect(stdout.trim()).to.equal('408')
   })
 
-  it('answers 408 when fake timers move setTimeout and not the clock', async () => {
+  it('answers each stalled body 408 at its own deadline when fake timers move setTimeout and not the clock', async () => {
+    // One app for the whole test, as a suite shares one: a callback on real timers first, then fake ones.
     const hooks = createRoomWebhooks({ sdkAppId: SDK_APP_ID, log: quiet })
     const app = Fastify()
-    await app.register(roomhooks, { hooks, readTimeout: 5000 })
+    await app.register(roomhooks, { hooks, readTimeout: 300 })
     await app.ready()
-    mock.timers.enable({ apis: ['setTimeout'] })
-    try {
+    const callback = { method: 'POST', url: `/tencent/callback${PATH.slice(1)}` } as const
+    expect((await app.inject({ ...callback, payload: fixtureText(CREATED) })).statusCode).to.equal(200)
+    const turns = async () => {
+      for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve))
+    }
+    const stall = () => {
       const payload = new PassThrough()
       payload.write(fixtureText(CREATED).slice(0, 10))
-      let status: number | undefined
-      const turns = async () => {
-        for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve))
-      }
+      const answer: { status?: number } = {}
       void app
-        .inject({
-          method: 'POST',
-          url: `/tencent/callback${PATH.slice(1)}`,
-          payload,
-          headers: { 'content-type': 'application/json' },
-        })
-        .then((answer) => (status = answer.statusCode))
+        .inject({ ...callback, payload, headers: { 'content-type': 'application/json' } })
+        .then((response) => (answer.status = response.statusCode))
+      return answer
+    }
+    mock.timers.enable({ apis: ['setTimeout'] })
+    try {
+      const first = stall()
       await turns()
-      mock.timers.tick(4999)
+      mock.timers.tick(200)
+      const second = stall() // 200 ms of fake time later, on the same real clock
       await turns()
-      expect(status).to.equal(undefined)
+      mock.timers.tick(99)
+      await turns()
+      expect([first.status, second.status]).to.deep.equal([undefined, undefined])
       mock.timers.tick(1)
       await turns()
-      expect(status).to.equal(408)
+      expect([first.status, second.status]).to.deep.equal([408, undefined])
+      mock.timers.tick(199)
+      await turns()
+      expect(second.status).to.equal(undefined)
+      mock.timers.tick(1)
+      await turns()
+      expect(second.status).to.equal(408)
     } finally {
       mock.timers.reset()
-      await app.close()
     }
+    // Back on real timers, the same app still times a stalled body out.
+    const started = performance.now()
+    const third = stall()
+    while (third.status === undefined && performance.now() - started < 5000) await sleep(20)
+    expect(third.status).to.equal(408)
+    await app.close()
   })
 })

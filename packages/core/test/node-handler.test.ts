@@ -94,8 +94,7 @@ describe('createNodeHandler()', () => {
     })
   })
 
-  // Every read of a receiver shares one timer (read-deadline.ts): each stalled body must still get its own 408, on
-  // time and never early, whatever other reads came and went around it.
+  // Each stalled body gets its own 408, on time and never early, whatever other reads came and went around it.
   describe('the read timeout', () => {
     const READ_TIMEOUT = 300
     const CREATED = 'Room.CallbackAfterCreateRoom'
@@ -156,8 +155,8 @@ describe('createNodeHandler()', () => {
     })
 
     it('keeps no process alive once its server is closed', async () => {
-      // A server with a long read timeout answers one callback and closes: node must exit at once, not when the
-      // timer of the reads would next fire.
+      // A server with a long read timeout answers one callback and closes: node must exit at once, with nothing of
+      // the receiver's read timers left to keep it alive.
       const script = `
         import { createServer } from 'node:http'
         import { createNodeHandler, createRoomWebhooks } from '@roomhooks/core'

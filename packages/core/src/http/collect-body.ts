@@ -1,7 +1,6 @@
 import { MAX_TIMER } from '../max-timer.js'
 import { RoomhooksError } from '../errors.js'
 import { bodyTooLarge } from '../intake/parse-body.js'
-import type { ReadDeadline } from './read-deadline.js'
 
 /**
  * The largest refused body that is drained (read and thrown away) so the connection can serve the next request.
@@ -12,7 +11,7 @@ export const DRAIN_LIMIT = 64 * 1024
 
 /**
  * Collects the chunks of one body, for both the node:http and the web-stream readers: it never holds more than
- * `limit` bytes, gives up when the whole body has not arrived by its `deadline` (a slow drip), and settles
+ * `limit` bytes, gives up when the whole body has not arrived within `timeout` ms (a slow drip), and settles
  * once. The reader feeds it with {@link add}, {@link end} and {@link fail}; `settle` is called exactly once, with
  * the error when it failed, after which the reader stops its source. With `keep` false the chunks are counted
  * and dropped: that drains a refused body.
@@ -21,24 +20,18 @@ export class BodyCollector {
   readonly #limit: number
   readonly #keep: boolean
   readonly #settle: (error: RoomhooksError | undefined) => void
-  readonly #deadline: ReadDeadline
-  readonly #clock: unknown
+  readonly #timer: ReturnType<typeof setTimeout>
   #chunks: Uint8Array[] = []
   #size = 0
   #settled = false
 
-  constructor(
-    limit: number,
-    deadline: ReadDeadline,
-    keep: boolean,
-    settle: (error: RoomhooksError | undefined) => void,
-  ) {
+  constructor(limit: number, timeout: number, keep: boolean, settle: (error: RoomhooksError | undefined) => void) {
     this.#limit = limit
     this.#keep = keep
     this.#settle = settle
-    this.#deadline = deadline
-    this.#clock = deadline.start(() =>
-      this.fail(new RoomhooksError('BODY_TIMEOUT', `The body did not arrive within ${deadline.timeout} ms`)),
+    this.#timer = setTimeout(
+      () => this.fail(new RoomhooksError('BODY_TIMEOUT', `The body did not arrive within ${timeout} ms`)),
+      timeout,
     )
   }
 
@@ -58,7 +51,7 @@ export class BodyCollector {
   end(): void {
     if (this.#settled) return
     this.#settled = true
-    this.#deadline.stop(this.#clock)
+    clearTimeout(this.#timer)
     this.#settle(undefined)
   }
 
@@ -66,7 +59,7 @@ export class BodyCollector {
   fail(error: RoomhooksError): void {
     if (this.#settled) return
     this.#settled = true
-    this.#deadline.stop(this.#clock)
+    clearTimeout(this.#timer)
     this.#chunks = []
     this.#settle(error)
   }

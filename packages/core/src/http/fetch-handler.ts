@@ -1,5 +1,4 @@
 import { BodyCollector, checkBodyHeaders, DRAIN_LIMIT, isDrainable, readTimeoutOption } from './collect-body.js'
-import { timerPerRead, type ReadDeadline } from './read-deadline.js'
 import type { CallbackResponse } from '../envelope.js'
 import { RoomhooksError } from '../errors.js'
 import { closingConnection, methodNotAllowed, notFound, toFetchResponse } from './http-edge.js'
@@ -47,7 +46,7 @@ const READ = 2
  */
 export function createFetchHandler(hooks: RoomWebhooks, options: FetchHandlerOptions = {}): FetchHandler {
   const { path } = options
-  const readTimeout = timerPerRead(readTimeoutOption(options.readTimeout))
+  const readTimeout = readTimeoutOption(options.readTimeout)
 
   return async (request, ...platform) => {
     const response = await answerRequest(request)
@@ -97,22 +96,22 @@ function hasWaitUntil(value: unknown): value is WaitUntilContext {
   return typeof (value as Partial<WaitUntilContext> | null)?.waitUntil === 'function'
 }
 
-/** Reads a web-standard body, never holding more than `limit` bytes nor waiting past its `deadline`. */
-function readFetchBody(request: Request, limit: number, deadline: ReadDeadline): Promise<Uint8Array> {
+/** Reads a web-standard body, never holding more than `limit` bytes nor waiting longer than `timeout` ms. */
+function readFetchBody(request: Request, limit: number, timeout: number): Promise<Uint8Array> {
   checkBodyHeaders(request.headers.get('content-length'), request.headers.get('content-encoding'), limit)
   if (request.body === null) return Promise.resolve(new Uint8Array())
-  return collectStream(request.body, limit, deadline, true)
+  return collectStream(request.body, limit, timeout, true)
 }
 
 function collectStream(
   body: ReadableStream<Uint8Array>,
   limit: number,
-  deadline: ReadDeadline,
+  timeout: number,
   keep: boolean,
 ): Promise<Uint8Array> {
   const reader = body.getReader()
   return new Promise((resolve, reject) => {
-    const collector = new BodyCollector(limit, deadline, keep, (error) => {
+    const collector = new BodyCollector(limit, timeout, keep, (error) => {
       if (error === undefined) {
         resolve(collector.bytes())
         return
@@ -149,7 +148,7 @@ async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, collector: 
 async function settleUnread(
   request: Request,
   answer: CallbackResponse,
-  readTimeout: ReadDeadline,
+  readTimeout: number,
   mayDrain: boolean,
 ): Promise<CallbackResponse> {
   const body = request.body

@@ -6,7 +6,6 @@ import { closingConnection, methodNotAllowed, notProcessed } from './http-edge.j
 import { bodyTooLarge, type BodyInput } from '../intake/parse-body.js'
 import { looksLikeCallbackQuery } from '../intake/query.js'
 import { drainRequestBody, readRequestBody } from './read-body.js'
-import { SharedReadDeadline, type ReadDeadline } from './read-deadline.js'
 import type { RoomWebhooks } from '../webhooks.js'
 
 /** Options shared by the node:http handler and the framework adapters. */
@@ -56,7 +55,7 @@ const closingSockets = new WeakSet<object>()
  */
 export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOptions = {}): NodeReceiver {
   const { path } = options
-  const readTimeout = new SharedReadDeadline(readTimeoutOption(options.readTimeout))
+  const readTimeout = readTimeoutOption(options.readTimeout)
 
   return {
     matches(request, routed = false) {
@@ -100,7 +99,7 @@ export function createNodeReceiver(hooks: RoomWebhooks, options: NodeReceiverOpt
 function settleUnread(
   request: IncomingMessage,
   answer: CallbackResponse,
-  readTimeout: ReadDeadline,
+  readTimeout: number,
 ): CallbackResponse | Promise<CallbackResponse> {
   if (hasArrived(request)) return answer
   const { 'content-length': length, 'transfer-encoding': chunked } = request.headers
@@ -135,7 +134,7 @@ function readBody(
   request: IncomingMessage,
   preRead: PreReadBody,
   limit: number,
-  readTimeout: ReadDeadline,
+  readTimeout: number,
 ): Promise<BodyInput> {
   // Not an async function: one returning the reader's promise would cost every callback two more microtask turns.
   if (!request.readableDidRead && !request.readableEnded) return readRequestBody(request, limit, readTimeout)
