@@ -104,7 +104,8 @@ describe('createFetchHandler() and bodies it does not read', () => {
     expect(runs).to.equal(0)
   })
 
-  // One timer serves every read of the same timeout (see read-deadlines.ts): none may be cut short or forgotten.
+  // Each read has a timer of its own (on Workers a timer belongs to the request that set it): none may be cut short
+  // or forgotten, whatever other reads come and go.
   it('answers 408 to each stalled body at its own deadline, while other bodies come and go', async () => {
     const hooks = createRoomWebhooks({ sdkAppId, log: quiet })
     const receive = createFetchHandler(hooks, { readTimeout: 150 })

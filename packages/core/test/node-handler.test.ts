@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
-import { connect } from 'node:net'
 import { promisify } from 'node:util'
 import { expect } from 'chai'
 import { createNodeHandler, createRoomWebhooks } from '@roomhooks/core'
 import { callbackQuery, fixtureText, SDK_APP_ID } from '../../../test/support/callbacks.js'
 import { listen, post, type RunningServer } from '../../../test/support/http.js'
+import { RawConnection, rawRequest } from '../../../test/support/raw-http.js'
 import { CALLBACK_PATH, describeReceiverContract } from '../../../test/support/receiver-contract.js'
 
 describe('createNodeHandler()', () => {
@@ -110,27 +110,20 @@ describe('createNodeHandler()', () => {
       return `${server.url}${CALLBACK_PATH}?${callbackQuery({ command: CREATED })}`
     }
 
-    /** Sends a callback's head and half its body, then nothing: resolves with its status and how long it took. */
-    function stall(url: string): Promise<{ status: number; ms: number }> {
-      const { port, pathname, search } = new URL(url)
+    /** Sends a callback's head and half its body, then nothing: its status, and how long it took to come. */
+    async function stall(url: string): Promise<{ status: number | undefined; ms: number }> {
+      const { pathname, search } = new URL(url)
       const body = fixtureText(CREATED)
       const started = performance.now()
-      const socket = connect(Number(port), '127.0.0.1')
-      socket.write(
-        `POST ${pathname}${search} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
-          `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, body.length / 2)}`,
-      )
-      return new Promise((resolve, reject) => {
-        socket.on('data', (chunk: Buffer) => {
-          resolve({
-            status: Number(/^HTTP\/1\.1 (\d{3})/.exec(chunk.toString('latin1'))?.[1]),
-            ms: performance.now() - started,
-          })
-          socket.destroy()
-        })
-        socket.on('error', reject)
-        socket.on('close', () => reject(new Error('closed without an answer')))
+      const connection = new RawConnection(url)
+      const head = rawRequest(`${pathname}${search}`, undefined, {
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       })
+      await connection.write(head + body.slice(0, body.length / 2))
+      const [answer] = await connection.waitForAnswers(1, 5000)
+      const ms = performance.now() - started
+      connection.destroy()
+      return { status: answer?.status, ms }
     }
 
     it('answers 408 to a body that stalls after other callbacks were read and answered', async () => {
